@@ -1,0 +1,52 @@
+using ePost.Node.Bench;
+using ePost.Node.Cli;
+
+namespace ePost.Node;
+
+/// <summary>The <c>epost</c> executable: one verb per operation.</summary>
+public static class Program
+{
+    private static readonly IReadOnlyList<Verb> Verbs =
+    [
+        BenchCommand.Verb,
+    ];
+
+    /// <summary>Entry point; exit code 0 on success, 1 on failure, 2 on a usage error.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => cancel.Cancel();
+        return await RunAsync(args, cancel.Token);
+    }
+
+    /// <summary>Runs one command line (also used by tests that call the CLI in-process).</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancel)
+    {
+        var verb = args.Count > 0 ? Verbs.FirstOrDefault(v => v.Name == args[0]) : null;
+        if (verb is null)
+        {
+            PrintUsage();
+            return args.Count == 0 || args[0] is "help" or "--help" or "-h" ? 0 : 2;
+        }
+        try
+        {
+            return await verb.Run(args.Skip(1).ToList(), cancel);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"epost {verb.Name}: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static void PrintUsage()
+    {
+        Console.WriteLine("usage: epost <command> [options]");
+        foreach (var verb in Verbs) Console.WriteLine($"  {verb.Name,-8} {verb.Summary}");
+    }
+}
