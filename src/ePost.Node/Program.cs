@@ -1,5 +1,6 @@
 using ePost.Node.Bench;
 using ePost.Node.Cli;
+using ePost.Node.Simulate;
 
 namespace ePost.Node;
 
@@ -8,13 +9,15 @@ public static class Program
 {
     private static readonly IReadOnlyList<Verb> Verbs =
     [
+        SimCommand.Verb,
         BenchCommand.Verb,
     ];
 
     /// <summary>Entry point; exit code 0 on success, 1 on failure, 2 on a usage error.</summary>
     public static async Task<int> Main(string[] args)
     {
-        using var cancel = new CancellationTokenSource();
+        // Not disposed: ProcessExit may still fire after Main returns.
+        var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;

@@ -1,0 +1,10 @@
+namespace ePost.Overlay.Liveness;
+
+/// <summary>Are you alive? Carries the sender's leaf set, so probing neighbours also keeps leaf sets converged.</summary>
+public sealed record Probe(NodeHandle From, long Nonce, NodeHandle[] LeafSet) : IOverlayMessage;
+
+/// <summary>Answer to a <see cref="Probe"/> with the same nonce, carrying the replier's leaf set.</summary>
+public sealed record ProbeReply(NodeHandle From, long Nonce, NodeHandle[] LeafSet) : IOverlayMessage;
+
+/// <summary>An unsolicited leaf set, sent to a node that just entered the sender's leaf set.</summary>
+public sealed record LeafSetInfo(NodeHandle From, NodeHandle[] LeafSet) : IOverlayMessage;

@@ -1,0 +1,260 @@
+using ePost.Core.Ids;
+using ePost.Overlay.Liveness;
+using ePost.Overlay.Routing;
+
+namespace ePost.Overlay.Node;
+
+public sealed partial class PastryNode
+{
+    private readonly Dictionary<RingId, PeerState> _peers = new();
+    private readonly Dictionary<RingId, (NodeHandle Handle, TimeSpan At)> _failed = new();
+    private long _nextNonce;
+    private int _probeCursor;
+
+    /// <summary>Nodes declared dead and still remembered (so gossip cannot resurrect them).</summary>
+    public int RememberedFailures => _failed.Count;
+
+    /// <summary>True unless the node is currently suspected (a probe to it went unanswered).</summary>
+    private bool IsUsable(NodeHandle node) => !_peers.TryGetValue(node.Id, out var p) || !p.Suspected;
+
+    /// <summary>A message came straight from this node: it is alive, and a candidate for our tables.</summary>
+    private void Heard(NodeHandle node)
+    {
+        if (node.Id == Self.Id) return;
+        _failed.Remove(node.Id);
+        var peer = PeerFor(node);
+        peer.LastHeard = _host.Now;
+        if (peer.PendingNonce != 0) _host.CancelTimer(new ProbeTimeout(node.Id, peer.PendingNonce));
+        peer.PendingNonce = 0;
+        peer.Attempts = 0;
+        peer.Candidate = false;
+        Admit(node);
+    }
+
+    /// <summary>Offers a node to the leaf set and routing table.</summary>
+    private void Admit(NodeHandle node)
+    {
+        if (LeafSet.Offer(node) && _peers.TryGetValue(node.Id, out var p)) p.Candidate = false;
+        Table.Offer(node);
+    }
+
+    /// <summary>A node named by another node: worth verifying with a probe if it would improve our tables.</summary>
+    private void Consider(NodeHandle node)
+    {
+        if (node.Id == Self.Id || !IsAcceptable(node)) return;
+        if (_failed.TryGetValue(node.Id, out var failed) && failed.Handle.Epoch >= node.Epoch) return;
+        if (_peers.TryGetValue(node.Id, out var known) && (known.PendingNonce != 0 || !known.Handle.IsSupersededBy(node) && known.Handle == node && IsInTables(node)))
+            return;
+        var slot = Table.SlotOf(node.Id);
+        var fillsTable = slot is var (row, column) && (Table.Get(row, column) is not { } current || current.IsSupersededBy(node));
+        if (!LeafSet.WouldAccept(node) && !fillsTable) return;
+        var peer = PeerFor(node);
+        if (peer.LastHeard is null) peer.Candidate = true;
+        SendProbe(peer);
+    }
+
+    private bool IsInTables(NodeHandle node) =>
+        LeafSet.Get(node.Id) == node || Table.SlotOf(node.Id) is var (r, c) && Table.Get(r, c) == node;
+
+    private PeerState PeerFor(NodeHandle node)
+    {
+        if (_peers.TryGetValue(node.Id, out var peer))
+        {
+            if (peer.Handle.IsSupersededBy(node))
+            {
+                // A new incarnation: nothing we measured about the old process applies.
+                if (peer.PendingNonce != 0) _host.CancelTimer(new ProbeTimeout(node.Id, peer.PendingNonce));
+                _peers[node.Id] = peer = NewPeer(node);
+            }
+            return peer;
+        }
+        _peers[node.Id] = peer = NewPeer(node);
+        return peer;
+    }
+
+    private PeerState NewPeer(NodeHandle node) =>
+        new(node, new RttEstimator(_settings.ProbeTimeout, _settings.MinTimeout, _settings.MaxTimeout));
+
+    private void SendProbe(PeerState peer)
+    {
+        if (peer.PendingNonce != 0) _host.CancelTimer(new ProbeTimeout(peer.Handle.Id, peer.PendingNonce));
+        peer.PendingNonce = ++_nextNonce;
+        peer.SentAt = _host.Now;
+        Send(peer.Handle.Address, new Probe(Self, peer.PendingNonce, LeafSetArray()), maintenance: true);
+        _host.StartTimer(new ProbeTimeout(peer.Handle.Id, peer.PendingNonce), peer.Rtt.TimeoutFor(peer.Attempts));
+    }
+
+    private void OnProbe(Probe probe)
+    {
+        if (!IsAcceptable(probe.From) || !AreAcceptable(probe.LeafSet, 2 * _settings.LeafSetSize + 1)) { Drop("malformed probe"); return; }
+        Send(probe.From.Address, new ProbeReply(Self, probe.Nonce, LeafSetArray()), maintenance: true);
+        Heard(probe.From);
+        Compare(probe.From, probe.LeafSet);
+    }
+
+    private void OnProbeReply(ProbeReply reply)
+    {
+        if (!IsAcceptable(reply.From) || !AreAcceptable(reply.LeafSet, 2 * _settings.LeafSetSize + 1)) { Drop("malformed probe reply"); return; }
+        if (_peers.TryGetValue(reply.From.Id, out var peer) && peer.PendingNonce == reply.Nonce && peer.Handle == reply.From)
+            peer.Rtt.Sample(_host.Now - peer.SentAt);
+        Heard(reply.From);
+        Compare(reply.From, reply.LeafSet);
+    }
+
+    private void OnLeafSetInfo(LeafSetInfo info)
+    {
+        if (!IsAcceptable(info.From) || !AreAcceptable(info.LeafSet, 2 * _settings.LeafSetSize + 1)) { Drop("malformed leaf set"); return; }
+        Heard(info.From);
+        Compare(info.From, info.LeafSet);
+    }
+
+    /// <summary>
+    /// Reconciles our leaf set with a neighbour's: nodes it knows that would improve our tables are verified;
+    /// members of ours that it should hold but does not (it may have found them dead) are probed ourselves.
+    /// Neither side trusts the other's verdict, so an intransitive link cannot make one node kill another.
+    /// </summary>
+    private void Compare(NodeHandle sender, NodeHandle[] theirs)
+    {
+        foreach (var node in theirs) Consider(node);
+        if (!IsReady) return;
+        HashSet<RingId>? ids = null;
+        LeafSet? view = null;
+        foreach (var mine in LeafSet.Members.ToList())
+        {
+            if (mine.Id == sender.Id) continue;
+            ids ??= theirs.Select(n => n.Id).ToHashSet();
+            if (ids.Contains(mine.Id)) continue;
+            if (view is null)
+            {
+                view = new LeafSet(sender, _settings.LeafSetSize);
+                foreach (var n in theirs) view.Offer(n);
+            }
+            if (!view.WouldAccept(mine)) continue;
+            var peer = PeerFor(mine);
+            if (peer.PendingNonce == 0 && (peer.LastHeard is not { } heard || _host.Now - heard > _settings.MinTimeout))
+                SendProbe(peer);
+        }
+    }
+
+    private void OnProbeTimeout(ProbeTimeout timeout)
+    {
+        if (!_peers.TryGetValue(timeout.Peer, out var peer) || peer.PendingNonce != timeout.Nonce) return;
+        peer.PendingNonce = 0;
+        peer.Attempts++;
+        if (peer.Attempts <= _settings.ProbeRetries) SendProbe(peer);
+        else if (peer.Candidate && !IsInTables(peer.Handle)) Forget(peer.Handle);
+        else DeclareDead(peer.Handle);
+    }
+
+    private void Forget(NodeHandle node)
+    {
+        _peers.Remove(node.Id);
+        _failed[node.Id] = (node, _host.Now);
+    }
+
+    private void DeclareDead(NodeHandle node)
+    {
+        Forget(node);
+        Counters.DeclaredDead++;
+        var leftLeafSet = LeafSet.Remove(node.Id);
+        var slot = Table.Remove(node.Id);
+        _host.OnEvent(new NodeDeclaredDead(node));
+        if (leftLeafSet) RepairLeafSet();
+        if (slot is var (row, _)) RepairRow(row);
+    }
+
+    /// <summary>
+    /// After losing a member: tell the rest of the leaf set (each verifies the death itself) and fetch the leaf set
+    /// of the farthest member on each short side, whose nodes refill ours.
+    /// </summary>
+    private void RepairLeafSet()
+    {
+        var members = LeafSetArray();
+        foreach (var m in members) Send(m.Address, new LeafSetInfo(Self, members), maintenance: true);
+        foreach (var side in new[] { LeafSet.Clockwise, LeafSet.CounterClockwise })
+        {
+            if (side.Count >= LeafSet.HalfSize || side.Count == 0) continue;
+            var peer = PeerFor(side[^1]);
+            if (peer.PendingNonce == 0) SendProbe(peer);
+        }
+    }
+
+    private void RepairRow(int row)
+    {
+        var helpers = Table.Row(row).ToList();
+        if (helpers.Count == 0) helpers = LeafSet.Members.ToList();
+        if (helpers.Count == 0) return;
+        var helper = helpers[_host.Random.Next(helpers.Count)];
+        Send(helper.Address, new RowRequest(Self, row), maintenance: true);
+    }
+
+    private void OnProbeTick()
+    {
+        _host.StartTimer(ProbeTick.Instance, _settings.ProbeInterval);
+        var now = _host.Now;
+        foreach (var (id, failure) in _failed.ToList())
+            if (now - failure.At > _settings.FailedMemory) _failed.Remove(id);
+        PruneIdlePeers();
+        if (!IsReady) return;
+
+        // The immediate neighbours every round (this is also the periodic leaf-set exchange), plus one other
+        // member in turn that has been quiet for a round; the others are covered by their own neighbours, and a
+        // death anywhere is pushed to the whole leaf set by RepairLeafSet.
+        var members = LeafSet.Members.ToList();
+        foreach (var neighbour in new[] { LeafSet.Successor, LeafSet.Predecessor })
+            if (neighbour is not null && PeerFor(neighbour).PendingNonce == 0) SendProbe(PeerFor(neighbour));
+        for (var i = 0; i < members.Count; i++)
+        {
+            var m = members[(_probeCursor + i) % members.Count];
+            if (m == LeafSet.Successor || m == LeafSet.Predecessor) continue;
+            var peer = PeerFor(m);
+            if (peer.PendingNonce != 0 || peer.LastHeard is { } heard && now - heard < _settings.ProbeInterval) continue;
+            SendProbe(peer);
+            _probeCursor = (_probeCursor + i + 1) % members.Count;
+            break;
+        }
+    }
+
+    private void PruneIdlePeers()
+    {
+        if (_peers.Count <= LeafSet.Size + Table.Count + 16) return;
+        foreach (var (id, peer) in _peers.ToList())
+            if (peer.PendingNonce == 0 && !LeafSet.Contains(id) && !Table.Contains(id))
+                _peers.Remove(id);
+    }
+
+    /// <summary>Probes a routing-table hop that has been quiet for a while, so dead entries are found and repaired.</summary>
+    private void CheckRouteHop(NodeHandle next)
+    {
+        if (LeafSet.Contains(next.Id)) return;
+        var peer = PeerFor(next);
+        if (peer.PendingNonce == 0 && (peer.LastHeard is not { } heard || _host.Now - heard > _settings.RouteProbeIdle))
+            SendProbe(peer);
+    }
+
+    private void OnRowRequest(RowRequest request)
+    {
+        if (!IsAcceptable(request.From) || request.Row < 0 || request.Row >= Table.Rows) { Drop("malformed row request"); return; }
+        Heard(request.From);
+        var entries = Table.Row(request.Row).Append(Self).ToArray();
+        Send(request.From.Address, new RowReply(Self, request.Row, entries), maintenance: true);
+    }
+
+    private void OnRowReply(RowReply reply)
+    {
+        if (!IsAcceptable(reply.From) || !AreAcceptable(reply.Entries, Table.Columns + 1)) { Drop("malformed row reply"); return; }
+        Heard(reply.From);
+        foreach (var n in reply.Entries) Consider(n);
+    }
+
+    private void OnTableMaintenance()
+    {
+        _host.StartTimer(TableMaintenanceTick.Instance, _settings.TableMaintenanceInterval);
+        if (!IsReady) return;
+        var rows = Enumerable.Range(0, Table.HighestPopulatedRow + 1).Where(r => Table.Row(r).Any()).ToList();
+        if (rows.Count == 0) return;
+        var row = rows[_host.Random.Next(rows.Count)];
+        var entries = Table.Row(row).ToList();
+        Send(entries[_host.Random.Next(entries.Count)].Address, new RowRequest(Self, row), maintenance: true);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Reflection;
+using Akka.Configuration;
+
+namespace ePost.Overlay;
+
+/// <summary>The overlay's settings, read once from <c>epost.overlay</c> (defaults: <c>hocon/overlay.conf</c>).</summary>
+public sealed record OverlaySettings(
+    int DigitBits,
+    int LeafSetSize,
+    int MaxHops,
+    TimeSpan JoinTimeout,
+    TimeSpan JoinRetryInitial,
+    TimeSpan JoinRetryMax,
+    int JoinMaxHandles,
+    int JoinMaxPerSecond,
+    int MaxQueuedRoutes,
+    TimeSpan ProbeInterval,
+    TimeSpan ProbeTimeout,
+    TimeSpan MinTimeout,
+    TimeSpan MaxTimeout,
+    int ProbeRetries,
+    TimeSpan FailedMemory,
+    TimeSpan RouteProbeIdle,
+    TimeSpan TableMaintenanceInterval)
+{
+    /// <summary>The documented defaults, embedded from <c>hocon/overlay.conf</c>; also binds the overlay serializer.</summary>
+    public static Config DefaultConfig { get; } = LoadDefaults();
+
+    /// <summary>The defaults as settings.</summary>
+    public static OverlaySettings Default { get; } = Create(DefaultConfig);
+
+    /// <summary>Reads <c>epost.overlay</c> from <paramref name="config"/>, falling back to the defaults.</summary>
+    public static OverlaySettings Create(Config config)
+    {
+        var c = (ReferenceEquals(config, DefaultConfig) ? config : config.WithFallback(DefaultConfig)).GetConfig("epost.overlay");
+        var settings = new OverlaySettings(
+            DigitBits: c.GetInt("digit-bits"),
+            LeafSetSize: c.GetInt("leaf-set-size"),
+            MaxHops: c.GetInt("max-hops"),
+            JoinTimeout: c.GetTimeSpan("join.timeout"),
+            JoinRetryInitial: c.GetTimeSpan("join.retry-initial"),
+            JoinRetryMax: c.GetTimeSpan("join.retry-max"),
+            JoinMaxHandles: c.GetInt("join.max-handles"),
+            JoinMaxPerSecond: c.GetInt("join.max-per-second"),
+            MaxQueuedRoutes: c.GetInt("join.max-queued-routes"),
+            ProbeInterval: c.GetTimeSpan("liveness.probe-interval"),
+            ProbeTimeout: c.GetTimeSpan("liveness.probe-timeout"),
+            MinTimeout: c.GetTimeSpan("liveness.min-timeout"),
+            MaxTimeout: c.GetTimeSpan("liveness.max-timeout"),
+            ProbeRetries: c.GetInt("liveness.probe-retries"),
+            FailedMemory: c.GetTimeSpan("liveness.failed-memory"),
+            RouteProbeIdle: c.GetTimeSpan("liveness.route-probe-idle"),
+            TableMaintenanceInterval: c.GetTimeSpan("routing-table.maintenance-interval"));
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>The longest a dead leaf-set member can go unnoticed: a probe round, then the first timeout and every back-off retry.</summary>
+    public TimeSpan WorstCaseDetection
+    {
+        get
+        {
+            var total = ProbeInterval;
+            for (var attempt = 0; attempt <= ProbeRetries; attempt++)
+                total += TimeSpan.FromTicks(Math.Min(MaxTimeout.Ticks, ProbeTimeout.Ticks << attempt));
+            return total;
+        }
+    }
+
+    private void Validate()
+    {
+        if (DigitBits is < 1 or > 8 || 160 % DigitBits != 0) throw new ConfigurationException("epost.overlay.digit-bits must divide 160 and be 1..8.");
+        if (LeafSetSize < 2 || LeafSetSize % 2 != 0) throw new ConfigurationException("epost.overlay.leaf-set-size must be even and >= 2.");
+        if (MaxHops < 1) throw new ConfigurationException("epost.overlay.max-hops must be positive.");
+        if (ProbeRetries < 0) throw new ConfigurationException("epost.overlay.liveness.probe-retries must be >= 0.");
+        if (MinTimeout > MaxTimeout) throw new ConfigurationException("epost.overlay.liveness.min-timeout exceeds max-timeout.");
+        if (ProbeInterval <= TimeSpan.Zero || JoinTimeout <= TimeSpan.Zero || TableMaintenanceInterval <= TimeSpan.Zero)
+            throw new ConfigurationException("epost.overlay intervals must be positive.");
+    }
+
+    private static Config LoadDefaults()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("ePost.Overlay.overlay.conf")
+                           ?? throw new InvalidOperationException("overlay.conf is not embedded.");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+}

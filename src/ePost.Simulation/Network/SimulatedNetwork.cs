@@ -1,0 +1,100 @@
+using System.Globalization;
+using ePost.Overlay;
+using ePost.Overlay.Network;
+
+namespace ePost.Simulation.Network;
+
+/// <summary>
+/// A network of simulated endpoints on one <see cref="EventQueue"/>: a message sent from one endpoint arrives at the
+/// addressed endpoint after the modelled latency, or vanishes if nobody is listening there (as with a crashed host).
+/// </summary>
+public sealed class SimulatedNetwork(EventQueue clock, LatencyModel latency, Random random)
+{
+    private const string Scheme = "sim:";
+    private readonly List<Endpoint?> _endpoints = new();
+
+    /// <summary>The virtual clock.</summary>
+    public EventQueue Clock { get; } = clock;
+
+    /// <summary>Messages handed to the network.</summary>
+    public long MessagesSent { get; private set; }
+
+    /// <summary>Messages that found nobody listening.</summary>
+    public long MessagesLost { get; private set; }
+
+    /// <summary>Creates a new endpoint at a random position; <paramref name="receive"/> gets its incoming messages.</summary>
+    public Endpoint Attach(Action<IOverlayMessage> receive)
+    {
+        var endpoint = new Endpoint(this, Scheme + _endpoints.Count.ToString(CultureInfo.InvariantCulture),
+            _endpoints.Count, ((float)random.NextDouble(), (float)random.NextDouble()), receive);
+        _endpoints.Add(endpoint);
+        return endpoint;
+    }
+
+    /// <summary>Stops delivering to an endpoint (its host crashed); messages to it are lost from now on.</summary>
+    public void Detach(Endpoint endpoint) => _endpoints[endpoint.Index] = null;
+
+    /// <summary>Reattaches a detached endpoint at the same address (a restart), with a new receiver.</summary>
+    public Endpoint Reattach(Endpoint old, Action<IOverlayMessage> receive)
+    {
+        var endpoint = new Endpoint(this, old.Address, old.Index, old.Position, receive);
+        _endpoints[old.Index] = endpoint;
+        return endpoint;
+    }
+
+    private void Deliver(Endpoint from, string address, IOverlayMessage message)
+    {
+        MessagesSent++;
+        if (!TryIndex(address, out var index) || index >= _endpoints.Count || _endpoints[index] is not { } target)
+        {
+            MessagesLost++;
+            return;
+        }
+        Clock.Schedule(latency.Between(from.Position, target.Position), () =>
+        {
+            // The target may have crashed (or restarted as a new endpoint) while the message was in flight.
+            if (ReferenceEquals(_endpoints[index], target)) target.Receive(message);
+            else MessagesLost++;
+        });
+    }
+
+    private static bool TryIndex(string address, out int index)
+    {
+        index = -1;
+        return address.StartsWith(Scheme, StringComparison.Ordinal)
+               && int.TryParse(address.AsSpan(Scheme.Length), NumberStyles.None, CultureInfo.InvariantCulture, out index);
+    }
+
+    /// <summary>One attachment point: the <see cref="IPeerNetwork"/> a simulated node sends through.</summary>
+    public sealed class Endpoint : IPeerNetwork
+    {
+        private readonly SimulatedNetwork _network;
+        private readonly Action<IOverlayMessage> _receive;
+
+        internal Endpoint(SimulatedNetwork network, string address, int index, (float X, float Y) position, Action<IOverlayMessage> receive)
+        {
+            _network = network;
+            Address = address;
+            Index = index;
+            Position = position;
+            _receive = receive;
+        }
+
+        /// <summary>This endpoint's address.</summary>
+        public string Address { get; }
+
+        /// <summary>Position in the network's address list.</summary>
+        public int Index { get; }
+
+        /// <summary>Position in the latency model's square.</summary>
+        public (float X, float Y) Position { get; }
+
+        /// <inheritdoc />
+        public void Send(string address, IOverlayMessage message) => _network.Deliver(this, address, message);
+
+        /// <inheritdoc />
+        public bool IsValidAddress(string address) => TryIndex(address, out _);
+
+        internal void Receive(IOverlayMessage message) => _receive(message);
+    }
+}
