@@ -1,5 +1,6 @@
 using ePost.Node.Bench;
 using ePost.Node.Cli;
+using ePost.Node.Commands;
 using ePost.Node.Simulate;
 
 namespace ePost.Node;
@@ -9,6 +10,10 @@ public static class Program
 {
     private static readonly IReadOnlyList<Verb> Verbs =
     [
+        DevnetCommand.Verb,
+        RunCommand.Verb,
+        InitCommand.Verb,
+        StatusCommand.Verb,
         SimCommand.Verb,
         BenchCommand.Verb,
     ];

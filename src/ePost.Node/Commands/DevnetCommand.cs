@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Akka.Configuration;
+using ePost.Node.Cli;
+using ePost.Node.Hosting;
+using ePost.Overlay;
+using ePost.Overlay.Routing;
+
+namespace ePost.Node.Commands;
+
+/// <summary>
+/// <c>epost devnet</c>: a local ring of N nodes on 127.0.0.1, each its own actor system over real Akka.Remote,
+/// joined one by one; prints each node and a <c>ready</c> line, then runs until Ctrl-C.
+/// </summary>
+public static class DevnetCommand
+{
+    /// <summary>The verb.</summary>
+    public static Verb Verb => new("devnet", "run a local ring: [--nodes N] [--data-dir DIR] [--base-port P]", RunAsync);
+
+    private static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancel)
+    {
+        var options = Arguments.Parse(args);
+        var count = options.Int("nodes", 5, min: 1, max: 64);
+        var dataDir = options.Get("data-dir") ?? Path.Combine(Path.GetTempPath(), "epost-devnet");
+        var basePort = options.Int("base-port", 0, min: 0, max: 65000);
+        options.RejectUnknown();
+
+        var nodes = await StartAsync(count, dataDir, basePort, Console.Out, cancel);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("stopping devnet");
+        }
+        finally
+        {
+            foreach (var node in nodes) await node.DisposeAsync();
+        }
+        return 0;
+    }
+
+    /// <summary>Starts the devnet and waits until every leaf set is correct; prints one line per node, then <c>ready</c>.</summary>
+    public static async Task<IReadOnlyList<NodeHost>> StartAsync(int count, string dataDir, int basePort, TextWriter output, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        var nodes = new List<NodeHost>();
+        var overlay = OverlaySettings.Create(NodeConfig.Defaults);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var port = basePort == 0 ? 0 : basePort + i;
+                var bootstrap = nodes.Count == 0 ? "" : $"epost.node.bootstrap = [{NodeConfig.Quote(nodes[0].Address)}]";
+                var config = NodeConfig.Build(ConfigurationFactory.ParseString($"""
+                    epost.node.port = {port}
+                    epost.node.data-dir = {NodeConfig.Quote(Path.Combine(dataDir, $"node{i + 1}"))}
+                    {bootstrap}
+                    akka.loglevel = WARNING
+                    """));
+                var node = await NodeHost.StartAsync(config);
+                nodes.Add(node);
+                // One at a time: each node joins a ring that already knows every earlier node.
+                await WaitAsync(async () => (await node.StatusAsync()).Ready, TimeSpan.FromSeconds(60), cancel);
+            }
+            await WaitAsync(async () => await AllCorrectAsync(nodes, overlay.LeafSetSize / 2), TimeSpan.FromSeconds(120), cancel);
+            var statuses = await Task.WhenAll(nodes.Select(n => n.StatusAsync()));
+            for (var i = 0; i < nodes.Count; i++)
+                output.WriteLine($"node{i + 1}  id {statuses[i].Self.Id}  {statuses[i].Self.Address}  leaf set {statuses[i].Clockwise.Concat(statuses[i].CounterClockwise).DistinctBy(n => n.Id).Count()}  data {Path.Combine(dataDir, $"node{i + 1}")}");
+            output.WriteLine($"ready: {nodes.Count} nodes in one ring after {clock.Elapsed.TotalSeconds:F1} s (epost status --node {nodes[0].Address}); Ctrl-C stops");
+            return nodes;
+        }
+        catch
+        {
+            foreach (var node in nodes) await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>True when every node's leaf set equals the true neighbours among all nodes.</summary>
+    public static async Task<bool> AllCorrectAsync(IReadOnlyList<NodeHost> nodes, int half)
+    {
+        var statuses = await Task.WhenAll(nodes.Select(n => n.StatusAsync()));
+        var ids = statuses.Select(s => s.Self.Id).ToList();
+        return statuses.All(s => RingTruth.IsCorrect(ids, s, half));
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan limit, CancellationToken cancel)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > limit) throw new TimeoutException($"devnet did not converge within {limit.TotalSeconds:F0} s");
+            await Task.Delay(100, cancel);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Reflection;
+using Akka.Configuration;
+
+namespace ePost.Node.Hosting;
+
+/// <summary>The node's own settings (<c>epost.node</c>; defaults in <c>hocon/node.conf</c>).</summary>
+public sealed record NodeSettings(string SystemName, string Host, int Port, string PublicHostname, string DataDir, IReadOnlyList<string> Bootstrap)
+{
+    /// <summary>Reads <c>epost.node</c> from a complete node configuration.</summary>
+    public static NodeSettings Create(Config config)
+    {
+        var c = config.GetConfig("epost.node");
+        var port = c.GetInt("port");
+        if (port is < 0 or > 65535) throw new ConfigurationException($"epost.node.port must be 0..65535, not {port}.");
+        return new NodeSettings(c.GetString("system-name"), c.GetString("host"), port, c.GetString("public-hostname", ""),
+            c.GetString("data-dir"), c.GetStringList("bootstrap").Where(b => b.Length > 0).ToList());
+    }
+}
+
+/// <summary>Builds a node's complete configuration from the embedded defaults and the operator's overrides.</summary>
+public static class NodeConfig
+{
+    /// <summary>node.conf, overlay.conf and akka.conf, as shipped in <c>hocon/</c>.</summary>
+    public static Config Defaults { get; } =
+        Load("ePost.Node.node.conf")
+            .WithFallback(Overlay.OverlaySettings.DefaultConfig)
+            .WithFallback(Load("ePost.Node.akka.conf"));
+
+    /// <summary>
+    /// The configuration a node runs with: <paramref name="overrides"/> (highest), then the environment
+    /// (EPOST_HOST, EPOST_PORT, EPOST_PUBLIC_HOST, EPOST_DATA_DIR, EPOST_BOOTSTRAP), then the defaults; and the
+    /// Akka transport settings derived from <c>epost.node</c>.
+    /// </summary>
+    public static Config Build(Config? overrides = null, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var config = (overrides ?? Config.Empty).WithFallback(FromEnvironment(environment)).WithFallback(Defaults);
+        var node = NodeSettings.Create(config);
+        var transport = ConfigurationFactory.ParseString($$"""
+            akka.remote.dot-netty.tcp {
+              hostname = {{Quote(node.Host)}}
+              port = {{node.Port}}
+              {{(node.PublicHostname.Length > 0 ? "public-hostname = " + Quote(node.PublicHostname) : "")}}
+            }
+            """);
+        return transport.WithFallback(config);
+    }
+
+    /// <summary>A HOCON string literal.</summary>
+    public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    private static Config FromEnvironment(IReadOnlyDictionary<string, string?>? environment)
+    {
+        string? Get(string name) => environment is null ? Environment.GetEnvironmentVariable(name) : environment.GetValueOrDefault(name);
+        var lines = new List<string>();
+        if (Get("EPOST_HOST") is { Length: > 0 } host) lines.Add($"epost.node.host = {Quote(host)}");
+        if (Get("EPOST_PORT") is { Length: > 0 } port) lines.Add($"epost.node.port = {Quote(port)}");
+        if (Get("EPOST_PUBLIC_HOST") is { Length: > 0 } pub) lines.Add($"epost.node.public-hostname = {Quote(pub)}");
+        if (Get("EPOST_DATA_DIR") is { Length: > 0 } dir) lines.Add($"epost.node.data-dir = {Quote(dir)}");
+        if (Get("EPOST_BOOTSTRAP") is { Length: > 0 } boot)
+            lines.Add("epost.node.bootstrap = [" + string.Join(", ", boot.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Quote)) + "]");
+        return lines.Count == 0 ? Config.Empty : ConfigurationFactory.ParseString(string.Join("\n", lines));
+    }
+
+    private static Config Load(string resource)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+                           ?? throw new InvalidOperationException(resource + " is not embedded.");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+}

@@ -1,0 +1,149 @@
+using Akka.Actor;
+using Akka.Event;
+using ePost.Core.Ids;
+using ePost.Overlay.Network;
+
+namespace ePost.Overlay.Node;
+
+/// <summary>
+/// The overlay actor of one node: hosts the <see cref="PastryNode"/> protocol, carries its traffic over Akka.Remote,
+/// runs its timers on the Akka scheduler (virtual time under the TestKit's TestScheduler) and hands deliveries to
+/// the applications registered for them.
+/// </summary>
+public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly OverlaySettings _settings;
+    private readonly IReadOnlyList<string> _bootstraps;
+    private readonly PastryNode _node;
+    private readonly ITimeProvider _time;
+    private readonly List<(Type Type, IActorRef Handler)> _applications = new();
+    private readonly HashSet<IActorRef> _subscribers = new();
+    private readonly Dictionary<long, (IActorRef Asker, RingId Key)> _lookups = new();
+    private long _nextLookup;
+
+    /// <summary>Props for a ring node with the given id and epoch, joining through <paramref name="bootstraps"/> (none: start a ring).</summary>
+    public static Props Props(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps) =>
+        Akka.Actor.Props.Create(() => new RingNode(settings, id, epoch, bootstraps));
+
+    /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
+    public RingNode(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps)
+    {
+        _settings = settings;
+        _bootstraps = bootstraps;
+        _time = (ITimeProvider)Context.System.Scheduler;
+        Random = new Random(id.GetHashCode() ^ (int)epoch);
+        var system = (ExtendedActorSystem)Context.System;
+        var address = system.Provider.DefaultAddress.ToString();
+        var network = new AkkaPeerNetwork(system, Self, Self.Path.ToStringWithoutAddress());
+        _node = new PastryNode(new NodeHandle(id, address, epoch), settings, network, this);
+
+        Receive<IOverlayMessage>(m => m is GetNodeStatus, _ => Sender.Tell(_node.Status()));
+        Receive<IOverlayMessage>(m => m is not NodeStatus, m => _node.Receive(m));
+        Receive<OverlayTimer>(OnTimer);
+        Receive<RouteTo>(m =>
+        {
+            if (!_node.Route(m.Key, m.Payload)) _log.Warning("Route queue full while joining; dropped payload for {0}", m.Key);
+        });
+        Receive<SendTo>(m => _node.SendDirect(m.To, m.Payload));
+        Receive<FindRoot>(StartLookup);
+        Receive<RegisterApplication>(m => _applications.Add((m.PayloadType, m.Handler)));
+        Receive<SubscribeOverlayEvents>(m => _subscribers.Add(m.Subscriber));
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <inheritdoc />
+    public TimeSpan Now => _time.MonotonicClock;
+
+    /// <inheritdoc />
+    public Random Random { get; }
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        _log.Info("Ring node {0} starting{1}", _node.Self, _bootstraps.Count == 0 ? " a new ring" : " and joining through " + string.Join(", ", _bootstraps));
+        _node.Start(_bootstraps);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop() => _node.Stop();
+
+    /// <inheritdoc />
+    public void StartTimer(OverlayTimer timer, TimeSpan delay) => Timers.StartSingleTimer(timer, timer, delay);
+
+    /// <inheritdoc />
+    public void CancelTimer(OverlayTimer timer) => Timers.Cancel(timer);
+
+    /// <inheritdoc />
+    public void Deliver(RingId key, object payload, NodeHandle origin, int hops) =>
+        Dispatch(payload, new Delivered(key, payload, origin, hops));
+
+    /// <inheritdoc />
+    public void DeliverDirect(NodeHandle from, object payload) =>
+        Dispatch(payload, new DirectDelivered(from, payload));
+
+    /// <inheritdoc />
+    public void LookupCompleted(long requestId, RingId key, NodeHandle root, int hops)
+    {
+        if (!_lookups.Remove(requestId, out var pending)) return;
+        Timers.Cancel(LookupTimerKey(requestId));
+        pending.Asker.Tell(new RootFound(key, root, hops));
+    }
+
+    /// <inheritdoc />
+    public void OnEvent(OverlayEvent e)
+    {
+        switch (e)
+        {
+            case BecameReady r: _log.Info("Ring node {0} is ready; leaf set {1}", r.Self, _node.LeafSet.Count); break;
+            case NodeDeclaredDead d: _log.Info("Declared {0} dead", d.Node); break;
+            case JoinFailed f: _log.Error("Join failed for good: {0}", f.Reason); break;
+            case MessageDropped m: _log.Debug("Dropped a message: {0}", m.Reason); break;
+        }
+        foreach (var subscriber in _subscribers) subscriber.Tell(e);
+    }
+
+    private void OnTimer(OverlayTimer timer)
+    {
+        if (timer is LookupExpired expired)
+        {
+            if (_lookups.Remove(expired.RequestId, out var pending))
+                pending.Asker.Tell(new RootNotFound(pending.Key, $"no answer within {_settings.LookupTimeout}"));
+            return;
+        }
+        _node.OnTimer(timer);
+    }
+
+    private void StartLookup(FindRoot find)
+    {
+        var id = ++_nextLookup;
+        // Register first: when this node is the root, the answer arrives synchronously inside Lookup.
+        _lookups[id] = (Sender, find.Key);
+        if (!_node.Lookup(find.Key, id))
+        {
+            _lookups.Remove(id);
+            Sender.Tell(new RootNotFound(find.Key, "node is joining and its queue is full"));
+            return;
+        }
+        if (_lookups.ContainsKey(id))
+            Timers.StartSingleTimer(LookupTimerKey(id), new LookupExpired(id), _settings.LookupTimeout);
+    }
+
+    private static string LookupTimerKey(long id) => "lookup-" + id;
+
+    private void Dispatch(object payload, object envelope)
+    {
+        var delivered = false;
+        foreach (var (type, handler) in _applications)
+            if (type.IsInstanceOfType(payload))
+            {
+                handler.Tell(envelope);
+                delivered = true;
+            }
+        if (!delivered) _log.Warning("No application registered for {0}; dropped", payload.GetType().Name);
+    }
+
+    private sealed record LookupExpired(long RequestId) : OverlayTimer;
+}
