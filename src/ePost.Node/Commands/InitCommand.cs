@@ -11,8 +11,9 @@ public static class InitCommand
     public static Verb Verb => new("init", "create a node key and data dir: [--data-dir DIR]", (args, _) =>
     {
         var options = Arguments.Parse(args);
-        var settings = NodeSettings.Create(NodeConfig.Build(NodeOptions.Overrides(options)));
+        var overrides = NodeOptions.Overrides(options);
         options.RejectUnknown();
+        var settings = NodeSettings.Create(NodeConfig.Build(overrides));
         var existed = NodeIdentity.Exists(settings.DataDir);
         var identity = NodeIdentity.LoadOrCreate(settings.DataDir);
         Console.WriteLine($"{(existed ? "existing" : "new")} node {identity.Id} in {Path.GetFullPath(settings.DataDir)}");

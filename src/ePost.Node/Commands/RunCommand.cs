@@ -1,6 +1,7 @@
 using Akka.Actor;
 using ePost.Node.Cli;
 using ePost.Node.Hosting;
+using ePost.Overlay;
 using ePost.Overlay.Node;
 
 namespace ePost.Node.Commands;
@@ -14,13 +15,13 @@ public static class RunCommand
     private static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancel)
     {
         var options = Arguments.Parse(args);
-        var config = NodeConfig.Build(NodeOptions.Overrides(options));
+        var overrides = NodeOptions.Overrides(options);
         options.RejectUnknown();
+        var config = NodeConfig.Build(overrides);
 
         await using var node = await NodeHost.StartAsync(config);
         Console.WriteLine($"node {node.Identity.Id} epoch {node.Epoch} listening on {node.Address}");
-        var events = node.System.ActorOf(Props.Create(() => new EventPrinter(Console.Out)));
-        node.Overlay.Tell(new SubscribeOverlayEvents(events));
+        node.System.ActorOf(Props.Create(() => new EventPrinter(node.Overlay, Console.Out)), "event-printer");
         try
         {
             await Task.Delay(Timeout.Infinite, cancel);
@@ -35,12 +36,30 @@ public static class RunCommand
     /// <summary>Prints ready/dead/join-failure events as single lines for operators and scripts.</summary>
     private sealed class EventPrinter : ReceiveActor
     {
-        public EventPrinter(TextWriter output)
+        private readonly IActorRef _overlay;
+        private bool _printedReady;
+
+        public EventPrinter(IActorRef overlay, TextWriter output)
         {
-            Receive<BecameReady>(e => output.WriteLine($"ready {e.Self.Id} {e.Self.Address}"));
+            _overlay = overlay;
+            void PrintReady(NodeHandle self)
+            {
+                if (_printedReady) return;
+                _printedReady = true;
+                output.WriteLine($"ready {self.Id} {self.Address}");
+            }
+            Receive<BecameReady>(e => PrintReady(e.Self));
+            // The node may have become ready before this printer subscribed.
+            Receive<NodeStatus>(s => { if (s.Ready) PrintReady(s.Self); });
             Receive<NodeDeclaredDead>(e => output.WriteLine($"dead {e.Node.Id} {e.Node.Address}"));
             Receive<JoinFailed>(e => output.WriteLine($"join-failed {e.Reason}"));
             ReceiveAny(_ => { });
+        }
+
+        protected override void PreStart()
+        {
+            _overlay.Tell(new SubscribeOverlayEvents(Self));
+            _overlay.Tell(GetNodeStatus.Instance);
         }
     }
 }

@@ -33,7 +33,7 @@ public static class NodeConfig
     /// </summary>
     public static Config Build(Config? overrides = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var config = (overrides ?? Config.Empty).WithFallback(FromEnvironment(environment)).WithFallback(Defaults);
+        var config = Layer(Layer(overrides ?? Config.Empty, FromEnvironment(environment)), Defaults);
         var node = NodeSettings.Create(config);
         var transport = ConfigurationFactory.ParseString($$"""
             akka.remote.dot-netty.tcp {
@@ -44,6 +44,9 @@ public static class NodeConfig
             """);
         return transport.WithFallback(config);
     }
+
+    private static Config Layer(Config top, Config fallback) =>
+        top.IsEmpty ? fallback : fallback.IsEmpty ? top : top.WithFallback(fallback);
 
     /// <summary>A HOCON string literal.</summary>
     public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Akka.Configuration;
+using ePost.Node.Hosting;
+using ePost.Node.Identity;
+using ePost.Node.Simulate;
+
+namespace ePost.Node.Tests;
+
+public sealed class CommandLineTests
+{
+    [Theory]
+    [InlineData("no-such-verb")]
+    [InlineData("run", "--port", "not-a-number")]
+    [InlineData("run", "--port", "70000")]
+    [InlineData("run", "--no-such-option", "1")]
+    [InlineData("run", "--set", "missing-equals")]
+    [InlineData("status")]
+    [InlineData("status", "--node", "not an address")]
+    [InlineData("sim", "--nodes", "0")]
+    [InlineData("bench", "no-such-benchmark")]
+    public async Task Usage_mistakes_exit_with_code_2_without_starting_anything(params string[] args) =>
+        Assert.Equal(2, await Program.RunAsync(args, CancellationToken.None));
+
+    [Fact]
+    public void Sim_prints_a_json_line_last_with_every_lookup_at_its_true_root()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, SimCommand.Run(["--nodes", "60", "--lookups", "600", "--seed", "3", "--steady-minutes", "1"], output, CancellationToken.None));
+        var last = output.ToString().TrimEnd().Split('\n')[^1];
+        using var json = JsonDocument.Parse(last);
+        var r = json.RootElement;
+        foreach (var key in new[] { "nodes", "lookups", "delivered_to_root", "mean_hops", "p99_hops", "max_hops", "build_seconds", "lookup_seconds", "managed_bytes_per_node" })
+            Assert.True(r.TryGetProperty(key, out _), $"missing {key}");
+        Assert.Equal(60, r.GetProperty("nodes").GetInt32());
+        Assert.Equal(1.0, r.GetProperty("delivered_to_root").GetDouble());
+    }
+
+    [Fact]
+    public void Environment_overrides_defaults_and_flags_override_the_environment()
+    {
+        var env = new Dictionary<string, string?> { ["EPOST_PORT"] = "4100", ["EPOST_BOOTSTRAP"] = "akka.tcp://epost@a:1, akka.tcp://epost@b:2", ["EPOST_DATA_DIR"] = "/srv/epost" };
+        var fromEnv = NodeSettings.Create(NodeConfig.Build(null, env));
+        Assert.Equal(4100, fromEnv.Port);
+        Assert.Equal(["akka.tcp://epost@a:1", "akka.tcp://epost@b:2"], fromEnv.Bootstrap);
+        Assert.Equal("/srv/epost", fromEnv.DataDir);
+
+        var config = NodeConfig.Build(ConfigurationFactory.ParseString("epost.node.port = 4200"), env);
+        Assert.Equal(4200, NodeSettings.Create(config).Port);
+        Assert.Equal(4200, config.GetInt("akka.remote.dot-netty.tcp.port"));
+        Assert.Equal("off", config.GetString("akka.remote.dot-netty.tcp.tcp-reuse-addr"));
+    }
+
+    [Fact]
+    public void Defaults_match_the_documented_hocon_files()
+    {
+        var defaults = NodeSettings.Create(NodeConfig.Defaults);
+        Assert.Equal(4000, defaults.Port);
+        Assert.Empty(defaults.Bootstrap);
+        Assert.Equal(24, NodeConfig.Defaults.GetInt("epost.overlay.leaf-set-size"));
+    }
+
+    [Fact]
+    public void A_node_keeps_its_id_across_restarts_and_each_start_has_a_higher_epoch()
+    {
+        var dir = Directory.CreateTempSubdirectory("epost-id-").FullName;
+        try
+        {
+            var first = NodeIdentity.LoadOrCreate(dir);
+            var e1 = first.NextEpoch();
+            var again = NodeIdentity.LoadOrCreate(dir);
+            Assert.Equal(first.Id, again.Id);
+            Assert.True(again.NextEpoch() > e1);
+            if (!OperatingSystem.IsWindows())
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, "node.key")));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void A_key_file_whose_public_key_does_not_match_is_refused()
+    {
+        var dir = Directory.CreateTempSubdirectory("epost-id-").FullName;
+        try
+        {
+            NodeIdentity.LoadOrCreate(dir);
+            var path = Path.Combine(dir, "node.key");
+            var json = JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+            var forged = JsonSerializer.Serialize(new { Version = 1, PrivateKey = json.GetProperty("PrivateKey").GetString(), PublicKey = Convert.ToBase64String(new byte[32]) });
+            File.WriteAllText(path, forged);
+            Assert.Throws<InvalidDataException>(() => NodeIdentity.LoadOrCreate(dir));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+}

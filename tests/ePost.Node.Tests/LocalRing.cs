@@ -1,0 +1,91 @@
+using Akka.Configuration;
+using ePost.Core.Ids;
+using ePost.Node.Hosting;
+using ePost.Overlay;
+using ePost.Overlay.Node;
+using ePost.Overlay.Routing;
+
+namespace ePost.Node.Tests;
+
+/// <summary>A ring of real nodes, each its own ActorSystem on 127.0.0.1 port 0, talking over Akka.Remote.</summary>
+public sealed class LocalRing : IAsyncDisposable
+{
+    /// <summary>Liveness tuned for a loopback test ring: failures are found in a few seconds instead of a minute.</summary>
+    public const string FastLiveness = """
+        epost.overlay {
+          liveness { probe-interval = 500ms, probe-timeout = 300ms, min-timeout = 50ms, max-timeout = 1s, probe-retries = 2 }
+          join { timeout = 3s, retry-initial = 250ms, retry-max = 2s }
+          lookup-timeout = 5s
+        }
+        akka.loglevel = WARNING
+        akka.actor.serialize-messages = on
+        """;
+
+    private readonly string _dataRoot = Directory.CreateTempSubdirectory("epost-ring-").FullName;
+
+    /// <summary>The running nodes.</summary>
+    public List<NodeHost> Nodes { get; } = new();
+
+    /// <summary>The overlay settings every node runs with.</summary>
+    public OverlaySettings Settings { get; } = OverlaySettings.Create(ConfigurationFactory.ParseString(FastLiveness));
+
+    /// <summary>Starts one more node, joining through the first (or starting the ring), and waits until it is ready.</summary>
+    public async Task<NodeHost> AddAsync(string extraConfig = "")
+    {
+        var bootstrap = Nodes.Count == 0 ? "" : $"epost.node.bootstrap = [{NodeConfig.Quote(Nodes[0].Address)}]";
+        var config = NodeConfig.Build(ConfigurationFactory.ParseString($"""
+            epost.node.port = 0
+            epost.node.data-dir = {NodeConfig.Quote(Path.Combine(_dataRoot, $"n{Nodes.Count}"))}
+            {bootstrap}
+            {extraConfig}
+            {FastLiveness}
+            """));
+        var node = await NodeHost.StartAsync(config);
+        Nodes.Add(node);
+        await Eventually.True(async () => (await node.StatusAsync()).Ready, TimeSpan.FromSeconds(30), "node never became ready");
+        return node;
+    }
+
+    /// <summary>Shuts one node down (its ActorSystem terminates; peers are not told).</summary>
+    public async Task ShutdownAsync(NodeHost node)
+    {
+        Nodes.Remove(node);
+        await node.System.Terminate();
+    }
+
+    /// <summary>Every running node's status.</summary>
+    public Task<NodeStatus[]> StatusesAsync() => Task.WhenAll(Nodes.Select(n => n.StatusAsync()));
+
+    /// <summary>Nodes whose leaf set differs from the true neighbours among the running nodes.</summary>
+    public async Task<int> WrongLeafSetsAsync()
+    {
+        var statuses = await StatusesAsync();
+        var ids = statuses.Select(s => s.Self.Id).ToList();
+        return statuses.Count(s => !RingTruth.IsCorrect(ids, s, Settings.LeafSetSize / 2));
+    }
+
+    /// <summary>The true root of a key among the running nodes.</summary>
+    public RingId TrueRoot(RingId key) => RingTruth.Root(Nodes.Select(n => n.Identity.Id), key);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(Nodes.Select(n => n.System.Terminate()));
+        try { Directory.Delete(_dataRoot, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>Bounded polling for conditions that real networks make true eventually.</summary>
+public static class Eventually
+{
+    /// <summary>Waits until the condition holds, failing with <paramref name="because"/> after <paramref name="limit"/>.</summary>
+    public static async Task True(Func<Task<bool>> condition, TimeSpan limit, string because)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{because} (waited {limit.TotalSeconds:F0} s)");
+            await Task.Delay(100);
+        }
+    }
+}
