@@ -105,19 +105,27 @@ public sealed unsafe class ErasureCodec
         // data = inverse(rows of the chosen fragments) x chosen; only the rows of the missing data pieces are computed.
         var inverse = _matrix.SelectRows(set.Indexes).Invert();
         var decode = _kernel.Prepare(inverse.SelectRows(missing));
-        var scratch = new byte[size];
         using var inputs = new PinnedFragments(set.Fragments);
-        using var outputs = new PinnedFragments(missing.Select(_ => scratch).ToList());
+        var outputs = stackalloc byte*[missing.Count];
+        // Pieces are computed straight into the destination. Only the last may end in padding; the padding is under
+        // m bytes (size = ceil(length / m)), so that tail is computed separately into a throwaway stack buffer.
+        var last = missing[^1];
+        var lastLength = (int)Math.Min(size, destination.Length - (long)last * size);
+        var padding = size - lastLength;
+        var sink = stackalloc byte[Math.Max(1, padding)];
         fixed (byte* target = destination)
         {
-            // Whole pieces are written straight into the destination; only the short last piece goes via scratch.
-            for (var k = 0; k < missing.Count; k++)
-                if ((long)(missing[k] + 1) * size <= destination.Length)
-                    outputs.Redirect(k, target + (long)missing[k] * size);
-            _kernel.Apply(decode, inputs.Pointers, outputs.Pointers, size);
+            for (var k = 0; k < missing.Count; k++) outputs[k] = target + (long)missing[k] * size;
+            _kernel.Apply(decode, inputs.Pointers, outputs, lastLength);
+            if (padding > 0)
+            {
+                var tails = stackalloc byte*[M];
+                for (var j = 0; j < M; j++) tails[j] = inputs.Pointers[j] + lastLength;
+                for (var k = 0; k < missing.Count; k++) outputs[k] += lastLength;
+                outputs[missing.Count - 1] = sink;
+                _kernel.Apply(decode, tails, outputs, padding);
+            }
         }
-        var last = missing[^1];
-        if ((long)(last + 1) * size > destination.Length) CopyPiece(scratch, destination, last, size);
     }
 
     /// <summary>Recomputes fragment <paramref name="index"/> from any m other fragments (what Glacier maintenance does for a lost fragment).</summary>

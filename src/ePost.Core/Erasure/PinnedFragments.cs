@@ -22,9 +22,6 @@ internal sealed unsafe class PinnedFragments : IDisposable
 
     public byte** Pointers => (byte**)Unsafe.AsPointer(ref _pointers[0]);
 
-    /// <summary>Points slot i elsewhere (for example into a caller's pinned span).</summary>
-    public void Redirect(int i, byte* address) => _pointers[i] = (nint)address;
-
     public void Dispose()
     {
         foreach (var handle in _handles)
