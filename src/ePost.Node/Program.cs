@@ -21,7 +21,7 @@ public static class Program
     /// <summary>Entry point; exit code 0 on success, 1 on failure, 2 on a usage error.</summary>
     public static async Task<int> Main(string[] args)
     {
-        // Not disposed: ProcessExit may still fire after Main returns.
+        // Not disposed: ProcessExit fires after Main returns and must still be able to cancel it.
         var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
