@@ -65,6 +65,12 @@ public sealed partial class SqliteObjectStore
         return command;
     }
 
+    /// <summary>A pragma's value on the store's own connection (some, like synchronous, are per connection).</summary>
+    internal object? ReadPragma(string name)
+    {
+        lock (_gate) return Scalar(_connection, $"PRAGMA {name}");
+    }
+
     private static object? Scalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
