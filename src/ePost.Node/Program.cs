@@ -20,7 +20,12 @@ public static class Program
             e.Cancel = true;
             cancel.Cancel();
         };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cancel.Cancel();
+        // ProcessExit also fires after Main has returned and disposed the source: nothing is left to cancel then.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { cancel.Cancel(); }
+            catch (ObjectDisposedException) { }
+        };
         return await RunAsync(args, cancel.Token);
     }
 

@@ -8,6 +8,7 @@ public static class BenchCommand
     /// <summary>Every benchmark by name. Each takes its own options and prints a JSON line last.</summary>
     private static readonly IReadOnlyList<Verb> Benchmarks =
     [
+        StorageBench.Verb,
     ];
 
     /// <summary>The verb for the top-level command table.</summary>
