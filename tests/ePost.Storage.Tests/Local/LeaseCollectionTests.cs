@@ -93,7 +93,9 @@ public class LeaseCollectionTests : IDisposable
         using var dirB = new TempDataDirectory();
         using var a = SqliteObjectStore.Open(_dir.Path);
         using var b = SqliteObjectStore.Open(dirB.Path);
-        b.WriteMeta(LeaseClock.MetaKey, BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(123_456_789_000L)));
+        var yearsOfRunning = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(yearsOfRunning, 123_456_789_000L);
+        b.WriteMeta(LeaseClock.MetaKey, yearsOfRunning);
         var timeA = new ManualMonotonicClock();
         var timeB = new ManualMonotonicClock(TimeSpan.FromDays(400));
         var clockA = LeaseClock.Resume(timeA, a);
