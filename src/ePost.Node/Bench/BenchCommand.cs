@@ -9,6 +9,7 @@ public static class BenchCommand
     private static readonly IReadOnlyList<Verb> Benchmarks =
     [
         ErasureBench.Verb,
+        StorageBench.Verb,
     ];
 
     /// <summary>The verb for the top-level command table.</summary>

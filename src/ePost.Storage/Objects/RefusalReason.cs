@@ -1,0 +1,35 @@
+namespace ePost.Storage.Objects;
+
+/// <summary>Why an object was not accepted; stores count refusals by this reason.</summary>
+public enum RefusalReason
+{
+    /// <summary>Not refused.</summary>
+    None = 0,
+
+    /// <summary>The encoding is longer than the size limit.</summary>
+    TooLarge,
+
+    /// <summary>The encoding is truncated, has trailing bytes, or a field is out of range.</summary>
+    Malformed,
+
+    /// <summary>The first byte names no known object kind.</summary>
+    UnknownKind,
+
+    /// <summary>A content block's id is not the SHA-256 of its bytes.</summary>
+    HashMismatch,
+
+    /// <summary>A signed object's id is not derived from its owner key and label.</summary>
+    IdNotDerivedFromOwner,
+
+    /// <summary>A signed object's signature does not verify under its owner key.</summary>
+    BadSignature,
+
+    /// <summary>A signed object's version is lower than the one already held.</summary>
+    StaleVersion,
+
+    /// <summary>A signed object has the held version but different bytes (or the held object is another kind).</summary>
+    VersionConflict,
+
+    /// <summary>Storing it would exceed the node's storage budget.</summary>
+    OverBudget,
+}

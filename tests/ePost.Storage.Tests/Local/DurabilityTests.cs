@@ -1,0 +1,102 @@
+using ePost.Storage.Leases;
+using ePost.Storage.Local;
+using ePost.Storage.Objects;
+using ePost.Storage.Tests.Support;
+
+namespace ePost.Storage.Tests.Local;
+
+public class DurabilityTests : IDisposable
+{
+    private readonly TempDataDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Objects_and_leases_survive_closing_and_reopening_the_database()
+    {
+        var block = TestObjects.Block(1);
+        var head = TestObjects.Head(3);
+        using (var store = SqliteObjectStore.Open(_dir.Path))
+        {
+            Assert.Equal(PutOutcome.Stored, store.Put(block, new LeaseInstant(500)).Outcome);
+            Assert.Equal(PutOutcome.Stored, store.Put(head, new LeaseInstant(900)).Outcome);
+        }
+
+        using var reopened = SqliteObjectStore.Open(_dir.Path);
+        var readBlock = reopened.Get(block.Id);
+        var readHead = reopened.Get(head.Id);
+
+        Assert.Equal(GetOutcome.Found, readBlock.Outcome);
+        Assert.Equal(block.Data.ToArray(), Assert.IsType<ContentBlock>(readBlock.Object).Data.ToArray());
+        Assert.Equal(new LeaseInstant(500), readBlock.Expiry);
+        Assert.Equal(3ul, Assert.IsType<SignedObject>(readHead.Object).Version);
+        Assert.Equal(new LeaseInstant(900), readHead.Expiry);
+        var stats = reopened.GetStats();
+        Assert.Equal(2, stats.ObjectCount);
+        Assert.Equal(block.EncodedLength + head.EncodedLength, stats.TotalBytes);
+    }
+
+    [Fact]
+    public void Lease_counter_resumes_from_the_checkpoint_after_reopening()
+    {
+        var firstRun = new ManualMonotonicClock();
+        using (var store = SqliteObjectStore.Open(_dir.Path))
+        {
+            var clock = LeaseClock.Resume(firstRun, store);
+            firstRun.AdvanceDays(2);
+            clock.Checkpoint();
+            firstRun.AdvanceDays(1); // not checkpointed: lost, as in a crash
+        }
+
+        using var reopened = SqliteObjectStore.Open(_dir.Path);
+        var resumed = LeaseClock.Resume(new ManualMonotonicClock(TimeSpan.FromMinutes(9)), reopened);
+
+        Assert.Equal(new LeaseInstant((long)TimeSpan.FromDays(2).TotalMilliseconds), resumed.Now);
+    }
+
+    [Fact]
+    public void Database_uses_wal_with_full_synchronous_commits()
+    {
+        using var store = SqliteObjectStore.Open(_dir.Path);
+
+        Assert.Equal("wal", store.ReadPragma("journal_mode"));
+        Assert.Equal(2L, store.ReadPragma("synchronous")); // 2 = FULL
+        Assert.Equal(Path.Combine(_dir.Path, SqliteObjectStore.FileName), store.DatabasePath);
+    }
+
+    [Fact]
+    public void Meta_values_are_durable_and_the_schema_version_is_reserved()
+    {
+        using (var store = SqliteObjectStore.Open(_dir.Path))
+        {
+            store.WriteMeta("node-epoch", [7]);
+            store.WriteMeta("node-epoch", [8]);
+            Assert.Throws<ArgumentException>(() => store.WriteMeta("schema-version", [9]));
+        }
+
+        using var reopened = SqliteObjectStore.Open(_dir.Path);
+        Assert.Equal(new byte[] { 8 }, reopened.ReadMeta("node-epoch"));
+        Assert.Null(reopened.ReadMeta("never-written"));
+        Assert.Equal("1"u8.ToArray(), reopened.ReadMeta("schema-version"));
+    }
+
+    [Fact]
+    public void Database_from_a_newer_build_is_refused_with_a_clear_error()
+    {
+        using (SqliteObjectStore.Open(_dir.Path)) { }
+        RawDatabase.Execute(Path.Combine(_dir.Path, SqliteObjectStore.FileName),
+            "UPDATE meta SET value = $v WHERE key = 'schema-version'", ("$v", "99"u8.ToArray()));
+
+        var e = Assert.Throws<InvalidDataException>(() => SqliteObjectStore.Open(_dir.Path));
+        Assert.Contains("99", e.Message);
+    }
+
+    [Fact]
+    public void Closed_store_refuses_further_use()
+    {
+        var store = SqliteObjectStore.Open(_dir.Path);
+        store.Dispose();
+        store.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => store.Get(TestObjects.Block(1).Id));
+    }
+}
