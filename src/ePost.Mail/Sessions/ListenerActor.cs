@@ -28,7 +28,8 @@ public sealed class ListenerActor : ReceiveActor
     public static Props Props(ListenerSettings settings, ISessionFactory factory, X509Certificate2? certificate) =>
         Akka.Actor.Props.Create(() => new ListenerActor(settings, factory, certificate));
 
-    private ListenerActor(ListenerSettings settings, ISessionFactory factory, X509Certificate2? certificate)
+    /// <summary>Use <see cref="Props"/>; public only because Akka activates actors through public constructors.</summary>
+    public ListenerActor(ListenerSettings settings, ISessionFactory factory, X509Certificate2? certificate)
     {
         if (settings.ImplicitTls && certificate is null) throw new ArgumentException("Implicit TLS needs a certificate.", nameof(certificate));
         this.settings = settings;

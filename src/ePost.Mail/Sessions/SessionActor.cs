@@ -37,7 +37,8 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     /// <summary>Timers bound to this actor (set by Akka).</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private SessionActor(IConnection connection, IProtocolSession session, X509Certificate2? certificate, bool implicitTls, TimeSpan idleTimeout)
+    /// <summary>Use <see cref="Props"/>; public only because Akka activates actors through public constructors.</summary>
+    public SessionActor(IConnection connection, IProtocolSession session, X509Certificate2? certificate, bool implicitTls, TimeSpan idleTimeout)
     {
         this.connection = connection;
         this.session = session;
