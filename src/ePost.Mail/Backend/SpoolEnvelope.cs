@@ -1,0 +1,9 @@
+namespace ePost.Mail.Backend;
+
+/// <summary>The SMTP envelope of an accepted message.</summary>
+/// <param name="Sender">MAIL FROM reverse path; empty for the null sender &lt;&gt; (bounces).</param>
+/// <param name="Recipients">RCPT TO forward paths, in order, without duplicates.</param>
+/// <param name="AuthenticatedUser">Login name when the client authenticated (submission), else null.</param>
+/// <param name="Client">Client IP address as text, for the trace header and abuse handling.</param>
+/// <param name="ReceivedAt">When the message was accepted, by the node's clock.</param>
+public sealed record SpoolEnvelope(string Sender, IReadOnlyList<string> Recipients, string? AuthenticatedUser, string Client, DateTimeOffset ReceivedAt);

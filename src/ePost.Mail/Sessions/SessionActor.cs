@@ -1,0 +1,197 @@
+using System.Security.Cryptography.X509Certificates;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ePost.Mail.Sessions;
+
+/// <summary>
+/// One connection: pulls bytes from the <see cref="IConnection"/> only when the framer has no complete line, feeds lines
+/// one at a time to the <see cref="IProtocolSession"/>, writes its replies, and carries out its actions (STARTTLS,
+/// close, delayed replies). Idle time and reply delays run on the Akka scheduler, so tests drive them on virtual time.
+/// </summary>
+public sealed class SessionActor : ReceiveActor, IWithTimers
+{
+    private const string IdleTimer = "idle";
+    private const string DelayTimer = "delay";
+
+    private readonly IConnection connection;
+    private readonly IProtocolSession session;
+    private readonly X509Certificate2? certificate;
+    private readonly TimeSpan idleTimeout;
+    private readonly LineFramer framer = new();
+    private readonly CancellationTokenSource stopping = new();
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private bool busy;
+    private bool reading;
+    private bool closing;
+
+    /// <summary>Props for a session over an accepted connection.</summary>
+    /// <param name="connection">The connection; the actor owns and disposes it.</param>
+    /// <param name="session">The protocol logic.</param>
+    /// <param name="certificate">Server certificate for STARTTLS and implicit TLS (null: no TLS).</param>
+    /// <param name="implicitTls">Handshake before the greeting (SMTPS 465, POP3S 995).</param>
+    /// <param name="idleTimeout">Close after this long without a complete line from the client.</param>
+    public static Props Props(IConnection connection, IProtocolSession session, X509Certificate2? certificate, bool implicitTls, TimeSpan idleTimeout) =>
+        Akka.Actor.Props.Create(() => new SessionActor(connection, session, certificate, implicitTls, idleTimeout));
+
+    /// <summary>Timers bound to this actor (set by Akka).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Use <see cref="Props"/>; public only because Akka activates actors through public constructors.</summary>
+    public SessionActor(IConnection connection, IProtocolSession session, X509Certificate2? certificate, bool implicitTls, TimeSpan idleTimeout)
+    {
+        this.connection = connection;
+        this.session = session;
+        this.certificate = certificate;
+        this.idleTimeout = idleTimeout;
+        ImplicitTls = implicitTls;
+
+        Receive<TlsReady>(t => OnTlsReady(t.Implicit));
+        Receive<Received>(r => OnReceived(r.Bytes));
+        Receive<SessionStep>(Carry);
+        Receive<DelayedStep>(d => Write(d.Step));
+        Receive<Written>(w => AfterWrite(w.Action));
+        Receive<IdleExpired>(_ => OnIdle());
+        Receive<Status.Failure>(f => Fail(f.Cause));
+    }
+
+    private bool ImplicitTls { get; }
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        RestartIdleTimer();
+        busy = true;
+        if (ImplicitTls)
+        {
+            connection.UpgradeToTlsAsync(certificate ?? throw new InvalidOperationException("Implicit TLS needs a certificate."), stopping.Token)
+                .PipeTo(Self, success: () => new TlsReady(true));
+        }
+        else
+        {
+            Carry(session.Greeting());
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        stopping.Cancel();
+        // Disposal is fire-and-forget: the socket closes whether or not the peer still listens.
+        _ = connection.DisposeAsync().AsTask();
+        stopping.Dispose();
+    }
+
+    private void OnTlsReady(bool implicitHandshake)
+    {
+        if (implicitHandshake)
+        {
+            Carry(session.Greeting());
+            return;
+        }
+        session.TlsEstablished();
+        busy = false;
+        Pump();
+    }
+
+    private void OnReceived(byte[] bytes)
+    {
+        reading = false;
+        if (bytes.Length == 0)
+        {
+            Context.Stop(Self);
+            return;
+        }
+        framer.Append(bytes);
+        Pump();
+    }
+
+    private void Pump()
+    {
+        if (busy || closing) return;
+        if (framer.TryReadLine(session.MaxLineLength, out var line))
+        {
+            busy = true;
+            // Only complete lines count as activity: a client trickling bytes without a line end still times out.
+            RestartIdleTimer();
+            session.HandleAsync(line, stopping.Token).AsTask().PipeTo(Self);
+            return;
+        }
+        if (reading) return;
+        reading = true;
+        connection.ReadAsync(stopping.Token).PipeTo(Self, success: bytes => new Received(bytes));
+    }
+
+    private void Carry(SessionStep step)
+    {
+        busy = true;
+        if (step.Delay > TimeSpan.Zero)
+        {
+            Timers.StartSingleTimer(DelayTimer, new DelayedStep(step), step.Delay);
+            return;
+        }
+        Write(step);
+    }
+
+    private void Write(SessionStep step)
+    {
+        var action = step.Action;
+        connection.WriteAsync(step.Output, stopping.Token).PipeTo(Self, success: () => new Written(action));
+    }
+
+    private void AfterWrite(SessionAction action)
+    {
+        switch (action)
+        {
+            case SessionAction.Close:
+                closing = true;
+                Context.Stop(Self);
+                return;
+            case SessionAction.StartTls when certificate is not null:
+                // Bytes the client pipelined after STARTTLS are dropped here, before the handshake.
+                framer.Clear();
+                connection.UpgradeToTlsAsync(certificate, stopping.Token).PipeTo(Self, success: () => new TlsReady(false));
+                return;
+            default:
+                busy = false;
+                Pump();
+                return;
+        }
+    }
+
+    private void OnIdle()
+    {
+        if (closing) return;
+        closing = true;
+        if (busy)
+        {
+            // A reply is being written or held back; a second concurrent write would interleave, so just hang up.
+            Context.Stop(Self);
+            return;
+        }
+        var goodbye = session.IdleTimeout();
+        connection.WriteAsync(goodbye.Output, stopping.Token).PipeTo(Self, success: () => new Written(SessionAction.Close));
+    }
+
+    private void Fail(Exception cause)
+    {
+        // A vanished peer or a failed handshake ends the session; nothing else can be done for it.
+        log.Debug("Session with {0} ends: {1}", connection.Remote, cause.Message);
+        Context.Stop(Self);
+    }
+
+    private void RestartIdleTimer() => Timers.StartSingleTimer(IdleTimer, IdleExpired.Instance, idleTimeout);
+
+    private sealed record TlsReady(bool Implicit);
+
+    private sealed record Received(byte[] Bytes);
+
+    private sealed record DelayedStep(SessionStep Step);
+
+    private sealed record Written(SessionAction Action);
+
+    private sealed class IdleExpired
+    {
+        public static readonly IdleExpired Instance = new();
+    }
+}

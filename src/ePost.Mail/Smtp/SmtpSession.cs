@@ -1,0 +1,228 @@
+using Akka.Actor;
+using ePost.Mail.Backend;
+using ePost.Mail.Sessions;
+using ePost.Mail.Smtp.Commands;
+
+namespace ePost.Mail.Smtp;
+
+/// <summary>
+/// One SMTP session (RFC 5321, submission RFC 6409) as a state machine: lines in, replies out. Every reply except the
+/// greeting and the EHLO lines carries an enhanced status code (RFC 2034 exempts those two).
+/// </summary>
+public sealed partial class SmtpSession : IProtocolSession
+{
+    private readonly SmtpSettings settings;
+    private readonly SessionContext context;
+    private readonly IMailUserDirectory directory;
+    private readonly ISubmissionSpool spool;
+    private readonly LoginThrottle throttle;
+    private readonly ITimeProvider clock;
+    private readonly List<string> recipients = [];
+    private SmtpDataReader? data;
+    private string? heloName;
+    private string sender = "";
+    private bool smtpUtf8;
+    private bool tls;
+    private int errors;
+
+    /// <summary>A session for one connection.</summary>
+    public SmtpSession(SmtpSettings settings, SessionContext context, IMailUserDirectory directory, ISubmissionSpool spool, LoginThrottle throttle, ITimeProvider clock)
+    {
+        this.settings = settings;
+        this.context = context;
+        this.directory = directory;
+        this.spool = spool;
+        this.throttle = throttle;
+        this.clock = clock;
+        tls = context.IsTls;
+    }
+
+    /// <summary>Where the session is in the command sequence.</summary>
+    public SmtpState State { get; private set; } = SmtpState.Connected;
+
+    /// <summary>The authenticated user, if any.</summary>
+    public MailUser? User { get; private set; }
+
+    /// <inheritdoc />
+    public int MaxLineLength => State == SmtpState.Data ? settings.MaxDataLine : settings.MaxCommandLine;
+
+    /// <inheritdoc />
+    public SessionStep Greeting() => SessionStep.Reply($"220 {settings.HostName} ESMTP ePost ready");
+
+    /// <inheritdoc />
+    public SessionStep IdleTimeout() => SessionStep.ReplyAndClose($"421 4.4.2 {settings.HostName} Idle timeout, closing connection");
+
+    /// <inheritdoc />
+    public void TlsEstablished()
+    {
+        // RFC 3207 §4.2: forget everything learned before the handshake, including the EHLO and any AUTH.
+        tls = true;
+        ResetTransaction();
+        heloName = null;
+        User = null;
+        State = SmtpState.Connected;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SessionStep> HandleAsync(FramedLine line, CancellationToken cancellation)
+    {
+        if (State == SmtpState.Data) return await ReadDataAsync(line, cancellation);
+        if (line.Terminator == LineTerminator.TooLong) return Error("500 5.5.2 Line too long");
+        if (!line.IsClean) return Error("500 5.5.2 Bare CR or LF not allowed; lines must end with CRLF");
+        if (State == SmtpState.Auth) return await RespondAsync(line.Text, cancellation);
+
+        var command = SmtpCommandParser.Parse(line.Text);
+        if (command is UnknownCommand) return Error("500 5.5.1 Command not recognized");
+        if (command is InvalidCommand invalid) return Error(invalid.Reply);
+        if (!SmtpStateTable.TryTransition(State, command.Verb, out var next)) return Error(OutOfSequence(command.Verb));
+
+        var step = command switch
+        {
+            HelloCommand hello => Hello(hello),
+            MailCommand mail => Mail(mail),
+            RcptCommand rcpt => await RcptAsync(rcpt, cancellation),
+            DataCommand => Reply("354 Start mail input; end with <CRLF>.<CRLF>"),
+            RsetCommand => Reply("250 2.0.0 Ok"),
+            NoopCommand => Reply("250 2.0.0 Ok"),
+            VrfyCommand => Reply("252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery"),
+            HelpCommand => Reply("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS AUTH"),
+            QuitCommand => Result.Ok(SessionStep.ReplyAndClose($"221 2.0.0 {settings.HostName} closing connection")),
+            StartTlsCommand => StartTls(),
+            AuthCommand auth => await StartAuthAsync(auth, cancellation),
+            _ => throw new InvalidOperationException($"No handler for {command.Verb}"),
+        };
+        if (step.Outcome == Outcome.Failed) return step.Step;
+        if (command is RsetCommand or HelloCommand) ResetTransaction();
+        if (command is DataCommand) data = new SmtpDataReader(settings.MaxMessageSize);
+        State = step.Outcome == Outcome.Pending ? SmtpState.Auth : next;
+        return step.Step;
+    }
+
+    private string OutOfSequence(string verb) => (State, verb) switch
+    {
+        (SmtpState.Connected, _) => "503 5.5.1 Send EHLO or HELO first",
+        (_, "MAIL") => "503 5.5.1 Nested MAIL command",
+        (_, "RCPT") => "503 5.5.1 Need MAIL before RCPT",
+        (SmtpState.Mail, "DATA") => "554 5.5.1 No valid recipients",
+        (_, "DATA") => "503 5.5.1 Need MAIL and RCPT before DATA",
+        _ => "503 5.5.1 Bad sequence of commands",
+    };
+
+    private Result Hello(HelloCommand hello)
+    {
+        heloName = hello.Domain;
+        if (!hello.Extended) return Reply($"250 {settings.HostName}");
+        var lines = new List<string>
+        {
+            $"{settings.HostName} Hello {hello.Domain}",
+            "PIPELINING",
+            $"SIZE {settings.MaxMessageSize}",
+            "8BITMIME",
+            "SMTPUTF8",
+            "ENHANCEDSTATUSCODES",
+        };
+        if (context.CanStartTls && !tls) lines.Add("STARTTLS");
+        if (settings.Mode == SmtpMode.Submission && AuthPermitted) lines.Add("AUTH PLAIN LOGIN");
+        lines.Add("HELP");
+        return Result.Ok(SessionStep.Reply(lines.Select((l, i) => (i == lines.Count - 1 ? "250 " : "250-") + l).ToArray()));
+    }
+
+    private Result Mail(MailCommand mail)
+    {
+        if (settings.Mode == SmtpMode.Submission)
+        {
+            if (User is null) return Failed("530 5.7.0 Authentication required");
+            if (!string.Equals(mail.Sender, User.Address, StringComparison.OrdinalIgnoreCase))
+                return Failed($"553 5.7.1 Sender address <{mail.Sender}> not owned by user {User.Name}");
+        }
+        if (!mail.SmtpUtf8 && MailPath.IsInternational(mail.Sender)) return Failed("553 5.6.7 Non-ASCII address requires SMTPUTF8");
+        if (mail.DeclaredSize > settings.MaxMessageSize) return Failed("552 5.3.4 Message size exceeds fixed maximum message size");
+        sender = mail.Sender;
+        smtpUtf8 = mail.SmtpUtf8;
+        return Reply("250 2.1.0 Ok");
+    }
+
+    private async Task<Result> RcptAsync(RcptCommand rcpt, CancellationToken cancellation)
+    {
+        if (recipients.Count >= settings.MaxRecipients) return Failed("452 4.5.3 Too many recipients");
+        if (!smtpUtf8 && MailPath.IsInternational(rcpt.Recipient)) return Failed("553 5.6.7 Non-ASCII address requires SMTPUTF8");
+        var kind = await directory.ClassifyAsync(rcpt.Recipient, cancellation);
+        switch (kind)
+        {
+            case AddressKind.UnknownInRingDomain:
+                return Failed($"550 5.1.1 <{rcpt.Recipient}>: no such user");
+            case AddressKind.Foreign when settings.Mode == SmtpMode.Gateway || User is null:
+                return Failed("550 5.7.1 Relay access denied");
+        }
+        if (!recipients.Contains(rcpt.Recipient, StringComparer.OrdinalIgnoreCase)) recipients.Add(rcpt.Recipient);
+        return Reply("250 2.1.5 Ok");
+    }
+
+    private Result StartTls()
+    {
+        if (tls) return Failed("503 5.5.1 TLS already active");
+        if (!context.CanStartTls) return Failed("454 4.7.0 TLS not available");
+        return Result.Ok(new SessionStep(SessionStep.Encode(["220 2.0.0 Ready to start TLS"]), SessionAction.StartTls));
+    }
+
+    private async ValueTask<SessionStep> ReadDataAsync(FramedLine line, CancellationToken cancellation)
+    {
+        if (!data!.Add(line)) return SessionStep.None;
+        var reader = data;
+        var envelope = new SpoolEnvelope(sender, recipients.ToList(), User?.Name, context.Remote.Address.ToString(), clock.Now);
+        ResetTransaction();
+        State = SmtpState.Greeted;
+        switch (reader.Fault)
+        {
+            case DataFault.BareLineEnding:
+                return SessionStep.Reply("550 5.6.0 Message refused: bare CR or LF in message text (RFC 5321 2.3.8)");
+            case DataFault.LineTooLong:
+                return SessionStep.Reply($"550 5.6.0 Message refused: line longer than {settings.MaxDataLine} octets");
+            case DataFault.TooLarge:
+                return SessionStep.Reply("552 5.3.4 Message size exceeds fixed maximum message size");
+        }
+        try
+        {
+            var id = await spool.AcceptAsync(envelope, TraceHeader(envelope).Concat(reader.Message).ToArray(), cancellation);
+            return SessionStep.Reply($"250 2.0.0 Ok: queued as {id}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            return SessionStep.Reply("451 4.3.0 Local error in processing; try again later");
+        }
+    }
+
+    private byte[] TraceHeader(SpoolEnvelope envelope)
+    {
+        var with = (tls ? "ESMTPS" : "ESMTP") + (User is null ? "" : "A");
+        var header = $"Received: from {heloName} ([{envelope.Client}])\r\n\tby {settings.HostName} (ePost) with {with};\r\n\t{MimeKit.Utils.DateUtils.FormatDate(envelope.ReceivedAt)}\r\n";
+        return System.Text.Encoding.UTF8.GetBytes(header);
+    }
+
+    private void ResetTransaction()
+    {
+        recipients.Clear();
+        sender = "";
+        smtpUtf8 = false;
+        data = null;
+    }
+
+    private SessionStep Error(string reply)
+    {
+        // Bounded cost for a client that only sends garbage: after MaxErrors bad commands it is disconnected.
+        if (++errors >= settings.MaxErrors)
+            return SessionStep.ReplyAndClose(reply, $"421 4.7.0 {settings.HostName} Too many errors, closing connection");
+        return SessionStep.Reply(reply);
+    }
+
+    private static Result Reply(string line) => Result.Ok(SessionStep.Reply(line));
+
+    private static Result Failed(string line) => new(SessionStep.Reply(line), Outcome.Failed);
+
+    private enum Outcome { Done, Pending, Failed }
+
+    private readonly record struct Result(SessionStep Step, Outcome Outcome)
+    {
+        public static Result Ok(SessionStep step) => new(step, Outcome.Done);
+    }
+}

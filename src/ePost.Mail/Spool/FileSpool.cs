@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using ePost.Mail.Backend;
+
+namespace ePost.Mail.Spool;
+
+/// <summary>
+/// The durable submission spool: one file per message plus a JSON commit record, both fsync'd with their directories
+/// before <see cref="AcceptAsync"/> returns. Layout under the root: <c>tmp/</c> (writes in progress),
+/// <c>messages/&lt;id&gt;.eml</c>, <c>pending/&lt;id&gt;.json</c>. A message exists for delivery exactly when its
+/// pending record exists; opening the spool removes whatever a crash left half-written.
+/// </summary>
+public sealed class FileSpool : ISubmissionSpool
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly string temporary;
+    private readonly string messages;
+    private readonly string pending;
+
+    /// <summary>Opens (creating if needed) the spool at <paramref name="root"/> and recovers from any interrupted write.</summary>
+    public FileSpool(string root)
+    {
+        Root = root;
+        temporary = Path.Combine(root, "tmp");
+        messages = Path.Combine(root, "messages");
+        pending = Path.Combine(root, "pending");
+        foreach (var directory in new[] { temporary, messages, pending }) Directory.CreateDirectory(directory);
+        Recover();
+    }
+
+    /// <summary>The spool directory.</summary>
+    public string Root { get; }
+
+    /// <inheritdoc />
+    public Task<string> AcceptAsync(SpoolEnvelope envelope, ReadOnlyMemory<byte> message, CancellationToken cancellation) =>
+        // fsync blocks its thread for milliseconds; keep that off the actor dispatcher.
+        Task.Run(() => Accept(envelope, message.Span), cancellation);
+
+    /// <summary>Messages accepted and not yet marked delivered, oldest first.</summary>
+    public IReadOnlyList<SpooledMessage> ListPending() =>
+        Directory.EnumerateFiles(pending, "*.json")
+            .Select(path => JsonSerializer.Deserialize<SpooledMessage>(File.ReadAllBytes(path), Json)
+                            ?? throw new InvalidDataException($"Empty spool record '{path}'."))
+            .OrderBy(m => m.Envelope.ReceivedAt).ThenBy(m => m.Id, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The bytes of a pending message, checked against the SHA-256 in its record.</summary>
+    public byte[] Read(SpooledMessage message)
+    {
+        var bytes = File.ReadAllBytes(MessagePath(message.Id));
+        if (bytes.Length != message.Size || !string.Equals(Core.Hashing.Sha256.HashHex(bytes), message.Sha256, StringComparison.Ordinal))
+            throw new InvalidDataException($"Spooled message {message.Id} does not match its record.");
+        return bytes;
+    }
+
+    /// <summary>Removes a message once it has been delivered to all its recipients; the record goes first.</summary>
+    public void MarkDelivered(string id)
+    {
+        CheckId(id);
+        File.Delete(Path.Combine(pending, id + ".json"));
+        DirectorySync.Flush(pending);
+        File.Delete(MessagePath(id));
+    }
+
+    private string Accept(SpoolEnvelope envelope, ReadOnlySpan<byte> message)
+    {
+        var id = NewId(envelope.ReceivedAt);
+        var record = new SpooledMessage(id, envelope, message.Length, Core.Hashing.Sha256.HashHex(message));
+
+        WriteDurably(Path.Combine(temporary, id + ".eml"), message);
+        File.Move(Path.Combine(temporary, id + ".eml"), MessagePath(id));
+        DirectorySync.Flush(messages);
+
+        // The rename of the record into pending/ is the commit point: before it the message does not exist.
+        WriteDurably(Path.Combine(temporary, id + ".json"), JsonSerializer.SerializeToUtf8Bytes(record, Json));
+        File.Move(Path.Combine(temporary, id + ".json"), Path.Combine(pending, id + ".json"));
+        DirectorySync.Flush(pending);
+        return id;
+    }
+
+    private void Recover()
+    {
+        foreach (var leftover in Directory.EnumerateFiles(temporary)) File.Delete(leftover);
+        var committed = Directory.EnumerateFiles(pending, "*.json").Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(messages, "*.eml"))
+        {
+            // A message file without a record was never acknowledged (or was delivered): nobody waits for it.
+            if (!committed.Contains(Path.GetFileNameWithoutExtension(file))) File.Delete(file);
+        }
+    }
+
+    private static void WriteDurably(string path, ReadOnlySpan<byte> bytes)
+    {
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        file.Write(bytes);
+        file.Flush(flushToDisk: true);
+    }
+
+    private string MessagePath(string id) => Path.Combine(messages, id + ".eml");
+
+    private static string NewId(DateTimeOffset receivedAt) =>
+        $"{receivedAt.UtcDateTime:yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
+
+    private static void CheckId(string id)
+    {
+        // Ids come from NewId; anything else could walk out of the spool directory.
+        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            throw new ArgumentException($"Not a spool id: '{id}'.", nameof(id));
+    }
+}

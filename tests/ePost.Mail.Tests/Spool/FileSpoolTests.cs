@@ -1,0 +1,65 @@
+using System.Text;
+using ePost.Mail.Backend;
+using ePost.Mail.Spool;
+
+namespace ePost.Mail.Tests.Spool;
+
+public sealed class FileSpoolTests : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "epost-spool-" + Guid.NewGuid().ToString("N"));
+    private static readonly SpoolEnvelope Envelope = new("alice@ring.test", ["bob@ring.test", "x@example.org"], "alice", "127.0.0.1",
+        new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    [Fact]
+    public async Task An_accepted_message_survives_reopening_the_spool()
+    {
+        var id = await new FileSpool(root).AcceptAsync(Envelope, "Subject: x\r\n\r\nhi\r\n"u8.ToArray(), CancellationToken.None);
+        var reopened = new FileSpool(root);
+        var pending = Assert.Single(reopened.ListPending());
+        Assert.Equal(id, pending.Id);
+        Assert.Equal(Envelope.Recipients, pending.Envelope.Recipients);
+        Assert.Equal(Envelope.ReceivedAt, pending.Envelope.ReceivedAt);
+        Assert.Equal("Subject: x\r\n\r\nhi\r\n", Encoding.UTF8.GetString(reopened.Read(pending)));
+    }
+
+    [Fact]
+    public async Task Delivered_messages_are_gone_after_reopening()
+    {
+        var spool = new FileSpool(root);
+        var first = await spool.AcceptAsync(Envelope, "one"u8.ToArray(), CancellationToken.None);
+        var second = await spool.AcceptAsync(Envelope, "two"u8.ToArray(), CancellationToken.None);
+        spool.MarkDelivered(first);
+        Assert.Equal([second], new FileSpool(root).ListPending().Select(m => m.Id));
+        Assert.Single(Directory.GetFiles(Path.Combine(root, "messages")));
+    }
+
+    [Fact]
+    public void Half_written_files_from_a_crash_are_removed_on_open()
+    {
+        new FileSpool(root);
+        File.WriteAllText(Path.Combine(root, "tmp", "20250102030405-aa.eml"), "partial");
+        File.WriteAllText(Path.Combine(root, "messages", "20250102030405-bb.eml"), "never committed");
+        var spool = new FileSpool(root);
+        Assert.Empty(spool.ListPending());
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, "tmp")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, "messages")));
+    }
+
+    [Fact]
+    public async Task A_corrupted_message_file_is_detected_by_its_hash()
+    {
+        var spool = new FileSpool(root);
+        var id = await spool.AcceptAsync(Envelope, "original"u8.ToArray(), CancellationToken.None);
+        File.WriteAllText(Path.Combine(root, "messages", id + ".eml"), "tampered");
+        Assert.Throws<InvalidDataException>(() => spool.Read(Assert.Single(spool.ListPending())));
+    }
+
+    [Fact]
+    public void Ids_that_could_escape_the_spool_are_rejected()
+    {
+        var spool = new FileSpool(root);
+        Assert.Throws<ArgumentException>(() => spool.MarkDelivered("../../etc/passwd"));
+    }
+}
