@@ -21,6 +21,7 @@ public sealed record OverlaySettings(
     TimeSpan MaxTimeout,
     int ProbeRetries,
     TimeSpan FailedMemory,
+    TimeSpan DeadRecheckInterval,
     TimeSpan RouteProbeIdle,
     TimeSpan TableMaintenanceInterval)
 {
@@ -51,6 +52,7 @@ public sealed record OverlaySettings(
             MaxTimeout: c.GetTimeSpan("liveness.max-timeout"),
             ProbeRetries: c.GetInt("liveness.probe-retries"),
             FailedMemory: c.GetTimeSpan("liveness.failed-memory"),
+            DeadRecheckInterval: c.GetTimeSpan("liveness.dead-recheck-interval"),
             RouteProbeIdle: c.GetTimeSpan("liveness.route-probe-idle"),
             TableMaintenanceInterval: c.GetTimeSpan("routing-table.maintenance-interval"));
         settings.Validate();

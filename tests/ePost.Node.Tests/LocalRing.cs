@@ -13,7 +13,7 @@ public sealed class LocalRing : IAsyncDisposable
     /// <summary>Liveness tuned for a loopback test ring: failures are found in a few seconds instead of a minute.</summary>
     public const string FastLiveness = """
         epost.overlay {
-          liveness { probe-interval = 500ms, probe-timeout = 300ms, min-timeout = 50ms, max-timeout = 1s, probe-retries = 2 }
+          liveness { probe-interval = 500ms, probe-timeout = 300ms, min-timeout = 250ms, max-timeout = 1s, probe-retries = 2, dead-recheck-interval = 2s }
           join { timeout = 3s, retry-initial = 250ms, retry-max = 2s }
           lookup-timeout = 5s
         }
@@ -64,6 +64,19 @@ public sealed class LocalRing : IAsyncDisposable
         return statuses.Count(s => !RingTruth.IsCorrect(ids, s, Settings.LeafSetSize / 2));
     }
 
+    /// <summary>A description of every wrong leaf set, for failure messages.</summary>
+    public async Task<string> DescribeWrongLeafSetsAsync()
+    {
+        var statuses = await StatusesAsync();
+        var ids = statuses.Select(s => s.Self.Id).ToList();
+        var half = Settings.LeafSetSize / 2;
+        return string.Join("\n", statuses.Where(s => !RingTruth.IsCorrect(ids, s, half)).Select(s =>
+        {
+            var (cw, ccw) = RingTruth.LeafSet(ids, s.Self.Id, half);
+            return $"{s.Self.Id.ToShortString()} ready={s.Ready} cw=[{string.Join(",", s.Clockwise.Select(n => n.Id.ToShortString()))}] want [{string.Join(",", cw.Select(i => i.ToShortString()))}]";
+        }));
+    }
+
     /// <summary>The true root of a key among the running nodes.</summary>
     public RingId TrueRoot(RingId key) => RingTruth.Root(Nodes.Select(n => n.Identity.Id), key);
 
@@ -79,12 +92,13 @@ public sealed class LocalRing : IAsyncDisposable
 public static class Eventually
 {
     /// <summary>Waits until the condition holds, failing with <paramref name="because"/> after <paramref name="limit"/>.</summary>
-    public static async Task True(Func<Task<bool>> condition, TimeSpan limit, string because)
+    public static async Task True(Func<Task<bool>> condition, TimeSpan limit, string because, Func<Task<string>>? describe = null)
     {
         var deadline = DateTime.UtcNow + limit;
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{because} (waited {limit.TotalSeconds:F0} s)");
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"{because} (waited {limit.TotalSeconds:F0} s)" + (describe is null ? "" : "\n" + await describe()));
             await Task.Delay(100);
         }
     }

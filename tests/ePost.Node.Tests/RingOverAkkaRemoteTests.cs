@@ -12,8 +12,8 @@ public sealed class RingOverAkkaRemoteTests
         await using var ring = new LocalRing();
         for (var i = 0; i < 12; i++) await ring.AddAsync();
 
-        await Eventually.True(async () => await ring.WrongLeafSetsAsync() == 0, TimeSpan.FromSeconds(30),
-            "leaf sets never matched the true ring");
+        await Eventually.True(async () => await ring.WrongLeafSetsAsync() == 0, TimeSpan.FromSeconds(60),
+            "leaf sets never matched the true ring", ring.DescribeWrongLeafSetsAsync);
         await AllLookupsReachTheTrueRoot(ring, 1000, seed: 1);
 
         await ring.ShutdownAsync(ring.Nodes[3]);
@@ -22,7 +22,7 @@ public sealed class RingOverAkkaRemoteTests
         // Detected first-hand by the neighbours, then verified by every other member after the push.
         var bound = ring.Settings.WorstCaseDetection * 2 + ring.Settings.ProbeInterval + TimeSpan.FromSeconds(5);
         await Eventually.True(async () => await ring.WrongLeafSetsAsync() == 0, bound,
-            "leaf sets were not repaired within the configured detection time");
+            "leaf sets were not repaired within the configured detection time", ring.DescribeWrongLeafSetsAsync);
         await AllLookupsReachTheTrueRoot(ring, 1000, seed: 2);
     }
 

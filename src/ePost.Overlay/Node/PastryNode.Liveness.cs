@@ -8,6 +8,7 @@ public sealed partial class PastryNode
 {
     private readonly Dictionary<RingId, PeerState> _peers = new();
     private readonly Dictionary<RingId, (NodeHandle Handle, TimeSpan At)> _failed = new();
+    private readonly Dictionary<RingId, TimeSpan> _lastRecheck = new();
     private long _nextNonce;
     private int _probeCursor;
 
@@ -22,6 +23,7 @@ public sealed partial class PastryNode
     {
         if (node.Id == Self.Id) return;
         _failed.Remove(node.Id);
+        _lastRecheck.Remove(node.Id);
         var peer = PeerFor(node);
         peer.LastHeard = _host.Now;
         if (peer.PendingNonce != 0) _host.CancelTimer(new ProbeTimeout(node.Id, peer.PendingNonce));
@@ -42,7 +44,13 @@ public sealed partial class PastryNode
     private void Consider(NodeHandle node)
     {
         if (node.Id == Self.Id || !IsAcceptable(node)) return;
-        if (_failed.TryGetValue(node.Id, out var failed) && failed.Handle.Epoch >= node.Epoch) return;
+        if (_failed.TryGetValue(node.Id, out var failed) && failed.Handle.Epoch >= node.Epoch)
+        {
+            // Others still name it: check it ourselves again, but at most once per recheck interval.
+            var since = _lastRecheck.TryGetValue(node.Id, out var last) && last > failed.At ? last : failed.At;
+            if (_host.Now - since < _settings.DeadRecheckInterval) return;
+            _lastRecheck[node.Id] = _host.Now;
+        }
         if (_peers.TryGetValue(node.Id, out var known) && (known.PendingNonce != 0 || !known.Handle.IsSupersededBy(node) && known.Handle == node && IsInTables(node)))
             return;
         var slot = Table.SlotOf(node.Id);
@@ -193,7 +201,11 @@ public sealed partial class PastryNode
         _host.StartTimer(ProbeTick.Instance, _settings.ProbeInterval);
         var now = _host.Now;
         foreach (var (id, failure) in _failed.ToList())
-            if (now - failure.At > _settings.FailedMemory) _failed.Remove(id);
+            if (now - failure.At > _settings.FailedMemory)
+            {
+                _failed.Remove(id);
+                _lastRecheck.Remove(id);
+            }
         PruneIdlePeers();
         if (!IsReady) return;
 
