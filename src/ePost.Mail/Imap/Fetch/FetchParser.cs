@@ -125,6 +125,7 @@ internal static class FetchParser
             }
         }
         textFollows = cursor.Peek() != ']';
+        if (part.Count > 0 && !textFollows) throw cursor.Error("Section part ends with '.'");
         return part;
     }
 
