@@ -246,30 +246,7 @@ public sealed class ImapCommandReader
             }
             if (inQuote && !_discarding) return (-1, false); // unterminated quote: the parser reports it
         }
-        return ParseLiteralAnnouncement(line);
-    }
-
-    /// <summary>Parses a trailing "{digits}" or "{digits+}"; at most 18 digits so the value cannot overflow.</summary>
-    internal static (long Size, bool Synchronizing) ParseLiteralAnnouncement(ReadOnlySpan<byte> line)
-    {
-        if (line.Length < 3 || line[^1] != (byte)'}') return (-1, false);
-        int open = line.LastIndexOf((byte)'{');
-        if (open < 0) return (-1, false);
-        var inner = line[(open + 1)..^1];
-        bool synchronizing = true;
-        if (inner.Length > 0 && inner[^1] == (byte)'+')
-        {
-            synchronizing = false;
-            inner = inner[..^1];
-        }
-        if (inner.Length is 0 or > 18) return (-1, false);
-        long size = 0;
-        foreach (byte d in inner)
-        {
-            if (d is < (byte)'0' or > (byte)'9') return (-1, false);
-            size = size * 10 + (d - '0');
-        }
-        return (size, synchronizing);
+        return LiteralAnnouncement.Parse(line);
     }
 
     private void Reject(ImapStatus status, string? code, string text)

@@ -86,7 +86,8 @@ internal sealed class ImapTokenCursor(ImapCommandFrame frame)
     /// <summary>True when the cursor sits on a literal announcement that ends this line.</summary>
     private bool AtLiteral =>
         Peek() == '{' && _lineIndex < frame.Literals.Count
-        && ImapCommandReader.ParseLiteralAnnouncement(Line.AsSpan(_pos)).Size >= 0;
+        && Line.AsSpan(_pos).LastIndexOf((byte)'{') == 0
+        && LiteralAnnouncement.Parse(Line.AsSpan(_pos)).Size >= 0;
 
     /// <summary>string = quoted / literal, as raw bytes.</summary>
     public byte[] StringBytes()

@@ -35,7 +35,7 @@ internal sealed class SearchParser(ImapTokenCursor cursor, int maxDepth)
         int next = cursor.Peek();
         if (next == '(')
             return new SearchAnd(cursor.ParenList(() => Key(depth + 1), allowEmpty: false));
-        if (next is >= '0' and <= '9' or '*' or '$')
+        if (next is >= '0' and <= '9' or '*')
             return new SearchSequence(SequenceSet.Read(cursor), Uid: false);
         string name = cursor.Keyword();
         return name switch

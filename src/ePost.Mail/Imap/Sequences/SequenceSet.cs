@@ -36,15 +36,11 @@ public sealed class SequenceSet
     /// <summary>The ranges in the order the client wrote them.</summary>
     public IReadOnlyList<SequenceRange> Ranges { get; }
 
-    /// <summary>True when this set is "$" (RFC 5182 saved search result).</summary>
-    public bool IsSavedResult { get; }
-
     /// <summary>Creates a set from ranges.</summary>
-    public SequenceSet(IReadOnlyList<SequenceRange> ranges, bool isSavedResult = false)
+    public SequenceSet(IReadOnlyList<SequenceRange> ranges)
     {
-        if (ranges.Count == 0 && !isSavedResult) throw new ArgumentException("A sequence set is never empty", nameof(ranges));
+        if (ranges.Count == 0) throw new ArgumentException("A sequence set is never empty", nameof(ranges));
         Ranges = ranges;
-        IsSavedResult = isSavedResult;
     }
 
     /// <summary>Parses "2,4:7,9,12:*"; throws <see cref="ImapParseException"/> on anything else.</summary>
@@ -58,7 +54,7 @@ public sealed class SequenceSet
 
     internal static SequenceSet Read(ImapTokenCursor cursor)
     {
-        if (cursor.TryConsume('$')) return new SequenceSet([], isSavedResult: true);
+        // "$" (RFC 5182 SEARCHRES) is not advertised, so it is a syntax error like any other non-number.
         var ranges = new List<SequenceRange>();
         do
         {
@@ -169,7 +165,6 @@ public sealed class SequenceSet
     /// <inheritdoc/>
     public override string ToString()
     {
-        if (IsSavedResult) return "$";
         var text = new StringBuilder();
         foreach (var range in Ranges)
         {

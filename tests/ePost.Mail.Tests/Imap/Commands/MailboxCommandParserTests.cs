@@ -99,4 +99,12 @@ public class MailboxCommandParserTests : ParserTestBase
     [InlineData("a APPEND INBOX {1+}\r\nx extra")]
     public void Malformed_append_is_bad(string wire) =>
         Assert.Equal(ImapStatus.Bad, ParseWire(wire + "\r\n").Error!.Status);
+
+    [Fact]
+    public void A_brace_that_is_not_the_lines_literal_announcement_is_not_read_as_a_literal()
+    {
+        // the line ends in a valid announcement, but the cursor meets an earlier "{" first
+        var result = ParseWire("a LOGIN {x {3+}\r\nbob pw\r\n");
+        Assert.Equal("Literal announced but not at end of line", result.Error!.Text);
+    }
 }

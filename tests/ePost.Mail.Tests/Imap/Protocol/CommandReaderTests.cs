@@ -174,10 +174,10 @@ public class CommandReaderTests
     [Fact]
     public void Literal_announcement_with_too_many_digits_is_not_a_literal()
     {
-        Assert.Equal(-1, ImapCommandReader.ParseLiteralAnnouncement("a {99999999999999999999}"u8).Size);
-        Assert.Equal(-1, ImapCommandReader.ParseLiteralAnnouncement("a {}"u8).Size);
-        Assert.Equal(-1, ImapCommandReader.ParseLiteralAnnouncement("a {1a}"u8).Size);
-        Assert.Equal((12L, false), ImapCommandReader.ParseLiteralAnnouncement("a {12+}"u8));
+        Assert.Equal(-1, LiteralAnnouncement.Parse("a {99999999999999999999}"u8).Size);
+        Assert.Equal(-1, LiteralAnnouncement.Parse("a {}"u8).Size);
+        Assert.Equal(-1, LiteralAnnouncement.Parse("a {1a}"u8).Size);
+        Assert.Equal((12L, false), LiteralAnnouncement.Parse("a {12+}"u8));
     }
 
     [Fact]

@@ -53,6 +53,7 @@ public class SequenceSetTests
     [InlineData("a")]
     [InlineData("4294967296")]
     [InlineData("1 2")]
+    [InlineData("$")]
     public void Malformed_sets_are_syntax_errors(string text) =>
         Assert.Throws<ImapParseException>(() => SequenceSet.Parse(text));
 
@@ -60,7 +61,6 @@ public class SequenceSetTests
     public void Canonical_text_round_trips()
     {
         Assert.Equal("2,4:7,9,12:*", SequenceSet.Parse("2,4:7,9,12:*").ToString());
-        Assert.Equal("$", SequenceSet.Parse("$").ToString());
     }
 
     [Fact]
