@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MimeKit;
 
 namespace ePost.Mail.Imap.Mime;
@@ -41,7 +42,10 @@ public sealed class ImapMessage
     {
         var entities = new Dictionary<MimeEntity, PartSpan>(ReferenceEqualityComparer.Instance);
         var messages = new Dictionary<MimeMessage, PartSpan>(ReferenceEqualityComparer.Instance);
-        using var stream = new MemoryStream(raw.ToArray(), writable: false);
+        // MemoryStream over the caller's array when there is one: parsing must not copy a 50 MiB message again.
+        using var stream = MemoryMarshal.TryGetArray(raw, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(raw.ToArray(), writable: false);
         var parser = new MimeParser(stream, MimeFormat.Entity);
         parser.MimeEntityEnd += (_, e) => entities[e.Entity] = new PartSpan(e.BeginOffset, e.HeadersEndOffset, e.EndOffset, e.Lines);
         parser.MimeMessageEnd += (_, e) => messages[e.Message] = new PartSpan(e.BeginOffset, e.HeadersEndOffset, e.EndOffset, 0);
