@@ -45,7 +45,10 @@ public static class SectionExtractor
     public static byte[]? ExtractBinary(ImapMessage message, IReadOnlyList<int> part)
     {
         MimeEntity? entity = part.Count == 0 ? message.Message.Body : Resolve(message.Message, part);
-        if (entity is not MimePart { Content: { } content }) return entity is null ? null : Extract(message, new BodySection(part, SectionKind.Content, []))?.ToArray();
+        if (entity is null) return null;
+        // multiparts and encapsulated messages have no transfer encoding of their own: serve their bytes
+        if (entity is not MimePart { Content: { } content })
+            return Extract(message, new BodySection(part, SectionKind.Content, []))?.ToArray();
         using var decoded = new MemoryStream();
         content.DecodeTo(decoded);
         return decoded.ToArray();
