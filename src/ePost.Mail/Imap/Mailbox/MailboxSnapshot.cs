@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ePost.Mail.Imap.Commands;
 
 namespace ePost.Mail.Imap.Mailbox;
 
@@ -8,6 +9,18 @@ public sealed record MailboxEntry(uint Uid, ImmutableSortedSet<string> Flags, ul
     /// <summary>Creates an entry, flags compared case-insensitively as IMAP requires.</summary>
     public static MailboxEntry Create(uint uid, IEnumerable<string> flags, ulong modSeq = 0) =>
         new(uid, flags.ToImmutableSortedSet(StringComparer.OrdinalIgnoreCase), modSeq);
+
+    /// <summary>The flags after a STORE: replaced, added to or removed from (\Recent is never stored).</summary>
+    public ImmutableSortedSet<string> FlagsAfter(StoreMode mode, IEnumerable<string> flags)
+    {
+        var given = flags.Where(f => !string.Equals(f, "\\Recent", StringComparison.OrdinalIgnoreCase));
+        return mode switch
+        {
+            StoreMode.Add => Flags.Union(given),
+            StoreMode.Remove => Flags.Except(given),
+            _ => given.ToImmutableSortedSet(StringComparer.OrdinalIgnoreCase),
+        };
+    }
 
     /// <summary>True when both entries carry the same flags.</summary>
     public bool SameFlags(MailboxEntry other) => Flags.SetEquals(other.Flags);

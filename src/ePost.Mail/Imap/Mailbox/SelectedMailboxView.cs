@@ -1,4 +1,5 @@
 using ePost.Mail.Imap.Protocol;
+using ePost.Mail.Imap.Sequences;
 
 namespace ePost.Mail.Imap.Mailbox;
 
@@ -74,6 +75,16 @@ public sealed class SelectedMailboxView
             int index = _messages.FindIndex(m => !m.Flags.Contains("\\Seen"));
             return index >= 0 ? (uint)index + 1 : null;
         }
+    }
+
+    /// <summary>
+    /// The sequence numbers a command's set names: UIDs not in the view are ignored (RFC 3501 §6.4.8), while a
+    /// message number beyond the view is an error, returned as null so the session can answer BAD.
+    /// </summary>
+    public IReadOnlyList<uint>? Resolve(SequenceSet set, bool uid)
+    {
+        if (uid) return set.ResolveUids(Uids).Select(u => SequenceOf(u)!.Value).ToList();
+        return set.IsWithin(Count) ? set.ResolveSequenceNumbers(Count) : null;
     }
 
     /// <summary>

@@ -60,4 +60,12 @@ public static class ImapDataResponses
         }
         writer.Raw(")").EndLine();
     }
+
+    /// <summary>The UIDPLUS (RFC 4315) code of a successful APPEND: "APPENDUID uidvalidity uid".</summary>
+    public static string AppendUidCode(uint uidValidity, uint uid) => $"APPENDUID {uidValidity} {uid}";
+
+    /// <summary>The UIDPLUS code of COPY/MOVE: "COPYUID uidvalidity source-uids destination-uids", pairs in matching order.</summary>
+    public static string CopyUidCode(uint destinationUidValidity, IReadOnlyList<(uint Source, uint Destination)> pairs) =>
+        $"COPYUID {destinationUidValidity} {Sequences.SequenceSet.InOrder(pairs.Select(p => p.Source))} " +
+        $"{Sequences.SequenceSet.InOrder(pairs.Select(p => p.Destination))}";
 }

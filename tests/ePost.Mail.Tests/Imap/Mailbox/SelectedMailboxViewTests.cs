@@ -1,5 +1,7 @@
+using ePost.Mail.Imap.Commands;
 using ePost.Mail.Imap.Mailbox;
 using ePost.Mail.Imap.Protocol;
+using ePost.Mail.Imap.Sequences;
 
 namespace ePost.Mail.Tests.Imap.Mailbox;
 
@@ -117,5 +119,32 @@ public class SelectedMailboxViewTests
         Assert.Equal([1u, 2u, 3u], ledger.Claim(snapshot));
         Assert.Empty(ledger.Claim(snapshot));
         Assert.Equal([4u], ledger.Claim(Snap(5, E(1), E(2), E(3), E(4))));
+    }
+
+    [Fact]
+    public void Command_sets_resolve_to_sequence_numbers()
+    {
+        var view = new SelectedMailboxView(Snap(20, E(3), E(7), E(12)), []);
+        Assert.Equal([2u, 3u], view.Resolve(SequenceSet.Parse("7:*"), uid: true));
+        Assert.Equal([3u], view.Resolve(SequenceSet.Parse("13:*"), uid: true));
+        Assert.Empty(view.Resolve(SequenceSet.Parse("1:2"), uid: true)!);
+        Assert.Equal([1u, 2u, 3u], view.Resolve(SequenceSet.Parse("1:*"), uid: false));
+        Assert.Null(view.Resolve(SequenceSet.Parse("2:4"), uid: false));
+    }
+
+    [Fact]
+    public void Store_modes_replace_add_and_remove_flags_but_never_store_recent()
+    {
+        var entry = E(1, "\\Seen", "$Work");
+        Assert.Equal(["\\Flagged"], entry.FlagsAfter(StoreMode.Replace, ["\\Flagged", "\\Recent"]));
+        Assert.Equal(["$Work", "\\Flagged", "\\Seen"], entry.FlagsAfter(StoreMode.Add, ["\\Flagged", "\\SEEN"]));
+        Assert.Equal(["\\Seen"], entry.FlagsAfter(StoreMode.Remove, ["$WORK"]));
+    }
+
+    [Fact]
+    public void Uidplus_codes_pair_source_and_destination_in_order()
+    {
+        Assert.Equal("APPENDUID 77 9", ImapDataResponses.AppendUidCode(77, 9));
+        Assert.Equal("COPYUID 38 4:5,9 20:22", ImapDataResponses.CopyUidCode(38, [(4, 20), (5, 21), (9, 22)]));
     }
 }
