@@ -1,0 +1,141 @@
+using ePost.Mail.Imap.Protocol;
+
+namespace ePost.Mail.Imap.Commands;
+
+/// <summary>Arguments of the mailbox commands: names, LIST patterns and options, STATUS items, APPEND.</summary>
+internal static class MailboxCommandParser
+{
+    private static readonly HashSet<string> StatusItems =
+        ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "HIGHESTMODSEQ", "SIZE"];
+
+    private static readonly HashSet<string> SpecialUses =
+        ["\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash"];
+
+    /// <summary>SP mailbox, as the only argument.</summary>
+    public static string Argument(ImapTokenCursor cursor)
+    {
+        cursor.Space();
+        return Mailbox(cursor);
+    }
+
+    /// <summary>A mailbox name: astring, INBOX normalised, modified UTF-7 decoded.</summary>
+    public static string Mailbox(ImapTokenCursor cursor)
+    {
+        string raw = cursor.AString();
+        if (string.Equals(raw, "INBOX", StringComparison.OrdinalIgnoreCase)) return "INBOX";
+        return Decode(cursor, raw);
+    }
+
+    public static SelectCommand Select(string tag, ImapTokenCursor cursor, bool readOnly)
+    {
+        string mailbox = Argument(cursor);
+        bool condStore = false;
+        if (cursor.TrySpace())
+        {
+            foreach (string parameter in cursor.ParenList(cursor.Keyword, allowEmpty: true))
+            {
+                if (parameter != "CONDSTORE") throw cursor.Error($"Unknown SELECT parameter {parameter}");
+                condStore = true;
+            }
+        }
+        return new SelectCommand(tag, mailbox, readOnly, condStore);
+    }
+
+    public static CreateCommand Create(string tag, ImapTokenCursor cursor)
+    {
+        string mailbox = Argument(cursor);
+        var uses = new List<string>();
+        if (cursor.TrySpace())
+        {
+            cursor.Expect('(');
+            if (!cursor.TryKeyword("USE")) throw cursor.Error("Unknown CREATE parameter");
+            cursor.Space();
+            foreach (string flag in cursor.ParenList(cursor.Flag, allowEmpty: false))
+            {
+                string? known = SpecialUses.FirstOrDefault(u => string.Equals(u, flag, StringComparison.OrdinalIgnoreCase));
+                if (known is null) throw new ImapParseException($"Unknown special use {flag}", ImapStatus.No, "USEATTR");
+                uses.Add(known);
+            }
+            cursor.Expect(')');
+        }
+        return new CreateCommand(tag, mailbox, uses);
+    }
+
+    public static RenameCommand Rename(string tag, ImapTokenCursor cursor)
+    {
+        string from = Argument(cursor);
+        return new RenameCommand(tag, from, Argument(cursor));
+    }
+
+    public static ListCommand List(string tag, ImapTokenCursor cursor, bool isLsub)
+    {
+        cursor.Space();
+        var selection = new List<string>();
+        if (!isLsub && cursor.Peek() == '(')
+        {
+            selection = cursor.ParenList(cursor.Keyword, allowEmpty: true);
+            cursor.Space();
+        }
+        string reference = Decode(cursor, cursor.AString());
+        cursor.Space();
+        var patterns = !isLsub && cursor.Peek() == '('
+            ? cursor.ParenList(() => Decode(cursor, cursor.ListMailbox()), allowEmpty: false)
+            : [Decode(cursor, cursor.ListMailbox())];
+        var returns = new List<string>();
+        if (!isLsub && cursor.TrySpace())
+        {
+            if (!cursor.TryKeyword("RETURN")) throw cursor.Error("Expected RETURN");
+            cursor.Space();
+            returns = cursor.ParenList(() => ReturnOption(cursor), allowEmpty: true);
+        }
+        return new ListCommand(tag, reference, patterns, selection, returns, isLsub);
+    }
+
+    /// <summary>A LIST return option; STATUS (items) (RFC 5819) is kept as one canonical string.</summary>
+    private static string ReturnOption(ImapTokenCursor cursor)
+    {
+        string option = cursor.Keyword();
+        if (option != "STATUS") return option;
+        cursor.Space();
+        return "STATUS (" + string.Join(' ', cursor.ParenList(() => StatusItem(cursor), allowEmpty: false)) + ")";
+    }
+
+    public static StatusCommand Status(string tag, ImapTokenCursor cursor)
+    {
+        string mailbox = Argument(cursor);
+        cursor.Space();
+        return new StatusCommand(tag, mailbox, cursor.ParenList(() => StatusItem(cursor), allowEmpty: false));
+    }
+
+    private static string StatusItem(ImapTokenCursor cursor)
+    {
+        string item = cursor.Keyword();
+        if (!StatusItems.Contains(item)) throw cursor.Error($"Unknown STATUS item {item}");
+        return item;
+    }
+
+    public static AppendCommand Append(string tag, ImapTokenCursor cursor)
+    {
+        string mailbox = Argument(cursor);
+        cursor.Space();
+        IReadOnlyList<string> flags = [];
+        if (cursor.Peek() == '(')
+        {
+            flags = MessageCommandParser.FlagList(cursor);
+            cursor.Space();
+        }
+        DateTimeOffset? date = null;
+        if (cursor.Peek() == '"')
+        {
+            date = ImapDateFormat.ParseDateTime(cursor.String());
+            cursor.Space();
+        }
+        if (cursor.Peek() != '{') throw cursor.Error("APPEND expects the message as a literal");
+        return new AppendCommand(tag, mailbox, flags, date, cursor.StringBytes());
+    }
+
+    private static string Decode(ImapTokenCursor cursor, string raw) =>
+        ModifiedUtf7.TryDecode(raw, out var name, out var error)
+            ? name
+            : throw cursor.Error($"Mailbox name is not valid modified UTF-7: {error}");
+}

@@ -1,0 +1,48 @@
+namespace ePost.Mail.Imap.Commands;
+
+// Commands naming a mailbox (RFC 3501 §6.3). Mailbox names are already decoded from modified UTF-7,
+// and any spelling of INBOX is normalised to "INBOX".
+
+/// <summary>SELECT (ReadOnly = false) or EXAMINE (ReadOnly = true), optionally with (CONDSTORE).</summary>
+public sealed record SelectCommand(string Tag, string Mailbox, bool ReadOnly, bool CondStore) : ImapCommand(Tag);
+
+/// <summary>CREATE mailbox [(USE (\Drafts ...))] (RFC 6154).</summary>
+public sealed record CreateCommand(string Tag, string Mailbox, IReadOnlyList<string> SpecialUse) : ImapCommand(Tag);
+
+/// <summary>DELETE mailbox.</summary>
+public sealed record DeleteCommand(string Tag, string Mailbox) : ImapCommand(Tag);
+
+/// <summary>RENAME from to.</summary>
+public sealed record RenameCommand(string Tag, string From, string To) : ImapCommand(Tag);
+
+/// <summary>SUBSCRIBE (Subscribe = true) or UNSUBSCRIBE.</summary>
+public sealed record SubscribeCommand(string Tag, string Mailbox, bool Subscribe) : ImapCommand(Tag);
+
+/// <summary>
+/// LIST [(selection-options)] reference patterns [RETURN (return-options)] (RFC 3501, 5258, 6154);
+/// options upper-cased (SUBSCRIBED, REMOTE, RECURSIVEMATCH, SPECIAL-USE / SUBSCRIBED, CHILDREN, SPECIAL-USE).
+/// LSUB is LIST with IsLsub set.
+/// </summary>
+public sealed record ListCommand(
+    string Tag,
+    string Reference,
+    IReadOnlyList<string> Patterns,
+    IReadOnlyList<string> SelectionOptions,
+    IReadOnlyList<string> ReturnOptions,
+    bool IsLsub) : ImapCommand(Tag);
+
+/// <summary>STATUS mailbox (items), items upper-cased: MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN [HIGHESTMODSEQ].</summary>
+public sealed record StatusCommand(string Tag, string Mailbox, IReadOnlyList<string> Items) : ImapCommand(Tag);
+
+/// <summary>APPEND mailbox [flags] [date-time] literal.</summary>
+public sealed record AppendCommand(
+    string Tag,
+    string Mailbox,
+    IReadOnlyList<string> Flags,
+    DateTimeOffset? InternalDate,
+    byte[] Message) : ImapCommand(Tag)
+{
+    /// <summary>Keep logs short: the message bytes are not printed.</summary>
+    public override string ToString() =>
+        $"AppendCommand {{ Tag = {Tag}, Mailbox = {Mailbox}, Flags = [{string.Join(' ', Flags)}], Bytes = {Message.Length} }}";
+}

@@ -1,0 +1,71 @@
+using ePost.Mail.Imap.Mime;
+using ePost.Mail.Imap.Protocol;
+
+namespace ePost.Mail.Imap.Fetch;
+
+/// <summary>The per-message facts a FETCH response may need; <see cref="Content"/> is loaded only when an item needs it.</summary>
+/// <param name="Flags">Flags as the client sees them (including \Recent, and \Seen already set if this FETCH sets it).</param>
+public sealed record FetchableMessage(uint Uid, IEnumerable<string> Flags, DateTimeOffset InternalDate, ulong ModSeq, Lazy<ImapMessage> Content);
+
+/// <summary>Writes the complete "* n FETCH (...)" response for one message and a list of items.</summary>
+public static class FetchResponder
+{
+    /// <summary>Writes the response; items are answered in request order.</summary>
+    public static void Write(ImapResponseWriter writer, uint sequenceNumber, FetchableMessage message, IReadOnlyList<FetchItem> items)
+    {
+        var response = new FetchResponseBuilder(writer, sequenceNumber);
+        foreach (var item in items)
+        {
+            switch (item)
+            {
+                case FetchAttribute attribute:
+                    WriteAttribute(response.Item(attribute.Name), attribute.Kind, message);
+                    break;
+                case FetchRfc822 rfc822:
+                    response.Item(rfc822.Name).NString(SectionExtractor.Extract(message.Content.Value, rfc822.Section));
+                    break;
+                case FetchBodySection { Kind: BodyFetchKind.Body } body:
+                    response.Item(body.ResponseName).NString(SectionExtractor.Extract(message.Content.Value, body.Section, body.Partial));
+                    break;
+                case FetchBodySection binary:
+                    WriteBinary(response.Item(binary.ResponseName), binary, message.Content.Value);
+                    break;
+            }
+        }
+        response.End();
+    }
+
+    private static void WriteAttribute(ImapResponseWriter writer, FetchAttributeKind kind, FetchableMessage message)
+    {
+        switch (kind)
+        {
+            case FetchAttributeKind.Uid: writer.Number(message.Uid); break;
+            case FetchAttributeKind.Flags: writer.FlagList(message.Flags); break;
+            case FetchAttributeKind.InternalDate: writer.DateTime(message.InternalDate); break;
+            case FetchAttributeKind.ModSeq: writer.Raw("(").Number(message.ModSeq).Raw(")"); break;
+            case FetchAttributeKind.Rfc822Size: writer.Number((ulong)message.Content.Value.Size); break;
+            case FetchAttributeKind.Envelope: EnvelopeWriter.Write(writer, message.Content.Value.Message); break;
+            case FetchAttributeKind.BodyStructure: BodyStructureWriter.Write(writer, message.Content.Value, extensible: true); break;
+            case FetchAttributeKind.Body: BodyStructureWriter.Write(writer, message.Content.Value, extensible: false); break;
+        }
+    }
+
+    /// <summary>BINARY uses literal8 (~{n}) when the decoded bytes contain NUL (RFC 3516).</summary>
+    private static void WriteBinary(ImapResponseWriter writer, FetchBodySection item, ImapMessage content)
+    {
+        var decoded = SectionExtractor.ExtractBinary(content, item.Section.Part);
+        if (decoded is null)
+        {
+            writer.Nil();
+            return;
+        }
+        if (item.Kind == BodyFetchKind.BinarySize)
+        {
+            writer.Number((ulong)decoded.Length);
+            return;
+        }
+        var bytes = item.Partial is { } partial ? SectionExtractor.ApplyPartial(decoded, partial) : decoded;
+        if (bytes.Span.Contains((byte)0)) writer.Raw("~{").Number((ulong)bytes.Length).Raw("}\r\n").Raw(bytes.Span);
+        else writer.String(bytes.Span);
+    }
+}

@@ -1,0 +1,73 @@
+using MimeKit;
+
+namespace ePost.Mail.Imap.Search;
+
+/// <summary>Evaluates a <see cref="SearchKey"/> tree against one message.</summary>
+/// <remarks>
+/// String keys are case-insensitive substring matches on decoded text (RFC 3501 §6.4.4). Date keys compare days
+/// only, each date in its own time zone. A message without a usable Date: header uses its internal date for SENT*.
+/// "*" in sequence and UID sets means the largest number in the mailbox, which the caller passes in.
+/// </remarks>
+public sealed class SearchEvaluator(uint messageCount, uint largestUid)
+{
+    /// <summary>True when <paramref name="message"/> satisfies <paramref name="key"/>.</summary>
+    public bool Matches(SearchKey key, ISearchableMessage message) => key switch
+    {
+        SearchAll => true,
+        SearchFlag f => message.Flags.Any(x => string.Equals(x, f.Flag, StringComparison.OrdinalIgnoreCase)) == f.IsSet,
+        SearchRecent r => message.IsRecent == r.IsRecent,
+        SearchHeader h => MatchesHeader(message.Message, h.Field, h.Value),
+        SearchText t => MatchesText(message.Message, t.Value, t.IncludeHeaders),
+        SearchDate d => MatchesDate(d, d.SentDate ? SentDate(message) : DateOnly.FromDateTime(message.InternalDate.DateTime)),
+        SearchSize s => s.Larger ? message.Size > s.Size : message.Size < s.Size,
+        SearchSequence { Uid: false } q => q.Set.Contains(message.SequenceNumber, messageCount),
+        SearchSequence { Uid: true } q => q.Set.Contains(message.Uid, largestUid),
+        SearchModSeq m => message.ModSeq >= m.ModSeq,
+        SearchNot n => !Matches(n.Key, message),
+        SearchOr o => Matches(o.Left, message) || Matches(o.Right, message),
+        SearchAnd a => a.Keys.All(k => Matches(k, message)),
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Unknown search key"),
+    };
+
+    /// <summary>The matching messages' sequence numbers (or UIDs) in ascending order.</summary>
+    public IReadOnlyList<uint> Run(SearchKey key, IEnumerable<ISearchableMessage> messages, bool uids) =>
+        messages.Where(m => Matches(key, m)).Select(m => uids ? m.Uid : m.SequenceNumber).Order().ToList();
+
+    private static bool MatchesDate(SearchDate key, DateOnly date) => key.Comparison switch
+    {
+        DateComparison.Before => date < key.Date,
+        DateComparison.On => date == key.Date,
+        _ => date >= key.Date,
+    };
+
+    private static DateOnly SentDate(ISearchableMessage message)
+    {
+        var headers = message.Message.Headers;
+        return headers.Contains(HeaderId.Date) && message.Message.Date != DateTimeOffset.MinValue
+            ? DateOnly.FromDateTime(message.Message.Date.DateTime)
+            : DateOnly.FromDateTime(message.InternalDate.DateTime);
+    }
+
+    /// <summary>HEADER field "" matches every message that has the field at all.</summary>
+    private static bool MatchesHeader(MimeMessage message, string field, string value)
+    {
+        foreach (var header in message.Headers)
+        {
+            if (!string.Equals(header.Field, field, StringComparison.OrdinalIgnoreCase)) continue;
+            if (header.Value.Contains(value, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+
+    private static bool MatchesText(MimeMessage message, string value, bool includeHeaders)
+    {
+        if (includeHeaders && message.Headers.Any(h => h.Value.Contains(value, StringComparison.OrdinalIgnoreCase)))
+            return true;
+        foreach (var part in message.BodyParts)
+        {
+            if (part is TextPart text && text.Text.Contains(value, StringComparison.OrdinalIgnoreCase)) return true;
+            if (part is MessagePart { Message: { } inner } && MatchesText(inner, value, includeHeaders: true)) return true;
+        }
+        return false;
+    }
+}

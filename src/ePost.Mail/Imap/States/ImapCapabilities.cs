@@ -1,0 +1,36 @@
+namespace ePost.Mail.Imap.States;
+
+/// <summary>The CAPABILITY list for a connection's situation (RFC 3501 §6.1.1, §6.2.1; RFC 2595 LOGINDISABLED).</summary>
+public static class ImapCapabilities
+{
+    // What the issue requires. The parser also understands CONDSTORE, BINARY, LIST-EXTENDED/LIST-STATUS and
+    // CREATE-SPECIAL-USE syntax; a session announces those (the "additional" argument) only once it implements them.
+    private static readonly string[] Extensions =
+        ["LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE"];
+
+    /// <summary>
+    /// Capabilities to announce: STARTTLS only before TLS; credentials only over TLS unless plaintext login is
+    /// allowed (loopback development), otherwise LOGINDISABLED; extensions only once they are usable.
+    /// </summary>
+    public static IReadOnlyList<string> For(ImapSessionState state, bool tlsActive, bool startTlsAvailable, bool allowPlaintextLogin,
+        IEnumerable<string>? additional = null)
+    {
+        var capabilities = new List<string> { "IMAP4rev1" };
+        if (state == ImapSessionState.NotAuthenticated)
+        {
+            capabilities.Add("LITERAL+");
+            capabilities.Add("SASL-IR");
+            capabilities.Add("ID");
+            if (!tlsActive && startTlsAvailable) capabilities.Add("STARTTLS");
+            if (tlsActive || allowPlaintextLogin) capabilities.Add("AUTH=PLAIN");
+            else capabilities.Add("LOGINDISABLED");
+            return capabilities;
+        }
+        capabilities.AddRange(Extensions);
+        capabilities.AddRange(additional ?? []);
+        return capabilities;
+    }
+
+    /// <summary>True when LOGIN and AUTHENTICATE must be refused on this connection.</summary>
+    public static bool LoginDisabled(bool tlsActive, bool allowPlaintextLogin) => !tlsActive && !allowPlaintextLogin;
+}
