@@ -95,6 +95,13 @@ public sealed partial class PastryNode
     private void OnProbeReply(ProbeReply reply)
     {
         if (!IsAcceptable(reply.From) || !AreAcceptable(reply.LeafSet, 2 * _settings.LeafSetSize + 1)) { Drop("malformed probe reply"); return; }
+        // A reply answers one of our probes: the node must be one we probed (still tracked, or just given up on)
+        // and the nonce one we issued. Anything else is forged or misdirected and must not enter the tables.
+        if (reply.Nonce <= 0 || reply.Nonce > _nextNonce || (!_peers.ContainsKey(reply.From.Id) && !_failed.ContainsKey(reply.From.Id)))
+        {
+            Drop("probe reply from a node never probed");
+            return;
+        }
         if (_peers.TryGetValue(reply.From.Id, out var peer) && peer.PendingNonce == reply.Nonce && peer.Handle == reply.From)
             peer.Rtt.Sample(_host.Now - peer.SentAt);
         Heard(reply.From);
