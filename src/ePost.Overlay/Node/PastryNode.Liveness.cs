@@ -43,8 +43,10 @@ public sealed partial class PastryNode
     {
         if (node.Id == Self.Id || !IsAcceptable(node)) return;
         if (_failed.TryGetValue(node.Id, out var failed) && failed.Handle.Epoch >= node.Epoch) return;
-        if (_peers.TryGetValue(node.Id, out var known) && (known.PendingNonce != 0 || !known.Handle.IsSupersededBy(node) && known.Handle == node && IsInTables(node)))
-            return;
+        // Being in one table is no reason to skip: a routing-table entry that the leaf set would now take (its
+        // members between us died) must still be verified and admitted. WouldAccept and the slot test below
+        // already say no when the node is everywhere it belongs.
+        if (_peers.TryGetValue(node.Id, out var known) && known.PendingNonce != 0) return;
         var slot = Table.SlotOf(node.Id);
         var fillsTable = slot is var (row, column) && (Table.Get(row, column) is not { } current || current.IsSupersededBy(node));
         if (!LeafSet.WouldAccept(node) && !fillsTable) return;
