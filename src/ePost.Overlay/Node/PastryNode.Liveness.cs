@@ -139,8 +139,11 @@ public sealed partial class PastryNode
                 foreach (var n in theirs) view.Offer(n);
             }
             if (!view.WouldAccept(mine)) continue;
+            // A member heard from within the last probe interval is as fresh as our own probing keeps it, so the
+            // neighbour's omission is not news yet. A shorter window let two neighbours that disagree about a
+            // node drive a third to probe them alternately at round-trip cadence for as long as they disagree.
             var peer = PeerFor(mine);
-            if (peer.PendingNonce == 0 && (peer.LastHeard is not { } heard || _host.Now - heard > _settings.MinTimeout))
+            if (peer.PendingNonce == 0 && (peer.LastHeard is not { } heard || _host.Now - heard > _settings.ProbeInterval))
                 SendProbe(peer);
         }
     }
