@@ -247,4 +247,48 @@ public sealed class PastryNodeLivenessTests
         Assert.Contains(_t.Node.Table.Row(request.Row), n => n.Address == to);
         Assert.Equal(TimeSpan.FromMinutes(15), _t.DelayOf(TableMaintenanceTick.Instance));
     }
+
+    [Fact]
+    public void A_neighbour_s_omission_of_a_member_heard_from_within_the_probe_interval_is_not_news()
+    {
+        _t.Host.Now = TimeSpan.FromSeconds(5);
+
+        _t.Receive(new LeafSetInfo(Handle("41"), [Handle("40"), Handle("c0")]));
+        _t.Receive(new LeafSetInfo(Handle("c0"), [Handle("40"), Handle("41")]));
+
+        Assert.Empty(_t.SentTo<Probe>("42"));
+    }
+
+    [Fact]
+    public void A_neighbour_s_omission_of_a_member_quiet_for_longer_than_the_probe_interval_is_verified_once()
+    {
+        _t.Host.Now = TimeSpan.FromSeconds(16);
+
+        _t.Receive(new LeafSetInfo(Handle("41"), [Handle("40"), Handle("c0")]));
+        _t.Receive(new LeafSetInfo(Handle("c0"), [Handle("40"), Handle("41")]));
+
+        Assert.Single(_t.SentTo<Probe>("42"));
+        Assert.True(_t.Node.LeafSet.Contains(Id("42")), "the neighbour's verdict alone removes nobody");
+    }
+
+    [Fact]
+    public void A_routing_table_entry_enters_the_leaf_set_when_the_members_between_it_and_us_die()
+    {
+        var t = new NodeUnderTest("40", "epost.overlay.leaf-set-size = 4").ReadyWith("41", "42", "43", "c0", "b0");
+        Assert.Equal([Id("41"), Id("42")], t.Node.LeafSet.Clockwise.Select(n => n.Id));
+        Assert.True(t.Node.Table.Contains(Id("43")));
+        t.Host.Now = TimeSpan.FromSeconds(20);
+        t.Fire(ProbeTick.Instance);
+        t.Answer("41");
+        t.Answer("c0");
+        for (var i = 0; i < 3; i++) t.Fire(t.PendingProbeTimeout("42")!);
+        Assert.Equal([Id("41")], t.Node.LeafSet.Clockwise.Select(n => n.Id));
+        t.Network.Sent.Clear();
+
+        // 41 tells us its leaf set, which holds 43: known to us from the table, but now a leaf-set member too.
+        t.Receive(new LeafSetInfo(Handle("41"), [Handle("40"), Handle("43")]));
+        t.Answer("43");
+
+        Assert.Equal([Id("41"), Id("43")], t.Node.LeafSet.Clockwise.Select(n => n.Id));
+    }
 }
