@@ -29,6 +29,7 @@ public sealed partial class PastryNode
         peer.Attempts = 0;
         peer.Candidate = false;
         Admit(node);
+        ReleaseParked(peer, reachable: true);
     }
 
     /// <summary>Offers a node to the leaf set and routing table.</summary>
@@ -66,7 +67,14 @@ public sealed partial class PastryNode
             {
                 // A new incarnation: nothing we measured about the old process applies.
                 if (peer.PendingNonce != 0) _host.CancelTimer(new ProbeTimeout(node.Id, peer.PendingNonce));
+                var parked = peer.Parked;
                 _peers[node.Id] = peer = NewPeer(node);
+                // Messages held for the old incarnation wait for the new one to answer (or go another way).
+                if (parked is not null)
+                {
+                    peer.Parked = parked;
+                    SendProbe(peer);
+                }
             }
             return peer;
         }
@@ -156,6 +164,8 @@ public sealed partial class PastryNode
         if (peer.Attempts <= _settings.ProbeRetries) SendProbe(peer);
         else if (peer.Candidate && !IsInTables(peer.Handle)) Forget(peer.Handle);
         else DeclareDead(peer.Handle);
+        // Suspected now, so routing skips it: what waited for it goes another way without waiting for the verdict.
+        ReleaseParked(peer, reachable: false);
     }
 
     private void Forget(NodeHandle node)
@@ -235,13 +245,18 @@ public sealed partial class PastryNode
                 _peers.Remove(id);
     }
 
-    /// <summary>Probes a routing-table hop that has been quiet for a while, so dead entries are found and repaired.</summary>
-    private void CheckRouteHop(NodeHandle next)
+    /// <summary>
+    /// A routing-table hop whose liveness is in doubt: a probe to it is in flight, or it has been quiet for
+    /// route-probe-idle (a probe is sent now). Leaf-set members are probed every round and are never in doubt here.
+    /// </summary>
+    private PeerState? HopInDoubt(NodeHandle next)
     {
-        if (LeafSet.Contains(next.Id)) return;
+        if (LeafSet.Contains(next.Id)) return null;
         var peer = PeerFor(next);
-        if (peer.PendingNonce == 0 && (peer.LastHeard is not { } heard || _host.Now - heard > _settings.RouteProbeIdle))
-            SendProbe(peer);
+        if (peer.PendingNonce != 0) return peer;
+        if (peer.LastHeard is { } heard && _host.Now - heard <= _settings.RouteProbeIdle) return null;
+        SendProbe(peer);
+        return peer;
     }
 
     private void OnRowRequest(RowRequest request)
