@@ -166,4 +166,20 @@ public sealed class PastryNodeBadInputTests
         t.Receive(new JoinRequest(Handle("59"), Handle("59"), 0, []));
         Assert.Empty(t.Sent<JoinRejected>());
     }
+
+    [Fact]
+    public void A_joining_node_drops_a_malformed_acceptance_and_keeps_waiting()
+    {
+        var t = new NodeUnderTest("41");
+        t.Node.Start(["fake:40"]);
+
+        t.Receive(new JoinAccepted(Handle("40"), [Handle("20"), new NodeHandle(Id("60"), "bad", 1)], [Handle("40")]));
+        t.Receive(new JoinAccepted(Handle("40"), ManyHandles(2 * Settings.LeafSetSize + 2), [Handle("40")]));
+        t.Receive(new JoinAccepted(new NodeHandle(Id("41"), "fake:evil", 1), [], [])); // a root claiming our id
+
+        Assert.False(t.Node.IsReady);
+        Assert.Equal(3, t.Node.Counters.Dropped);
+        Assert.True(t.Node.LeafSet.IsEmpty);
+        Assert.Contains(new JoinTimeout(0), t.Host.Timers.Keys);
+    }
 }
