@@ -10,7 +10,12 @@ namespace ePost.Node.Tests;
 /// <summary>A ring of real nodes, each its own ActorSystem on 127.0.0.1 port 0, talking over Akka.Remote.</summary>
 public sealed class LocalRing : IAsyncDisposable
 {
-    /// <summary>Liveness tuned for a loopback test ring: failures are found in a few seconds instead of a minute.</summary>
+    /// <summary>
+    /// Liveness tuned for a loopback test ring: failures are found in a few seconds instead of a minute.
+    /// serialize-messages stays off here: with unregistered types refused it also "verifies" Akka.Remote's own
+    /// local endpoint messages (GotUid, StoppedReading), which fails and silently breaks single associations.
+    /// Every overlay message in these rings crosses a real socket through our serializer anyway.
+    /// </summary>
     public const string FastLiveness = """
         epost.overlay {
           liveness { probe-interval = 500ms, probe-timeout = 300ms, min-timeout = 250ms, max-timeout = 1s, probe-retries = 2, dead-recheck-interval = 2s }
@@ -18,7 +23,7 @@ public sealed class LocalRing : IAsyncDisposable
           lookup-timeout = 5s
         }
         akka.loglevel = WARNING
-        akka.actor.serialize-messages = on
+        akka.actor.serialize-messages = off
         """;
 
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("epost-ring-").FullName;

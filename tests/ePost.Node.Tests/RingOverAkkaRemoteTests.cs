@@ -6,10 +6,7 @@ namespace ePost.Node.Tests;
 [Collection(HeavyTests.Name)]
 public sealed class RingOverAkkaRemoteTests
 {
-    // Open bug (issue 2): intermittently one pair of nodes never learns of each other over Akka.Remote although
-    // every other pair converges (the simulator, same engine, converges at 10,000 nodes). Diagnosis so far in
-    // the issue's closing note; re-enable when fixed.
-    [Fact(Skip = "Intermittent: one node pair never associates over Akka.Remote; see issue 2 closing note")]
+    [Fact]
     public async Task Twelve_nodes_joined_one_by_one_route_every_key_to_its_root_and_heal_after_two_shutdowns()
     {
         await using var ring = new LocalRing();

@@ -1,3 +1,5 @@
+using ePost.Overlay.Routing;
+
 namespace ePost.Overlay.Liveness;
 
 /// <summary>What a node knows about one peer's liveness: when it was last heard, the probe in flight, the RTT.</summary>
@@ -20,6 +22,9 @@ internal sealed class PeerState(NodeHandle handle, RttEstimator rtt)
 
     /// <summary>True for a node learned second-hand, not yet admitted to any table until it answers.</summary>
     public bool Candidate { get; set; }
+
+    /// <summary>Routed messages held until this peer, chosen as a hop while its liveness was in doubt, answers.</summary>
+    public List<RouteMessage>? Parked { get; set; }
 
     /// <summary>Round-trip estimate for timeouts.</summary>
     public RttEstimator Rtt { get; set; } = rtt;

@@ -31,6 +31,7 @@ public sealed partial class PastryNode
         peer.Attempts = 0;
         peer.Candidate = false;
         Admit(node);
+        ReleaseParked(peer, reachable: true);
     }
 
     /// <summary>Offers a node to the leaf set and routing table.</summary>
@@ -51,8 +52,10 @@ public sealed partial class PastryNode
             if (_host.Now - since < _settings.DeadRecheckInterval) return;
             _lastRecheck[node.Id] = _host.Now;
         }
-        if (_peers.TryGetValue(node.Id, out var known) && (known.PendingNonce != 0 || !known.Handle.IsSupersededBy(node) && known.Handle == node && IsInTables(node)))
-            return;
+        // Being in one table is no reason to skip: a routing-table entry that the leaf set would now take (its
+        // members between us died) must still be verified and admitted. WouldAccept and the slot test below
+        // already say no when the node is everywhere it belongs.
+        if (_peers.TryGetValue(node.Id, out var known) && known.PendingNonce != 0) return;
         var slot = Table.SlotOf(node.Id);
         var fillsTable = slot is var (row, column) && (Table.Get(row, column) is not { } current || current.IsSupersededBy(node));
         if (!LeafSet.WouldAccept(node) && !fillsTable) return;
@@ -72,7 +75,14 @@ public sealed partial class PastryNode
             {
                 // A new incarnation: nothing we measured about the old process applies.
                 if (peer.PendingNonce != 0) _host.CancelTimer(new ProbeTimeout(node.Id, peer.PendingNonce));
+                var parked = peer.Parked;
                 _peers[node.Id] = peer = NewPeer(node);
+                // Messages held for the old incarnation wait for the new one to answer (or go another way).
+                if (parked is not null)
+                {
+                    peer.Parked = parked;
+                    SendProbe(peer);
+                }
             }
             return peer;
         }
@@ -103,6 +113,13 @@ public sealed partial class PastryNode
     private void OnProbeReply(ProbeReply reply)
     {
         if (!IsAcceptable(reply.From) || !AreAcceptable(reply.LeafSet, 2 * _settings.LeafSetSize + 1)) { Drop("malformed probe reply"); return; }
+        // A reply answers one of our probes: the node must be one we probed (still tracked, or just given up on)
+        // and the nonce one we issued. Anything else is forged or misdirected and must not enter the tables.
+        if (reply.Nonce <= 0 || reply.Nonce > _nextNonce || (!_peers.ContainsKey(reply.From.Id) && !_failed.ContainsKey(reply.From.Id)))
+        {
+            Drop("probe reply from a node never probed");
+            return;
+        }
         if (_peers.TryGetValue(reply.From.Id, out var peer) && peer.PendingNonce == reply.Nonce && peer.Handle == reply.From)
             peer.Rtt.Sample(_host.Now - peer.SentAt);
         Heard(reply.From);
@@ -138,8 +155,11 @@ public sealed partial class PastryNode
                 foreach (var n in theirs) view.Offer(n);
             }
             if (!view.WouldAccept(mine)) continue;
+            // A member heard from within the last probe interval is as fresh as our own probing keeps it, so the
+            // neighbour's omission is not news yet. A shorter window let two neighbours that disagree about a
+            // node drive a third to probe them alternately at round-trip cadence for as long as they disagree.
             var peer = PeerFor(mine);
-            if (peer.PendingNonce == 0 && (peer.LastHeard is not { } heard || _host.Now - heard > _settings.MinTimeout))
+            if (peer.PendingNonce == 0 && (peer.LastHeard is not { } heard || _host.Now - heard > _settings.ProbeInterval))
                 SendProbe(peer);
         }
     }
@@ -152,6 +172,8 @@ public sealed partial class PastryNode
         if (peer.Attempts <= _settings.ProbeRetries) SendProbe(peer);
         else if (peer.Candidate && !IsInTables(peer.Handle)) Forget(peer.Handle);
         else DeclareDead(peer.Handle);
+        // Suspected now, so routing skips it: what waited for it goes another way without waiting for the verdict.
+        ReleaseParked(peer, reachable: false);
     }
 
     private void Forget(NodeHandle node)
@@ -235,13 +257,18 @@ public sealed partial class PastryNode
                 _peers.Remove(id);
     }
 
-    /// <summary>Probes a routing-table hop that has been quiet for a while, so dead entries are found and repaired.</summary>
-    private void CheckRouteHop(NodeHandle next)
+    /// <summary>
+    /// A routing-table hop whose liveness is in doubt: a probe to it is in flight, or it has been quiet for
+    /// route-probe-idle (a probe is sent now). Leaf-set members are probed every round and are never in doubt here.
+    /// </summary>
+    private PeerState? HopInDoubt(NodeHandle next)
     {
-        if (LeafSet.Contains(next.Id)) return;
+        if (LeafSet.Contains(next.Id)) return null;
         var peer = PeerFor(next);
-        if (peer.PendingNonce == 0 && (peer.LastHeard is not { } heard || _host.Now - heard > _settings.RouteProbeIdle))
-            SendProbe(peer);
+        if (peer.PendingNonce != 0) return peer;
+        if (peer.LastHeard is { } heard && _host.Now - heard <= _settings.RouteProbeIdle) return null;
+        SendProbe(peer);
+        return peer;
     }
 
     private void OnRowRequest(RowRequest request)

@@ -1,9 +1,12 @@
+using ePost.Overlay.Liveness;
 using ePost.Overlay.Routing;
 
 namespace ePost.Overlay.Node;
 
 public sealed partial class PastryNode
 {
+    private int _parkedRoutes;
+
     private void OnRoute(RouteMessage message)
     {
         if (!IsAcceptable(message.Origin) || !IsAcceptable(message.Sender) || message.Payload is null)
@@ -35,8 +38,32 @@ public sealed partial class PastryNode
             DeliverHere(message);
             return;
         }
-        CheckRouteHop(next);
+        // Only leaf-set members are probed every round; a routing-table entry may have died unnoticed. Rather
+        // than lose the message into a stale entry, hold it until the entry answers a probe, and reroute it at
+        // the first timeout. Beyond the bound, messages go unguarded as before.
+        if (HopInDoubt(next) is { } peer && _parkedRoutes < _settings.MaxQueuedRoutes)
+        {
+            (peer.Parked ??= new()).Add(message);
+            _parkedRoutes++;
+            return;
+        }
+        SendHop(next, message);
+    }
+
+    private void SendHop(NodeHandle next, RouteMessage message) =>
         Send(next.Address, message with { Sender = Self, Hops = message.Hops + 1 }, maintenance: false);
+
+    /// <summary>Sends on the messages held for a hop once it answered, or reroutes them once it did not.</summary>
+    private void ReleaseParked(PeerState peer, bool reachable)
+    {
+        if (peer.Parked is not { } parked) return;
+        peer.Parked = null;
+        _parkedRoutes -= parked.Count;
+        foreach (var message in parked)
+        {
+            if (reachable) SendHop(peer.Handle, message);
+            else Forward(message);
+        }
     }
 
     private void DeliverHere(RouteMessage message)

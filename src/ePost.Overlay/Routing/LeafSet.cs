@@ -45,10 +45,18 @@ public sealed class LeafSet
     public bool IsEmpty => _clockwise.Count == 0 && _counterClockwise.Count == 0;
 
     /// <summary>
-    /// True when a side is not full: if the leaf set is correct, the whole ring then fits in it, so every key's
-    /// root is among its members.
+    /// True when a side is not full, or the two sides reach round to meet each other (a ring of at most L nodes,
+    /// where some node sits on both sides): if the leaf set is correct, the whole ring then fits in it, so every
+    /// key's root is among its members.
     /// </summary>
-    public bool SpansWholeRing => _clockwise.Count < HalfSize || _counterClockwise.Count < HalfSize;
+    /// <remarks>
+    /// The overlap test matters: with full sides that share members, the arc from the farthest counter-clockwise
+    /// member to the farthest clockwise one is a sliver, and <see cref="Covers"/> would wrongly send keys next to
+    /// this node to the routing table.
+    /// </remarks>
+    public bool SpansWholeRing =>
+        _clockwise.Count < HalfSize || _counterClockwise.Count < HalfSize
+        || RingId.ClockwiseDistance(Self.Id, _counterClockwise[^1].Id) <= RingId.ClockwiseDistance(Self.Id, _clockwise[^1].Id);
 
     /// <summary>The immediate clockwise neighbour, if any.</summary>
     public NodeHandle? Successor => _clockwise.Count > 0 ? _clockwise[0] : null;
@@ -89,30 +97,44 @@ public sealed class LeafSet
     /// Offers a node. Returns true when the set changed: the node entered a side, or a later incarnation replaced
     /// an earlier one. An earlier incarnation of a member is ignored.
     /// </summary>
+    /// <remarks>
+    /// A member held on one side only is still offered to the other: in a ring of at most L nodes a member pushed
+    /// off one side by a nearer node must come back when that node dies, or the side stays short for good.
+    /// </remarks>
     public bool Offer(NodeHandle node)
     {
         if (node.Id == Self.Id) return false;
-        var existing = Get(node.Id);
-        if (existing is not null)
+        var changed = false;
+        if (Get(node.Id) is { } existing)
         {
-            if (!existing.IsSupersededBy(node)) return false;
-            Replace(_clockwise, node);
-            Replace(_counterClockwise, node);
-            return true;
+            if (existing.IsSupersededBy(node))
+            {
+                Replace(_clockwise, node);
+                Replace(_counterClockwise, node);
+                changed = true;
+            }
+            else if (existing != node) return false;
         }
-        var addedClockwise = InsertSorted(_clockwise, node, n => RingId.ClockwiseDistance(Self.Id, n.Id));
-        var addedCounter = InsertSorted(_counterClockwise, node, n => RingId.ClockwiseDistance(n.Id, Self.Id));
-        return addedClockwise || addedCounter;
+        if (!ContainsOn(_clockwise, node.Id))
+            changed |= InsertSorted(_clockwise, node, n => RingId.ClockwiseDistance(Self.Id, n.Id));
+        if (!ContainsOn(_counterClockwise, node.Id))
+            changed |= InsertSorted(_counterClockwise, node, n => RingId.ClockwiseDistance(n.Id, Self.Id));
+        return changed;
     }
 
     /// <summary>Would the node enter the set if offered? (Does not change the set.)</summary>
     public bool WouldAccept(NodeHandle node)
     {
         if (node.Id == Self.Id) return false;
-        var existing = Get(node.Id);
-        if (existing is not null) return existing.IsSupersededBy(node);
-        return WouldInsert(_clockwise, RingId.ClockwiseDistance(Self.Id, node.Id), n => RingId.ClockwiseDistance(Self.Id, n.Id))
-            || WouldInsert(_counterClockwise, RingId.ClockwiseDistance(node.Id, Self.Id), n => RingId.ClockwiseDistance(n.Id, Self.Id));
+        if (Get(node.Id) is { } existing)
+        {
+            if (existing.IsSupersededBy(node)) return true;
+            if (existing != node) return false;
+        }
+        return (!ContainsOn(_clockwise, node.Id)
+                && WouldInsert(_clockwise, RingId.ClockwiseDistance(Self.Id, node.Id), n => RingId.ClockwiseDistance(Self.Id, n.Id)))
+            || (!ContainsOn(_counterClockwise, node.Id)
+                && WouldInsert(_counterClockwise, RingId.ClockwiseDistance(node.Id, Self.Id), n => RingId.ClockwiseDistance(n.Id, Self.Id)));
     }
 
     /// <summary>Removes a member; returns true if it was present.</summary>

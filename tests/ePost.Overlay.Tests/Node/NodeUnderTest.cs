@@ -1,0 +1,79 @@
+using Akka.Configuration;
+using ePost.Core.Ids;
+using ePost.Overlay.Join;
+using ePost.Overlay.Liveness;
+using ePost.Overlay.Node;
+using static ePost.Overlay.Tests.Support.Ids;
+
+namespace ePost.Overlay.Tests.Node;
+
+/// <summary>One <see cref="PastryNode"/> wired to a recording network and a hand-driven host.</summary>
+internal sealed class NodeUnderTest
+{
+    public NodeUnderTest(string hex, string? settings = null)
+    {
+        Settings = settings is null ? OverlaySettings.Default : OverlaySettings.Create(ConfigurationFactory.ParseString(settings));
+        Node = new PastryNode(Handle(hex), Settings, Network, Host);
+    }
+
+    public OverlaySettings Settings { get; }
+    public FakePeerNetwork Network { get; } = new();
+    public FakeOverlayHost Host { get; } = new();
+    public PastryNode Node { get; }
+    public NodeHandle Self => Node.Self;
+
+    /// <summary>Starts as the first node of a new ring, then learns of <paramref name="members"/> from their own announcements.</summary>
+    public NodeUnderTest ReadyWith(params string[] members)
+    {
+        Node.Start([]);
+        foreach (var m in members) Node.Receive(new Announce(Handle(m)));
+        Network.Sent.Clear();
+        Host.Events.Clear();
+        return this;
+    }
+
+    public void Receive(IOverlayMessage message) => Node.Receive(message);
+
+    /// <summary>Moves the clock to the timer's due time (never backwards) and fires it.</summary>
+    public void Fire(OverlayTimer timer)
+    {
+        Assert.True(Host.Timers.Remove(timer, out var due), $"{timer} is not pending");
+        if (due > Host.Now) Host.Now = due;
+        Node.OnTimer(timer);
+    }
+
+    /// <summary>The delay a pending timer was last started with.</summary>
+    public TimeSpan DelayOf(OverlayTimer timer)
+    {
+        Assert.True(Host.Timers.ContainsKey(timer), $"{timer} is not pending");
+        return Host.TimerStarts.Last(t => t.Timer.Equals(timer)).Delay;
+    }
+
+    /// <summary>Messages of one kind sent to one node, in order.</summary>
+    public List<T> SentTo<T>(string hex) =>
+        Network.Sent.Where(s => s.To == FakePeerNetwork.Scheme + hex).Select(s => s.Message).OfType<T>().ToList();
+
+    /// <summary>Messages of one kind sent to anyone, in order.</summary>
+    public List<(string To, T Message)> Sent<T>() =>
+        Network.Sent.Where(s => s.Message is T).Select(s => (s.To, (T)s.Message)).ToList();
+
+    /// <summary>The nonce of the last probe sent to a node.</summary>
+    public long LastProbeNonce(string hex) => SentTo<Probe>(hex).Last().Nonce;
+
+    /// <summary>The node answers the last probe sent to it.</summary>
+    public void Answer(string hex, params NodeHandle[] leafSet) =>
+        Receive(new ProbeReply(Handle(hex), LastProbeNonce(hex), leafSet));
+
+    /// <summary>Pending probe timeout for a node, if any.</summary>
+    public ProbeTimeout? PendingProbeTimeout(string hex) =>
+        Host.Timers.Keys.OfType<ProbeTimeout>().SingleOrDefault(t => t.Peer == Id(hex));
+
+    public bool Knows(string hex) => Node.LeafSet.Contains(Id(hex)) || Node.Table.Contains(Id(hex));
+
+    /// <summary>Everything in the node's tables, for before/after comparisons.</summary>
+    public string Tables() =>
+        string.Join(",", Node.LeafSet.Clockwise) + " | " + string.Join(",", Node.LeafSet.CounterClockwise) + " | " +
+        string.Join(",", Node.Table.Entries);
+
+    public static RingId Key(string hex) => Id(hex);
+}
