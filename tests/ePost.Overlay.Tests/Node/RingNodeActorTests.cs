@@ -1,0 +1,77 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using ePost.Core.Ids;
+using ePost.Overlay.Node;
+using ePost.Overlay.Routing;
+
+namespace ePost.Overlay.Tests.Node;
+
+/// <summary>The <see cref="RingNode"/> actor on virtual time: its timers run on the TestScheduler.</summary>
+public sealed class RingNodeActorTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly Config VirtualTime = ConfigurationFactory.ParseString("""
+        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+        akka.actor.serialization-settings.allow-unregistered-types = off
+        akka.actor.serialize-messages = on
+        akka.loglevel = WARNING
+        """).WithFallback(OverlaySettings.DefaultConfig);
+
+    public RingNodeActorTests() : base(VirtualTime) { }
+
+    private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
+
+    [Fact]
+    public void A_node_that_starts_a_ring_is_the_root_of_every_key()
+    {
+        var node = Sys.ActorOf(RingNode.Props(OverlaySettings.Default, RingId.Random(new Random(1)), 1, []));
+        node.Tell(GetNodeStatus.Instance);
+        var status = ExpectMsg<NodeStatus>();
+        Assert.True(status.Ready);
+
+        var key = RingId.Random(new Random(2));
+        node.Tell(new FindRoot(key));
+        var found = ExpectMsg<RootFound>();
+        Assert.Equal(status.Self.Id, found.Root.Id);
+        Assert.Equal(0, found.Hops);
+    }
+
+    [Fact]
+    public void A_lookup_on_a_node_that_cannot_reach_its_bootstrap_fails_after_the_lookup_timeout_of_virtual_time()
+    {
+        var settings = OverlaySettings.Default;
+        var node = Sys.ActorOf(RingNode.Props(settings, RingId.Random(new Random(3)), 1, ["akka.tcp://epost@127.0.0.1:1"]));
+        var key = RingId.Random(new Random(4));
+        node.Tell(new FindRoot(key));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        Scheduler.Advance(settings.LookupTimeout - TimeSpan.FromSeconds(1));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Scheduler.Advance(TimeSpan.FromSeconds(2));
+        var failed = ExpectMsg<RootNotFound>();
+        Assert.Equal(key, failed.Key);
+
+        node.Tell(GetNodeStatus.Instance);
+        Assert.False(ExpectMsg<NodeStatus>().Ready);
+    }
+
+    [Fact]
+    public void Payloads_go_only_to_applications_registered_for_their_type()
+    {
+        var self = RingId.Random(new Random(5));
+        var node = Sys.ActorOf(RingNode.Props(OverlaySettings.Default, self, 1, []));
+        var rowApp = CreateTestProbe();
+        var lookupApp = CreateTestProbe();
+        node.Tell(new RegisterApplication(typeof(RowRequest), rowApp.Ref));
+        node.Tell(new RegisterApplication(typeof(LookupReply), lookupApp.Ref));
+
+        var handle = new NodeHandle(self, ((ExtendedActorSystem)Sys).Provider.DefaultAddress.ToString(), 1);
+        var payload = new RowRequest(handle, 3);
+        node.Tell(new RouteTo(RingId.Zero, payload));
+
+        var delivered = rowApp.ExpectMsg<Delivered>();
+        Assert.Equal(payload, delivered.Payload);
+        Assert.Equal(RingId.Zero, delivered.Key);
+        lookupApp.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+}
