@@ -39,6 +39,9 @@ public sealed record BecameReady(NodeHandle Self) : OverlayEvent;
 /// <summary>A node stopped answering and was removed from the tables.</summary>
 public sealed record NodeDeclaredDead(NodeHandle Node) : OverlayEvent;
 
+/// <summary>The leaf set gained or lost members; <paramref name="Members"/> is the new membership (self excluded).</summary>
+public sealed record LeafSetChanged(NodeHandle Self, NodeHandle[] Members) : OverlayEvent;
+
 /// <summary>A message was dropped; the reason says why (malformed, hop limit, unknown peer, ...).</summary>
 public sealed record MessageDropped(string Reason) : OverlayEvent;
 

@@ -148,6 +148,7 @@ public sealed partial class PastryNode
         foreach (var n in LeafSet.Members.Concat(Table.Entries).DistinctBy(n => n.Id))
             Send(n.Address, announce, maintenance: true);
         _host.OnEvent(new BecameReady(Self));
+        LeafSetChangedNow();
         while (_queuedRoutes.TryDequeue(out var queued)) Forward(queued);
     }
 

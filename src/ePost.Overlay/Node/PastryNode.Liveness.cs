@@ -37,7 +37,11 @@ public sealed partial class PastryNode
     /// <summary>Offers a node to the leaf set and routing table.</summary>
     private void Admit(NodeHandle node)
     {
-        if (LeafSet.Offer(node) && _peers.TryGetValue(node.Id, out var p)) p.Candidate = false;
+        if (LeafSet.Offer(node))
+        {
+            if (_peers.TryGetValue(node.Id, out var p)) p.Candidate = false;
+            LeafSetChangedNow();
+        }
         Table.Offer(node);
     }
 
@@ -62,6 +66,11 @@ public sealed partial class PastryNode
         var peer = PeerFor(node);
         if (peer.LastHeard is null) peer.Candidate = true;
         SendProbe(peer);
+    }
+
+    private void LeafSetChangedNow()
+    {
+        if (IsReady) _host.OnEvent(new LeafSetChanged(Self, LeafSetArray()));
     }
 
     private bool IsInTables(NodeHandle node) =>
@@ -187,6 +196,7 @@ public sealed partial class PastryNode
         Forget(node);
         Counters.DeclaredDead++;
         var leftLeafSet = LeafSet.Remove(node.Id);
+        if (leftLeafSet) LeafSetChangedNow();
         var slot = Table.Remove(node.Id);
         _host.OnEvent(new NodeDeclaredDead(node));
         if (leftLeafSet) RepairLeafSet();

@@ -18,7 +18,9 @@ public sealed class PastryNodeJoinTests
         t.Node.Start([]);
 
         Assert.True(t.Node.IsReady);
-        Assert.Equal([new BecameReady(t.Self)], t.Host.Events);
+        Assert.Equal(new BecameReady(t.Self), t.Host.Events[0]);
+        var leaves = Assert.IsType<LeafSetChanged>(t.Host.Events[1]);
+        Assert.Empty(leaves.Members);
         Assert.Empty(t.Network.Sent);
         Assert.Contains(ProbeTick.Instance, t.Host.Timers.Keys);
         Assert.Contains(TableMaintenanceTick.Instance, t.Host.Timers.Keys);
