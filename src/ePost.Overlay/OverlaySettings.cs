@@ -23,7 +23,11 @@ public sealed record OverlaySettings(
     TimeSpan FailedMemory,
     TimeSpan DeadRecheckInterval,
     TimeSpan RouteProbeIdle,
-    TimeSpan TableMaintenanceInterval)
+    TimeSpan TableMaintenanceInterval,
+    TimeSpan HealInterval,
+    int HealMaxRemembered,
+    TimeSpan HealRememberFor,
+    double HealBootstrapProbability)
 {
     /// <summary>The documented defaults, embedded from <c>hocon/overlay.conf</c>; also binds the overlay serializer.</summary>
     public static Config DefaultConfig { get; } = LoadDefaults();
@@ -54,7 +58,11 @@ public sealed record OverlaySettings(
             FailedMemory: c.GetTimeSpan("liveness.failed-memory"),
             DeadRecheckInterval: c.GetTimeSpan("liveness.dead-recheck-interval"),
             RouteProbeIdle: c.GetTimeSpan("liveness.route-probe-idle"),
-            TableMaintenanceInterval: c.GetTimeSpan("routing-table.maintenance-interval"));
+            TableMaintenanceInterval: c.GetTimeSpan("routing-table.maintenance-interval"),
+            HealInterval: c.GetTimeSpan("healing.interval"),
+            HealMaxRemembered: c.GetInt("healing.max-remembered"),
+            HealRememberFor: c.GetTimeSpan("healing.remember-for"),
+            HealBootstrapProbability: c.GetDouble("healing.bootstrap-probability"));
         settings.Validate();
         return settings;
     }
@@ -77,6 +85,8 @@ public sealed record OverlaySettings(
         if (LeafSetSize < 2 || LeafSetSize % 2 != 0) throw new ConfigurationException("epost.overlay.leaf-set-size must be even and >= 2.");
         if (MaxHops < 1) throw new ConfigurationException("epost.overlay.max-hops must be positive.");
         if (ProbeRetries < 0) throw new ConfigurationException("epost.overlay.liveness.probe-retries must be >= 0.");
+        if (HealInterval <= TimeSpan.Zero || HealMaxRemembered < 1 || HealBootstrapProbability is < 0 or > 1)
+            throw new ConfigurationException("epost.overlay.healing needs a positive interval, max-remembered >= 1 and a probability in [0, 1].");
         if (MinTimeout > MaxTimeout) throw new ConfigurationException("epost.overlay.liveness.min-timeout exceeds max-timeout.");
         if (ProbeInterval <= TimeSpan.Zero || JoinTimeout <= TimeSpan.Zero || TableMaintenanceInterval <= TimeSpan.Zero)
             throw new ConfigurationException("epost.overlay intervals must be positive.");

@@ -28,3 +28,10 @@ public sealed record TableMaintenanceTick : OverlayTimer
     /// <summary>The one instance.</summary>
     public static readonly TableMaintenanceTick Instance = new();
 }
+
+/// <summary>Periodic partition-healing attempt: a join for our own id through a remembered dead node.</summary>
+public sealed record HealTick : OverlayTimer
+{
+    /// <summary>The one instance.</summary>
+    public static readonly HealTick Instance = new();
+}

@@ -21,6 +21,7 @@ public sealed class LocalRing : IAsyncDisposable
           liveness { probe-interval = 500ms, probe-timeout = 300ms, min-timeout = 250ms, max-timeout = 1s, probe-retries = 2, dead-recheck-interval = 2s }
           join { timeout = 3s, retry-initial = 250ms, retry-max = 2s }
           lookup-timeout = 5s
+          healing { interval = 2s, bootstrap-probability = 0.05 }
         }
         akka.loglevel = WARNING
         akka.actor.serialize-messages = off

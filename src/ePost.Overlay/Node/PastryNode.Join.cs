@@ -113,11 +113,17 @@ public sealed partial class PastryNode
 
     private void OnJoinAccepted(JoinAccepted accepted)
     {
-        if (IsReady || _bootstraps.Length == 0) { Drop("unexpected join acceptance"); return; }
+        var healing = IsReady && ExpectsHealingAnswer;
+        if (!healing && (IsReady || _bootstraps.Length == 0)) { Drop("unexpected join acceptance"); return; }
         if (!IsAcceptable(accepted.Root) || !AreAcceptable(accepted.LeafSet, 2 * _settings.LeafSetSize + 1)
             || !AreAcceptable(accepted.Learned, _settings.JoinMaxHandles))
         {
             Drop("malformed join acceptance");
+            return;
+        }
+        if (healing)
+        {
+            MergeFrom(accepted);
             return;
         }
         // These handles come from the live tables of the nodes on the join path, moments ago: trust them
@@ -130,6 +136,7 @@ public sealed partial class PastryNode
 
     private void OnJoinRejected(JoinRejected rejected)
     {
+        if (IsReady && ExpectsHealingAnswer) return; // a busy node refused a healing join; the next tick retries
         if (IsReady || _bootstraps.Length == 0 || !IsAcceptable(rejected.From)) { Drop("unexpected join rejection"); return; }
         if (rejected.Retry) ScheduleJoinRetry();
         else

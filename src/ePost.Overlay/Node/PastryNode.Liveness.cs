@@ -24,6 +24,7 @@ public sealed partial class PastryNode
         if (node.Id == Self.Id) return;
         _failed.Remove(node.Id);
         _lastRecheck.Remove(node.Id);
+        ForgetDead(node.Id);
         var peer = PeerFor(node);
         peer.LastHeard = _host.Now;
         if (peer.PendingNonce != 0) _host.CancelTimer(new ProbeTimeout(node.Id, peer.PendingNonce));
@@ -194,6 +195,7 @@ public sealed partial class PastryNode
     private void DeclareDead(NodeHandle node)
     {
         Forget(node);
+        RememberDead(node);
         Counters.DeclaredDead++;
         var leftLeafSet = LeafSet.Remove(node.Id);
         if (leftLeafSet) LeafSetChangedNow();

@@ -54,6 +54,7 @@ public sealed partial class PastryNode
         _bootstraps = bootstrapAddresses.Where(a => a != Self.Address).ToArray();
         _host.StartTimer(ProbeTick.Instance, Jitter(_settings.ProbeInterval));
         _host.StartTimer(TableMaintenanceTick.Instance, Jitter(_settings.TableMaintenanceInterval));
+        _host.StartTimer(HealTick.Instance, Jitter(_settings.HealInterval));
         if (_bootstraps.Length == 0) BecomeReady();
         else SendJoin(0);
     }
@@ -93,6 +94,7 @@ public sealed partial class PastryNode
             case JoinTimeout t: OnJoinTimeout(t); break;
             case JoinRetry t: OnJoinRetry(t); break;
             case TableMaintenanceTick: OnTableMaintenance(); break;
+            case HealTick: OnHealTick(); break;
         }
     }
 
