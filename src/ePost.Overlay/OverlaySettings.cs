@@ -27,7 +27,10 @@ public sealed record OverlaySettings(
     TimeSpan HealInterval,
     int HealMaxRemembered,
     TimeSpan HealRememberFor,
-    double HealBootstrapProbability)
+    double HealBootstrapProbability,
+    int MaxRelays,
+    TimeSpan RelayTimeout,
+    TimeSpan RouteLifetime)
 {
     /// <summary>The documented defaults, embedded from <c>hocon/overlay.conf</c>; also binds the overlay serializer.</summary>
     public static Config DefaultConfig { get; } = LoadDefaults();
@@ -62,12 +65,18 @@ public sealed record OverlaySettings(
             HealInterval: c.GetTimeSpan("healing.interval"),
             HealMaxRemembered: c.GetInt("healing.max-remembered"),
             HealRememberFor: c.GetTimeSpan("healing.remember-for"),
-            HealBootstrapProbability: c.GetDouble("healing.bootstrap-probability"));
+            HealBootstrapProbability: c.GetDouble("healing.bootstrap-probability"),
+            MaxRelays: c.GetInt("source-routing.max-relays"),
+            RelayTimeout: c.GetTimeSpan("source-routing.relay-timeout"),
+            RouteLifetime: c.GetTimeSpan("source-routing.route-lifetime"));
         settings.Validate();
         return settings;
     }
 
-    /// <summary>The longest a dead leaf-set member can go unnoticed: a probe round, then the first timeout and every back-off retry.</summary>
+    /// <summary>
+    /// The longest a dead leaf-set member can go unnoticed: a probe round, the first timeout and every back-off
+    /// retry, then a round of relayed probes.
+    /// </summary>
     public TimeSpan WorstCaseDetection
     {
         get
@@ -75,7 +84,7 @@ public sealed record OverlaySettings(
             var total = ProbeInterval;
             for (var attempt = 0; attempt <= ProbeRetries; attempt++)
                 total += TimeSpan.FromTicks(Math.Min(MaxTimeout.Ticks, ProbeTimeout.Ticks << attempt));
-            return total;
+            return MaxRelays > 0 ? total + RelayTimeout : total;
         }
     }
 
@@ -87,6 +96,8 @@ public sealed record OverlaySettings(
         if (ProbeRetries < 0) throw new ConfigurationException("epost.overlay.liveness.probe-retries must be >= 0.");
         if (HealInterval <= TimeSpan.Zero || HealMaxRemembered < 1 || HealBootstrapProbability is < 0 or > 1)
             throw new ConfigurationException("epost.overlay.healing needs a positive interval, max-remembered >= 1 and a probability in [0, 1].");
+        if (MaxRelays < 0 || RelayTimeout <= TimeSpan.Zero || RouteLifetime <= TimeSpan.Zero)
+            throw new ConfigurationException("epost.overlay.source-routing needs max-relays >= 0 and positive durations.");
         if (MinTimeout > MaxTimeout) throw new ConfigurationException("epost.overlay.liveness.min-timeout exceeds max-timeout.");
         if (ProbeInterval <= TimeSpan.Zero || JoinTimeout <= TimeSpan.Zero || TableMaintenanceInterval <= TimeSpan.Zero)
             throw new ConfigurationException("epost.overlay intervals must be positive.");

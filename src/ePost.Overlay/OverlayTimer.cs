@@ -35,3 +35,6 @@ public sealed record HealTick : OverlayTimer
     /// <summary>The one instance.</summary>
     public static readonly HealTick Instance = new();
 }
+
+/// <summary>A round of relayed probes to an unreachable peer got no answer in time.</summary>
+public sealed record RelayRoundTimeout(RingId Peer, long Round) : OverlayTimer;

@@ -22,6 +22,7 @@ public sealed class LocalRing : IAsyncDisposable
           join { timeout = 3s, retry-initial = 250ms, retry-max = 2s }
           lookup-timeout = 5s
           healing { interval = 2s, bootstrap-probability = 0.05 }
+          source-routing { relay-timeout = 1500ms }
         }
         akka.loglevel = WARNING
         akka.actor.serialize-messages = off

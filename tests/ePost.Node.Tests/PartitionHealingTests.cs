@@ -40,6 +40,31 @@ public sealed class PartitionHealingTests
         }
     }
 
+    [Fact]
+    public async Task With_only_the_link_between_two_nodes_blocked_nobody_drops_either_and_traffic_between_them_takes_a_relay()
+    {
+        await using var ring = new LocalRing();
+        for (var i = 0; i < 6; i++) await ring.AddAsync(Throttled);
+        await Eventually.True(async () => await ring.WrongLeafSetsAsync() == 0, TimeSpan.FromSeconds(60), "ring did not converge", ring.DescribeWrongLeafSetsAsync);
+        var a = ring.Nodes[2];
+        var b = ring.Nodes[4];
+
+        await SetLinks([a], [b], Blackhole.Instance);
+        // Long enough for B to give up on the direct path several times over.
+        await Task.Delay(ring.Settings.WorstCaseDetection * 3);
+
+        Assert.Equal(0, await ring.WrongLeafSetsAsync());
+        var aId = a.Identity.Id;
+        for (var i = 0; i < 20; i++)
+        {
+            var key = aId + RingId.FromFraction(i, 1 << 30);
+            if (ring.TrueRoot(key) != aId) continue;
+            var found = await b.FindRootAsync(key);
+            Assert.Equal(aId, found.Root.Id);
+        }
+        await SetLinks([a], [b], Unthrottled.Instance);
+    }
+
     private static async Task<bool> EachSideIsItsOwnRing(LocalRing ring, List<NodeHost> big, List<NodeHost> small)
     {
         foreach (var side in new[] { big, small })

@@ -80,15 +80,18 @@ public sealed class OverlaySettingsTests
     [Fact]
     public void Worst_case_detection_is_a_probe_round_plus_every_backed_off_timeout()
     {
-        // 15 s round + 3 s + 6 s + min(12 s, 10 s cap).
-        Assert.Equal(TimeSpan.FromSeconds(34), OverlaySettings.Default.WorstCaseDetection);
+        // 15 s round + 3 s + 6 s + min(12 s, 10 s cap) + 6 s of relayed probes.
+        Assert.Equal(TimeSpan.FromSeconds(40), OverlaySettings.Default.WorstCaseDetection);
 
         var noRetries = With("epost.overlay.liveness.probe-retries = 0");
-        Assert.Equal(TimeSpan.FromSeconds(18), noRetries.WorstCaseDetection);
+        Assert.Equal(TimeSpan.FromSeconds(24), noRetries.WorstCaseDetection);
 
         var fast = With("""
             epost.overlay.liveness { probe-interval = 5s, probe-timeout = 1s, probe-retries = 4, max-timeout = 6s }
             """);
-        Assert.Equal(TimeSpan.FromSeconds(5 + 1 + 2 + 4 + 6 + 6), fast.WorstCaseDetection);
+        Assert.Equal(TimeSpan.FromSeconds(5 + 1 + 2 + 4 + 6 + 6 + 6), fast.WorstCaseDetection);
+
+        var noRelays = With("epost.overlay.source-routing.max-relays = 0");
+        Assert.Equal(TimeSpan.FromSeconds(34), noRelays.WorstCaseDetection);
     }
 }

@@ -6,5 +6,12 @@ public sealed record Probe(NodeHandle From, long Nonce, NodeHandle[] LeafSet) : 
 /// <summary>Answer to a <see cref="Probe"/> with the same nonce, carrying the replier's leaf set.</summary>
 public sealed record ProbeReply(NodeHandle From, long Nonce, NodeHandle[] LeafSet) : IOverlayMessage;
 
+/// <summary>
+/// A message travelling over a one-hop source route: <paramref name="Origin"/> sends it to <paramref name="Relay"/>,
+/// which forwards it unchanged to <paramref name="Target"/>, which handles <paramref name="Inner"/> as if sent
+/// directly and answers the same way back.
+/// </summary>
+public sealed record Relayed(NodeHandle Origin, NodeHandle Relay, NodeHandle Target, object Inner) : IOverlayMessage;
+
 /// <summary>An unsolicited leaf set, sent to a node that just entered the sender's leaf set.</summary>
 public sealed record LeafSetInfo(NodeHandle From, NodeHandle[] LeafSet) : IOverlayMessage;

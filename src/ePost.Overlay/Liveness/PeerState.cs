@@ -5,6 +5,9 @@ namespace ePost.Overlay.Liveness;
 /// <summary>What a node knows about one peer's liveness: when it was last heard, the probe in flight, the RTT.</summary>
 internal sealed class PeerState(NodeHandle handle, RttEstimator rtt)
 {
+    /// <summary>The relayed-probe round in progress for this peer, or 0.</summary>
+    public long RelayRound { get; set; }
+
     /// <summary>The incarnation this state is about.</summary>
     public NodeHandle Handle { get; set; } = handle;
 

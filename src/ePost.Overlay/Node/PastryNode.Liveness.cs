@@ -31,6 +31,7 @@ public sealed partial class PastryNode
         peer.PendingNonce = 0;
         peer.Attempts = 0;
         peer.Candidate = false;
+        EndRelayRound(peer);
         Admit(node);
         ReleaseParked(peer, reachable: true);
     }
@@ -132,6 +133,7 @@ public sealed partial class PastryNode
         }
         if (_peers.TryGetValue(reply.From.Id, out var peer) && peer.PendingNonce == reply.Nonce && peer.Handle == reply.From)
             peer.Rtt.Sample(_host.Now - peer.SentAt);
+        AdoptRelayRoute(reply);
         Heard(reply.From);
         Compare(reply.From, reply.LeafSet);
     }
@@ -181,7 +183,7 @@ public sealed partial class PastryNode
         peer.Attempts++;
         if (peer.Attempts <= _settings.ProbeRetries) SendProbe(peer);
         else if (peer.Candidate && !IsInTables(peer.Handle)) Forget(peer.Handle);
-        else DeclareDead(peer.Handle);
+        else if (!StartRelayRound(peer)) DeclareDead(peer.Handle);
         // Suspected now, so routing skips it: what waited for it goes another way without waiting for the verdict.
         ReleaseParked(peer, reachable: false);
     }

@@ -80,6 +80,7 @@ public sealed partial class PastryNode
             case Announce m: OnAnnounce(m); break;
             case RowRequest m: OnRowRequest(m); break;
             case RowReply m: OnRowReply(m); break;
+            case Relayed m: OnRelayed(m); break;
             default: Drop($"unexpected {message.GetType().Name}"); break;
         }
     }
@@ -95,6 +96,7 @@ public sealed partial class PastryNode
             case JoinRetry t: OnJoinRetry(t); break;
             case TableMaintenanceTick: OnTableMaintenance(); break;
             case HealTick: OnHealTick(); break;
+            case RelayRoundTimeout t: OnRelayRoundTimeout(t); break;
         }
     }
 
@@ -128,11 +130,15 @@ public sealed partial class PastryNode
         Self, IsReady, LeafSet.Clockwise.ToArray(), LeafSet.CounterClockwise.ToArray(),
         Table.Count, Table.HighestPopulatedRow + 1, Counters.Sent, Counters.Received, Counters.Dropped);
 
+    /// <summary>Sends to a node's address, over its cached one-hop source route when the direct path failed.</summary>
     private void Send(string address, IOverlayMessage message, bool maintenance)
     {
         Counters.Sent++;
         if (maintenance) Counters.MaintenanceSent++;
-        _network.Send(address, message);
+        if (RouteTo(address) is var (relay, target))
+            _network.Send(relay.Address, new Relayed(Self, relay, target, message));
+        else
+            _network.Send(address, message);
     }
 
     private void Drop(string reason)

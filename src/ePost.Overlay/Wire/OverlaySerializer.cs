@@ -19,6 +19,7 @@ public sealed class OverlaySerializer(ExtendedActorSystem system) : WireSerializ
         .Add<Probe>("prb")
         .Add<ProbeReply>("prr")
         .Add<LeafSetInfo>("lsi")
+        .Add<Relayed>("rly")
         .Add<RouteMessage>("rt")
         .Add<DirectMessage>("dm")
         .Add<LookupProbe>("lkp")

@@ -64,6 +64,12 @@ internal sealed class NodeUnderTest
     public void Answer(string hex, params NodeHandle[] leafSet) =>
         Receive(new ProbeReply(Handle(hex), LastProbeNonce(hex), leafSet));
 
+    /// <summary>Every relay fails too: the pending round of relayed probes to the node times out.</summary>
+    public void FailRelays(string hex)
+    {
+        if (Host.Timers.Keys.OfType<RelayRoundTimeout>().SingleOrDefault(t => t.Peer == Id(hex)) is { } round) Fire(round);
+    }
+
     /// <summary>Pending probe timeout for a node, if any.</summary>
     public ProbeTimeout? PendingProbeTimeout(string hex) =>
         Host.Timers.Keys.OfType<ProbeTimeout>().SingleOrDefault(t => t.Peer == Id(hex));

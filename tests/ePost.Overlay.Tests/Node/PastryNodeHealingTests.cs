@@ -17,6 +17,7 @@ public sealed class PastryNodeHealingTests
         _t.Answer("41");
         _t.Answer("c0");
         for (var i = 0; i < 3; i++) _t.Fire(_t.PendingProbeTimeout("42")!);
+        _t.FailRelays("42");
     }
 
     [Fact]
@@ -89,6 +90,7 @@ public sealed class PastryNodeHealingTests
         {
             t.Fire(ProbeTick.Instance);
             while (t.PendingProbeTimeout(dying) is { } timeout) t.Fire(timeout);
+            t.FailRelays(dying);
             Assert.False(t.Knows(dying));
         }
         Assert.Equal(2, t.Node.RecentlyDead.Count);

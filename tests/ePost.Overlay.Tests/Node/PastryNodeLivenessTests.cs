@@ -24,6 +24,7 @@ public sealed class PastryNodeLivenessTests
         _t.Answer("41");
         _t.Answer("c0");
         for (var i = 0; i < 3; i++) _t.Fire(_t.PendingProbeTimeout("42")!);
+        _t.FailRelays("42");
     }
 
     [Fact]
@@ -57,6 +58,7 @@ public sealed class PastryNodeLivenessTests
             delays.Add(_t.DelayOf(timeout).TotalSeconds);
             _t.Fire(timeout);
         }
+        _t.FailRelays("42");
 
         Assert.Equal([3, 6, 10], delays);
         Assert.Equal(3, _t.SentTo<Probe>("42").Count);
@@ -126,6 +128,7 @@ public sealed class PastryNodeLivenessTests
         _t.Answer("41");
         _t.Answer("c0");
         for (var i = 0; i < 3; i++) _t.Fire(_t.PendingProbeTimeout("42")!);
+        _t.FailRelays("42");
         Assert.False(_t.Node.LeafSet.Contains(Id("42")));
 
         _t.Receive(new ProbeReply(Handle("42"), firstNonce, []));
@@ -297,6 +300,7 @@ public sealed class PastryNodeLivenessTests
         t.Answer("41");
         t.Answer("c0");
         for (var i = 0; i < 3; i++) t.Fire(t.PendingProbeTimeout("42")!);
+        t.FailRelays("42");
         Assert.Equal([Id("41")], t.Node.LeafSet.Clockwise.Select(n => n.Id));
         t.Network.Sent.Clear();
 

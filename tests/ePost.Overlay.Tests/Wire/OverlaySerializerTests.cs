@@ -29,6 +29,7 @@ public sealed class OverlaySerializerTests() : Akka.TestKit.Xunit2.TestKit(
         new Probe(A, 42, [B, C]),
         new ProbeReply(A, 42, []),
         new LeafSetInfo(A, [B]),
+        new Relayed(A, B, A with { Id = RingId.Max }, new Probe(A, 3, [B])),
         new RouteMessage(Key, A, B, new LookupProbe(9), 4),
         new DirectMessage(A, new Announce(B)),
         new LookupProbe(9),
@@ -67,7 +68,7 @@ public sealed class OverlaySerializerTests() : Akka.TestKit.Xunit2.TestKit(
     [Fact]
     public void Handles_ids_and_nested_payloads_survive_the_trip()
     {
-        var message = (RouteMessage)Samples[7];
+        var message = Samples.OfType<RouteMessage>().Single();
         var back = (RouteMessage)Serializer.FromBinary(Serializer.ToBinary(message), "rt");
 
         Assert.Equal(message.Key, back.Key);
@@ -76,7 +77,7 @@ public sealed class OverlaySerializerTests() : Akka.TestKit.Xunit2.TestKit(
         Assert.Equal(new LookupProbe(9), back.Payload);
         Assert.Equal(4, back.Hops);
 
-        var probe = (Probe)Serializer.FromBinary(Serializer.ToBinary(Samples[4]), "prb");
+        var probe = (Probe)Serializer.FromBinary(Serializer.ToBinary(Samples.OfType<Probe>().Single()), "prb");
         Assert.Equal([B, C], probe.LeafSet);
     }
 

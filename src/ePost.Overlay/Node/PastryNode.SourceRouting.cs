@@ -1,0 +1,108 @@
+using ePost.Core.Ids;
+using ePost.Overlay.Liveness;
+
+namespace ePost.Overlay.Node;
+
+public sealed partial class PastryNode
+{
+    private readonly Dictionary<string, (NodeHandle Relay, NodeHandle Target, TimeSpan Since)> _routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, (RingId Target, NodeHandle Relay, long Round)> _relayProbes = new();
+
+    /// <summary>The relay currently used to reach a node, or null when it is reached directly.</summary>
+    public NodeHandle? RelayFor(NodeHandle node) => RouteTo(node.Address)?.Relay;
+
+    /// <summary>The fresh cached route to an address, if any (expired routes are dropped: the direct path gets another chance).</summary>
+    private (NodeHandle Relay, NodeHandle Target)? RouteTo(string address)
+    {
+        if (_routes.Count == 0 || !_routes.TryGetValue(address, out var route)) return null;
+        if (_host.Now - route.Since <= _settings.RouteLifetime) return (route.Relay, route.Target);
+        _routes.Remove(address);
+        return null;
+    }
+
+    /// <summary>
+    /// The direct path to a node failed: probe it through up to max-relays leaf-set members at once. Returns false
+    /// when there is no relay to try (the caller then declares the node dead).
+    /// </summary>
+    private bool StartRelayRound(PeerState peer)
+    {
+        // Direct probes of later rounds may time out while relays are still being tried: let that round finish.
+        if (peer.RelayRound != 0) return true;
+        _routes.Remove(peer.Handle.Address);
+        var relays = LeafSet.Members
+            .Where(m => m.Id != peer.Handle.Id && IsUsable(m) && !_failed.ContainsKey(m.Id) && RouteTo(m.Address) is null)
+            .OrderBy(_ => _host.Random.Next())
+            .Take(_settings.MaxRelays)
+            .ToList();
+        if (relays.Count == 0) return false;
+        var round = ++_nextNonce;
+        peer.RelayRound = round;
+        foreach (var relay in relays)
+        {
+            var nonce = ++_nextNonce;
+            _relayProbes[nonce] = (peer.Handle.Id, relay, round);
+            Counters.Sent++;
+            Counters.MaintenanceSent++;
+            _network.Send(relay.Address, new Relayed(Self, relay, peer.Handle, new Probe(Self, nonce, LeafSetArray())));
+        }
+        _host.StartTimer(new RelayRoundTimeout(peer.Handle.Id, round), _settings.RelayTimeout);
+        return true;
+    }
+
+    private void OnRelayRoundTimeout(RelayRoundTimeout timeout)
+    {
+        if (!_peers.TryGetValue(timeout.Peer, out var peer) || peer.RelayRound != timeout.Round) return;
+        EndRelayRound(peer);
+        if (peer.Candidate && !IsInTables(peer.Handle)) Forget(peer.Handle);
+        else DeclareDead(peer.Handle);
+    }
+
+    private void EndRelayRound(PeerState peer)
+    {
+        if (peer.RelayRound == 0) return;
+        _host.CancelTimer(new RelayRoundTimeout(peer.Handle.Id, peer.RelayRound));
+        foreach (var (nonce, probe) in _relayProbes.ToList())
+            if (probe.Round == peer.RelayRound) _relayProbes.Remove(nonce);
+        peer.RelayRound = 0;
+    }
+
+    /// <summary>An answer to one of our relayed probes: that relay becomes the route to the node.</summary>
+    private void AdoptRelayRoute(ProbeReply reply)
+    {
+        if (_relayProbes.Count == 0 || !_relayProbes.Remove(reply.Nonce, out var probe) || probe.Target != reply.From.Id) return;
+        _routes[reply.From.Address] = (probe.Relay, reply.From, _host.Now);
+    }
+
+    private void OnRelayed(Relayed relayed)
+    {
+        if (!IsAcceptable(relayed.Origin) || !IsAcceptable(relayed.Relay) || !IsAcceptable(relayed.Target)
+            || relayed.Inner is not IOverlayMessage inner || inner is Relayed || relayed.Origin.Id == relayed.Target.Id)
+        {
+            Drop("malformed relayed message");
+            return;
+        }
+        if (relayed.Target.Id == Self.Id)
+        {
+            // The origin could not reach us directly; answer it the same way (until the route expires).
+            if (relayed.Relay.Id != relayed.Origin.Id && relayed.Relay.Id != Self.Id)
+                _routes[relayed.Origin.Address] = (relayed.Relay, relayed.Origin, _host.Now);
+            Counters.Received--; // counted once, as the inner message
+            Receive(inner);
+            return;
+        }
+        if (relayed.Relay.Id != Self.Id)
+        {
+            Drop("relayed message meant for another relay");
+            return;
+        }
+        Heard(relayed.Origin);
+        if (_failed.ContainsKey(relayed.Target.Id) || _peers.TryGetValue(relayed.Target.Id, out var target) && target.Suspected)
+        {
+            Drop("relay refuses to forward to a node it believes dead");
+            return;
+        }
+        Counters.Sent++;
+        if (inner is not Routing.RouteMessage and not Routing.DirectMessage and not Routing.LookupReply) Counters.MaintenanceSent++;
+        _network.Send(relayed.Target.Address, relayed);
+    }
+}
