@@ -30,7 +30,9 @@ public sealed record OverlaySettings(
     double HealBootstrapProbability,
     int MaxRelays,
     TimeSpan RelayTimeout,
-    TimeSpan RouteLifetime)
+    TimeSpan RouteLifetime,
+    TimeSpan LeaseDuration,
+    TimeSpan MaxHold)
 {
     /// <summary>The documented defaults, embedded from <c>hocon/overlay.conf</c>; also binds the overlay serializer.</summary>
     public static Config DefaultConfig { get; } = LoadDefaults();
@@ -68,7 +70,9 @@ public sealed record OverlaySettings(
             HealBootstrapProbability: c.GetDouble("healing.bootstrap-probability"),
             MaxRelays: c.GetInt("source-routing.max-relays"),
             RelayTimeout: c.GetTimeSpan("source-routing.relay-timeout"),
-            RouteLifetime: c.GetTimeSpan("source-routing.route-lifetime"));
+            RouteLifetime: c.GetTimeSpan("source-routing.route-lifetime"),
+            LeaseDuration: c.GetTimeSpan("liveness.lease-duration"),
+            MaxHold: c.GetTimeSpan("liveness.max-hold"));
         settings.Validate();
         return settings;
     }
@@ -98,6 +102,8 @@ public sealed record OverlaySettings(
             throw new ConfigurationException("epost.overlay.healing needs a positive interval, max-remembered >= 1 and a probability in [0, 1].");
         if (MaxRelays < 0 || RelayTimeout <= TimeSpan.Zero || RouteLifetime <= TimeSpan.Zero)
             throw new ConfigurationException("epost.overlay.source-routing needs max-relays >= 0 and positive durations.");
+        if (LeaseDuration <= ProbeInterval)
+            throw new ConfigurationException("epost.overlay.liveness.lease-duration must exceed probe-interval, or leases lapse between rounds.");
         if (MinTimeout > MaxTimeout) throw new ConfigurationException("epost.overlay.liveness.min-timeout exceeds max-timeout.");
         if (ProbeInterval <= TimeSpan.Zero || JoinTimeout <= TimeSpan.Zero || TableMaintenanceInterval <= TimeSpan.Zero)
             throw new ConfigurationException("epost.overlay intervals must be positive.");

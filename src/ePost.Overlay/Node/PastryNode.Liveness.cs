@@ -72,7 +72,9 @@ public sealed partial class PastryNode
 
     private void LeafSetChangedNow()
     {
-        if (IsReady) _host.OnEvent(new LeafSetChanged(Self, LeafSetArray()));
+        if (!IsReady) return;
+        _host.OnEvent(new LeafSetChanged(Self, LeafSetArray()));
+        ProbeNewNeighbours();
     }
 
     private bool IsInTables(NodeHandle node) =>
@@ -116,8 +118,9 @@ public sealed partial class PastryNode
     private void OnProbe(Probe probe)
     {
         if (!IsAcceptable(probe.From) || !AreAcceptable(probe.LeafSet, 2 * _settings.LeafSetSize + 1)) { Drop("malformed probe"); return; }
-        Send(probe.From.Address, new ProbeReply(Self, probe.Nonce, LeafSetArray()), maintenance: true);
+        // Admit first: a live node between us and our neighbour is our neighbour now, and gets the lease.
         Heard(probe.From);
+        Send(probe.From.Address, new ProbeReply(Self, probe.Nonce, LeafSetArray(), GrantsLease(probe.From)), maintenance: true);
         Compare(probe.From, probe.LeafSet);
     }
 
@@ -133,6 +136,7 @@ public sealed partial class PastryNode
         }
         if (_peers.TryGetValue(reply.From.Id, out var peer) && peer.PendingNonce == reply.Nonce && peer.Handle == reply.From)
             peer.Rtt.Sample(_host.Now - peer.SentAt);
+        TakeLease(reply, peer);
         AdoptRelayRoute(reply);
         Heard(reply.From);
         Compare(reply.From, reply.LeafSet);
@@ -244,6 +248,7 @@ public sealed partial class PastryNode
             }
         PruneIdlePeers();
         if (!IsReady) return;
+        if (_held.Count > 0) ReleaseHeld();
 
         // The immediate neighbours every round (this is also the periodic leaf-set exchange), plus one other
         // member in turn that has been quiet for a round; the others are covered by their own neighbours, and a

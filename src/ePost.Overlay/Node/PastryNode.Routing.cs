@@ -35,7 +35,8 @@ public sealed partial class PastryNode
         var next = NextHop.For(message.Key, LeafSet, Table, IsUsable);
         if (next is null)
         {
-            DeliverHere(message);
+            if (HoldsNeighbourLeases) DeliverHere(message);
+            else Hold(message);
             return;
         }
         // Only leaf-set members are probed every round; a routing-table entry may have died unnoticed. Rather

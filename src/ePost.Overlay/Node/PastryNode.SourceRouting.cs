@@ -6,7 +6,7 @@ namespace ePost.Overlay.Node;
 public sealed partial class PastryNode
 {
     private readonly Dictionary<string, (NodeHandle Relay, NodeHandle Target, TimeSpan Since)> _routes = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, (RingId Target, NodeHandle Relay, long Round)> _relayProbes = new();
+    private readonly Dictionary<long, (RingId Target, NodeHandle Relay, long Round, TimeSpan SentAt)> _relayProbes = new();
 
     /// <summary>The relay currently used to reach a node, or null when it is reached directly.</summary>
     public NodeHandle? RelayFor(NodeHandle node) => RouteTo(node.Address)?.Relay;
@@ -40,7 +40,7 @@ public sealed partial class PastryNode
         foreach (var relay in relays)
         {
             var nonce = ++_nextNonce;
-            _relayProbes[nonce] = (peer.Handle.Id, relay, round);
+            _relayProbes[nonce] = (peer.Handle.Id, relay, round, _host.Now);
             Counters.Sent++;
             Counters.MaintenanceSent++;
             _network.Send(relay.Address, new Relayed(Self, relay, peer.Handle, new Probe(Self, nonce, LeafSetArray())));

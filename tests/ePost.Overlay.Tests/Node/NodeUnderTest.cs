@@ -27,6 +27,14 @@ internal sealed class NodeUnderTest
     {
         Node.Start([]);
         foreach (var m in members) Node.Receive(new Announce(Handle(m)));
+        // A settled node: everyone it probed on arrival (each new successor or predecessor, for its lease) answered
+        // after a 1 s round trip, which keeps the adaptive timeout at 3 s (RFC 6298: 3 x the first sample), and the
+        // neighbours granted their leases.
+        var pending = Network.Sent.Select(s => s.Message).OfType<Probe>().ToList();
+        Host.Now += TimeSpan.FromSeconds(1);
+        foreach (var member in members.Select(m => Handle(m)))
+            if (pending.LastOrDefault(p => Network.Sent.Any(s => s.To == member.Address && ReferenceEquals(s.Message, p))) is { } probe)
+                Node.Receive(new ProbeReply(member, probe.Nonce, [], Lease: true));
         Network.Sent.Clear();
         Host.Events.Clear();
         return this;

@@ -116,8 +116,10 @@ public sealed class PastryNodeLivenessTests
 
         ProbeRoundAt(TimeSpan.FromSeconds(40));
 
-        // RFC 6298 after one 100 ms sample: 100 + 4 * 50 = 300 ms.
-        Assert.Equal(TimeSpan.FromMilliseconds(300), _t.DelayOf(_t.PendingProbeTimeout("41")!));
+        // RFC 6298 after the 1 s sample taken while settling and one of 100 ms:
+        // RTTVAR = 0.75 * 500 + 0.25 * |1000 - 100| = 600, SRTT = 0.875 * 1000 + 0.125 * 100 = 887.5,
+        // RTO = 887.5 + 4 * 600 = 3287.5 ms (a fixed 3 s timeout would ignore the sample).
+        Assert.Equal(TimeSpan.FromMilliseconds(3287.5), _t.DelayOf(_t.PendingProbeTimeout("41")!));
     }
 
     [Fact]
@@ -280,7 +282,8 @@ public sealed class PastryNodeLivenessTests
     [Fact]
     public void A_neighbour_s_omission_of_a_member_quiet_for_longer_than_the_probe_interval_is_verified_once()
     {
-        _t.Host.Now = TimeSpan.FromSeconds(16);
+        // Last heard when the fixture settled, at 1 s.
+        _t.Host.Now = TimeSpan.FromSeconds(17);
 
         _t.Receive(new LeafSetInfo(Handle("41"), [Handle("40"), Handle("c0")]));
         _t.Receive(new LeafSetInfo(Handle("c0"), [Handle("40"), Handle("41")]));
