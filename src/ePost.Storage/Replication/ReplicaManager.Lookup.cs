@@ -43,6 +43,7 @@ public sealed partial class ReplicaManager
     private void Ask(long op, PendingLookup pending, NodeHandle node)
     {
         if (!pending.Asked.Add(node.Id)) return;
+        pending.AskedNodes.Add(node);
         Send(node, new FetchRequest(op, pending.Id, Repair: false));
     }
 
@@ -73,6 +74,7 @@ public sealed partial class ReplicaManager
         }
         pending.Answers.Add(value);
         pending.AnswerLeases.Add(received.LeaseMs);
+        pending.UpToDate.Add((from.Id, value));
     }
 
     private void OnFetchStatus(NodeHandle from, FetchStatus status)
@@ -104,7 +106,21 @@ public sealed partial class ReplicaManager
             return;
         }
         pending.ReplyTo.Tell(new Found(answer));
-        RestoreIfReplica(answer, pending.AnswerLeases.DefaultIfEmpty(0).Max());
+        var leaseMs = pending.AnswerLeases.DefaultIfEmpty(0).Max();
+        RestoreIfReplica(answer, leaseMs);
+        if (pending.Newest && answer is SignedObject && leaseMs > 0) RepairStaleReplicas(pending, answer, leaseMs);
+    }
+
+    /// <summary>
+    /// Read repair for signed objects: every replica asked that did not return this version gets it (the Bloom
+    /// filters of repair compare ids, not versions, so this is how a replica that missed updates converges).
+    /// </summary>
+    private void RepairStaleReplicas(PendingLookup pending, StoredObject newest, long leaseMs)
+    {
+        var encoded = newest.Encode();
+        foreach (var node in pending.AskedNodes)
+            if (!IsSelf(node) && !pending.UpToDate.Any(u => u.From == node.Id && u.Copy.SameBytesAs(newest)))
+                SendObject(node, NextOp(), TransferPurpose.Replicate, leaseMs, encoded);
     }
 
     /// <summary>A reader that is itself a replica and lacked the copy (missed, or dropped as corrupt) keeps the good one it just read.</summary>
@@ -122,5 +138,7 @@ public sealed partial class ReplicaManager
         public HashSet<RingId> Asked { get; } = new();
         public HashSet<RingId> Done { get; } = new();
         public bool Started { get; set; }
+        public List<NodeHandle> AskedNodes { get; } = new();
+        public List<(RingId From, StoredObject Copy)> UpToDate { get; } = new();
     }
 }
