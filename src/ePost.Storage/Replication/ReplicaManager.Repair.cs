@@ -98,7 +98,7 @@ public sealed partial class ReplicaManager
     /// <summary>The rate limit: at most fetch-batch requests in flight, topped up every fetch-tick.</summary>
     private void FetchMissing()
     {
-        var now = _time.MonotonicClock;
+        var now = _time.Elapsed;
         _assembler.ExpireOld(now);
         foreach (var stale in _repairInFlight.Where(f => now - f.Value.SentAt > _settings.TransferTimeout).Select(f => f.Key).ToList())
         {

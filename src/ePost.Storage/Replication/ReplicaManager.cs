@@ -28,7 +28,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
     private readonly IActorRef _overlay;
     private readonly IObjectStore _store;
     private readonly LeaseClock _clock;
-    private readonly ITimeProvider _time;
+    private readonly IMonotonicClock _time;
     private readonly ChunkAssembler _assembler;
     private readonly Dictionary<RingId, List<Action<NodeHandle?>>> _rootWaiters = new();
     private NodeHandle _self = null!;
@@ -37,17 +37,21 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
     private long _refusedAtOrigin;
 
     /// <summary>Props for the store of a node whose overlay actor is <paramref name="overlay"/> and whose data lives in <paramref name="dataDirectory"/>.</summary>
-    public static Props Props(StorageSettings settings, IActorRef overlay, string dataDirectory) =>
-        Akka.Actor.Props.Create(() => new ReplicaManager(settings, overlay, dataDirectory));
+    /// <param name="settings">The storage settings.</param>
+    /// <param name="overlay">The node's <see cref="RingNode"/>.</param>
+    /// <param name="dataDirectory">Where node.db lives.</param>
+    /// <param name="time">The monotonic time source; by default the scheduler's monotonic clock (tests pass virtual time).</param>
+    public static Props Props(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time = null) =>
+        Akka.Actor.Props.Create(() => new ReplicaManager(settings, overlay, dataDirectory, time));
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public ReplicaManager(StorageSettings settings, IActorRef overlay, string dataDirectory)
+    public ReplicaManager(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time)
     {
         _settings = settings;
         _overlay = overlay;
-        _time = (ITimeProvider)Context.System.Scheduler;
+        _time = time ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
         _store = SqliteObjectStore.Open(dataDirectory, settings.StoreSettings);
-        _clock = LeaseClock.Resume(new SchedulerMonotonicClock(_time), _store);
+        _clock = LeaseClock.Resume(_time, _store);
         _assembler = new ChunkAssembler(settings.MaxObjectBytes, settings.MaxPendingTransfers, settings.TransferTimeout);
         Starting();
     }
@@ -142,7 +146,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         switch (message)
         {
             case ObjectChunk chunk:
-                var whole = _assembler.Accept(from.Address + "#" + from.Epoch, chunk, _time.MonotonicClock, out var problem);
+                var whole = _assembler.Accept(from.Address + "#" + from.Epoch, chunk, _time.Elapsed, out var problem);
                 if (problem is not null) _log.Warning("Rejected an object transfer from {0}: {1}", from, problem);
                 if (whole is not null) OnObject(from, whole);
                 break;

@@ -26,6 +26,7 @@ public sealed class VirtualRing : IDisposable
     public VirtualRing(ActorSystem system, int count, Action<int, string>? prepareDataDir = null)
     {
         Settings = StorageSettings.Create(system.Settings.Config);
+        var clock = new VirtualMonotonicClock((TestScheduler)system.Scheduler);
         var random = new Random(11);
         // Every member exists before any store asks its overlay who its neighbours are.
         var handles = Enumerable.Range(0, count).Select(i => new NodeHandle(RingId.Random(random), $"loop://n{i}", 1)).ToList();
@@ -37,7 +38,7 @@ public sealed class VirtualRing : IDisposable
             Directory.CreateDirectory(dir);
             prepareDataDir?.Invoke(i, dir);
             var overlay = system.ActorOf(Props.Create(() => new LoopbackOverlay(Membership, handle)));
-            Nodes.Add((handle, system.ActorOf(ReplicaManager.Props(Settings, overlay, dir)), dir));
+            Nodes.Add((handle, system.ActorOf(ReplicaManager.Props(Settings, overlay, dir, clock)), dir));
         }
     }
 
@@ -62,4 +63,12 @@ public sealed class VirtualRing : IDisposable
             .Take(Settings.ReplicationFactor).ToList();
 
     public void Dispose() => _root.Dispose();
+}
+
+/// <summary>The TestScheduler's virtual time as a monotonic clock (its own MonotonicClock reads real time).</summary>
+public sealed class VirtualMonotonicClock(TestScheduler scheduler) : ePost.Storage.Leases.IMonotonicClock
+{
+    private readonly DateTimeOffset _start = scheduler.Now;
+
+    public TimeSpan Elapsed => scheduler.Now - _start;
 }
