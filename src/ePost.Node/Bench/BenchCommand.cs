@@ -10,6 +10,7 @@ public static class BenchCommand
     [
         ErasureBench.Verb,
         StorageBench.Verb,
+        RingStorageBench.Verb,
     ];
 
     /// <summary>The verb for the top-level command table.</summary>

@@ -9,11 +9,11 @@ using ePost.Storage.Repair;
 
 namespace ePost.Node.Bench;
 
-/// <summary><c>epost bench storage</c>: durable puts, verified gets, scrub and collection on a real node database, and Bloom filter build/probe.</summary>
+/// <summary><c>epost bench store-local</c>: durable puts, verified gets, scrub and collection on a real node database, and Bloom filter build/probe.</summary>
 public static class StorageBench
 {
     /// <summary>The benchmark's verb.</summary>
-    public static Verb Verb => new("storage", "local object store and Bloom filter throughput", Run);
+    public static Verb Verb => new("store-local", "local object store and Bloom filter throughput (one node, no ring)", Run);
 
     private static Task<int> Run(IReadOnlyList<string> args, CancellationToken cancel)
     {
@@ -54,7 +54,7 @@ public static class StorageBench
 
             var result = new
             {
-                bench = "storage",
+                bench = "store-local",
                 objects = count,
                 objectBytes = size,
                 durablePutsPerSecond = Math.Round(count / put.TotalSeconds),

@@ -3,14 +3,16 @@ using Akka.Configuration;
 using ePost.Node.Identity;
 using ePost.Overlay;
 using ePost.Overlay.Node;
+using ePost.Storage.Replication;
 
 namespace ePost.Node.Hosting;
 
 /// <summary>One running node: its actor system (listening for ring traffic), its identity and its layer actors.</summary>
 public sealed class NodeHost : IAsyncDisposable
 {
-    private NodeHost(ActorSystem system, NodeIdentity identity, long epoch, IActorRef overlay, NodeSettings settings)
+    private NodeHost(ActorSystem system, NodeIdentity identity, long epoch, IActorRef overlay, IActorRef storage, NodeSettings settings)
     {
+        Storage = storage;
         System = system;
         Identity = identity;
         Epoch = epoch;
@@ -31,6 +33,9 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>The <see cref="RingNode"/> actor.</summary>
     public IActorRef Overlay { get; }
 
+    /// <summary>The <see cref="ReplicaManager"/> actor: the node's storage API.</summary>
+    public IActorRef Storage { get; }
+
     /// <summary>The address peers use to reach this node (the bootstrap address for others).</summary>
     public string Address { get; }
 
@@ -42,14 +47,15 @@ public sealed class NodeHost : IAsyncDisposable
     {
         var settings = NodeSettings.Create(config);
         var overlay = OverlaySettings.Create(config);
+        var storage = StorageSettings.Create(config);
         var identity = NodeIdentity.LoadOrCreate(settings.DataDir);
         var epoch = identity.NextEpoch();
         var system = ActorSystem.Create(settings.SystemName, config);
         try
         {
-            var guardian = system.ActorOf(NodeGuardian.Props(overlay, identity.Id, epoch, settings.Bootstrap), NodeGuardian.Name);
+            var guardian = system.ActorOf(NodeGuardian.Props(overlay, storage, settings.DataDir, identity.Id, epoch, settings.Bootstrap), NodeGuardian.Name);
             var layers = await guardian.Ask<NodeGuardian.Layers>(NodeGuardian.GetLayers.Instance, timeout ?? TimeSpan.FromSeconds(10));
-            return new NodeHost(system, identity, epoch, layers.Overlay, settings);
+            return new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, settings);
         }
         catch
         {

@@ -20,10 +20,11 @@ public sealed record NodeSettings(string SystemName, string Host, int Port, stri
 /// <summary>Builds a node's complete configuration from the embedded defaults and the operator's overrides.</summary>
 public static class NodeConfig
 {
-    /// <summary>node.conf, overlay.conf and akka.conf, as shipped in <c>hocon/</c>.</summary>
+    /// <summary>node.conf, overlay.conf, storage.conf and akka.conf, as shipped in <c>hocon/</c>.</summary>
     public static Config Defaults { get; } =
         Load("ePost.Node.node.conf")
             .WithFallback(Overlay.OverlaySettings.DefaultConfig)
+            .WithFallback(Storage.Replication.StorageSettings.DefaultConfig)
             .WithFallback(Load("ePost.Node.akka.conf"));
 
     /// <summary>

@@ -1,0 +1,174 @@
+using Akka.Actor;
+using ePost.Core.Ids;
+using ePost.Overlay;
+using ePost.Storage.Leases;
+using ePost.Storage.Objects;
+using ePost.Storage.Transfer;
+using ePost.Storage.Wire;
+
+namespace ePost.Storage.Replication;
+
+/// <summary>Inserts and renewals: the writer's node finds the root; the root stores, forwards to the other replicas and counts acknowledgements.</summary>
+public sealed partial class ReplicaManager
+{
+    private readonly Dictionary<long, PendingWrite> _writes = new();
+    private readonly Dictionary<long, Coordination> _coordinations = new();
+
+    private void OnInsert(Insert insert)
+    {
+        var check = ObjectValidator.Check(insert.Object, _settings.MaxObjectBytes);
+        if (!check.IsAccepted)
+        {
+            _refusedAtOrigin++;
+            Sender.Tell(new InsertFailed(insert.Object.Id, check.Reason, check.Message, 0));
+            return;
+        }
+        var op = NextOp();
+        var encoded = insert.Object.Encode();
+        var id = insert.Object.Id;
+        _writes[op] = new PendingWrite(Sender, id, Renewal: false);
+        Timers.StartSingleTimer(("op", op), new OpExpired(op), _settings.InsertTimeout);
+        WithRoot(id, root =>
+        {
+            if (!_writes.ContainsKey(op)) return;
+            if (root is null) FinishWrite(op, 0, $"the root of {id.ToShortString()} was not found");
+            else if (IsSelf(root)) CoordinateInsert(_self, op, encoded, insert.Lease.Milliseconds);
+            else SendObject(root, op, TransferPurpose.Insert, insert.Lease.Milliseconds, encoded);
+        });
+    }
+
+    private void OnRenew(Renew renew)
+    {
+        var op = NextOp();
+        _writes[op] = new PendingWrite(Sender, renew.Id, Renewal: true);
+        Timers.StartSingleTimer(("op", op), new OpExpired(op), _settings.InsertTimeout);
+        WithRoot(renew.Id, root =>
+        {
+            if (!_writes.ContainsKey(op)) return;
+            if (root is null) FinishWrite(op, 0, $"the root of {renew.Id.ToShortString()} was not found");
+            else Send(root, new RenewRequest(op, renew.Id, renew.Lease.Milliseconds, Coordinate: true));
+        });
+    }
+
+    /// <summary>At the root: store the writer's object, then copy it to the other replicas and count acknowledgements.</summary>
+    private void CoordinateInsert(NodeHandle origin, long originOp, byte[] encoded, long leaseMs)
+    {
+        var check = ObjectValidator.DecodeAndCheck(encoded, _settings.MaxObjectBytes, out var decoded);
+        var put = Put(encoded, leaseMs);
+        var id = decoded?.Id ?? RingId.Zero;
+        var replicas = _range.ReplicasFor(id);
+        var needed = replicas.Count / 2 + 1;
+        if (!check.IsAccepted || !put.IsHeld)
+        {
+            var reason = check.IsAccepted ? put.Reason : check.Reason;
+            var message = check.IsAccepted ? put.Message : check.Message;
+            Send(origin, new InsertAck(originOp, id, 0, needed, reason, message));
+            return;
+        }
+        StartCoordination(new Coordination(origin, originOp, id, needed, Renewal: false), replicas,
+            (to, op) => SendObject(to, op, TransferPurpose.Replicate, leaseMs, encoded));
+    }
+
+    private void OnRenewRequest(NodeHandle from, RenewRequest renew)
+    {
+        var held = LeaseDuration.TryFromMilliseconds(renew.LeaseMs, out var lease) && _store.ExtendLease(renew.Id, _clock.ExpiryFor(lease)) is not null;
+        if (!renew.Coordinate)
+        {
+            Send(from, new ReplicaAck(renew.Op, held, RefusalReason.None, held ? "extended" : "not held here"));
+            return;
+        }
+        var replicas = _range.ReplicasFor(renew.Id);
+        var coordination = new Coordination(from, renew.Op, renew.Id, replicas.Count / 2 + 1, Renewal: true) { Acks = held ? 1 : 0 };
+        StartCoordination(coordination, replicas, (to, op) => Send(to, renew with { Op = op, Coordinate = false }));
+    }
+
+    private void StartCoordination(Coordination coordination, IReadOnlyList<NodeHandle> replicas, Action<NodeHandle, long> forward)
+    {
+        if (!coordination.Renewal) coordination.Acks = 1;
+        var others = replicas.Where(n => !IsSelf(n)).ToList();
+        coordination.Outstanding = others.Count;
+        var op = NextOp();
+        _coordinations[op] = coordination;
+        foreach (var other in others) forward(other, op);
+        // The root answers a little before the writer's own timeout so the writer hears the count, not a timeout.
+        Timers.StartSingleTimer(("coord", op), new OpExpired(-op), _settings.InsertTimeout * 0.8);
+        Evaluate(op, coordination, final: false);
+    }
+
+    private void StoreReplica(NodeHandle from, AssembledObject received)
+    {
+        var put = Put(received.Encoded, received.LeaseMs);
+        Send(from, new ReplicaAck(received.Op, put.IsHeld, put.Reason, put.Message));
+    }
+
+    private void OnReplicaAck(ReplicaAck ack)
+    {
+        if (!_coordinations.TryGetValue(ack.Op, out var coordination)) return;
+        coordination.Outstanding--;
+        if (ack.Held) coordination.Acks++;
+        else if (coordination.Refusal == RefusalReason.None && ack.Reason != RefusalReason.None)
+            (coordination.Refusal, coordination.RefusalMessage) = (ack.Reason, ack.Message);
+        Evaluate(ack.Op, coordination, final: false);
+    }
+
+    /// <summary>Answers the writer once the outcome is certain: a majority acknowledged, or it can no longer.</summary>
+    private void Evaluate(long op, Coordination c, bool final)
+    {
+        var succeeded = c.Acks >= c.Needed;
+        if (!succeeded && !final && c.Acks + c.Outstanding >= c.Needed) return;
+        _coordinations.Remove(op);
+        Timers.Cancel(("coord", op));
+        var message = succeeded ? "ok"
+            : c.Refusal != RefusalReason.None ? c.RefusalMessage
+            : $"{c.Acks} of the {c.Needed} acknowledgements needed arrived in time";
+        if (c.Renewal) Send(c.Origin, new RenewAck(c.OriginOp, c.Id, c.Acks, c.Needed, message));
+        else Send(c.Origin, new InsertAck(c.OriginOp, c.Id, c.Acks, c.Needed, succeeded ? RefusalReason.None : c.Refusal, message));
+    }
+
+    private void OnInsertAck(InsertAck ack)
+    {
+        if (!_writes.Remove(ack.Op, out var write)) return;
+        Timers.Cancel(("op", ack.Op));
+        if (ack.Acks >= ack.Needed && ack.Acks > 0) write.ReplyTo.Tell(new Inserted(write.Id, ack.Acks));
+        else
+        {
+            if (ack.Reason != RefusalReason.None) _refusedAtOrigin++;
+            write.ReplyTo.Tell(new InsertFailed(write.Id, ack.Reason, ack.Message, ack.Acks));
+        }
+    }
+
+    private void OnRenewAck(RenewAck ack)
+    {
+        if (!_writes.Remove(ack.Op, out var write)) return;
+        Timers.Cancel(("op", ack.Op));
+        write.ReplyTo.Tell(ack.Held >= ack.Needed ? new Renewed(write.Id, ack.Held) : new RenewFailed(write.Id, ack.Held, ack.Message));
+    }
+
+    private void FinishWrite(long op, int acks, string message)
+    {
+        if (!_writes.Remove(op, out var write)) return;
+        Timers.Cancel(("op", op));
+        write.ReplyTo.Tell(write.Renewal ? new RenewFailed(write.Id, acks, message) : new InsertFailed(write.Id, RefusalReason.None, message, acks));
+    }
+
+    private void OnOpExpired(OpExpired expired)
+    {
+        if (expired.Op < 0)
+        {
+            if (_coordinations.TryGetValue(-expired.Op, out var coordination)) Evaluate(-expired.Op, coordination, final: true);
+            return;
+        }
+        if (_writes.ContainsKey(expired.Op)) FinishWrite(expired.Op, 0, $"no answer from the root within {_settings.InsertTimeout}");
+        else if (_lookups.ContainsKey(expired.Op)) CompleteLookup(expired.Op, final: true);
+    }
+
+    private sealed record PendingWrite(IActorRef ReplyTo, RingId Id, bool Renewal);
+
+    private sealed record Coordination(NodeHandle Origin, long OriginOp, RingId Id, int Needed, bool Renewal)
+    {
+        public int Acks { get; set; }
+        public int Outstanding { get; set; }
+        public RefusalReason Refusal { get; set; }
+        public string RefusalMessage { get; set; } = "";
+    }
+}

@@ -1,0 +1,153 @@
+using Akka.Event;
+using ePost.Core.Ids;
+using ePost.Overlay;
+using ePost.Storage.Local;
+using ePost.Storage.Repair;
+using ePost.Storage.Transfer;
+using ePost.Storage.Wire;
+
+namespace ePost.Storage.Replication;
+
+/// <summary>
+/// Replica maintenance: Bloom-filter digests of this node's range to the neighbours that share it, rate-limited
+/// fetches of what is missing, scrubbing of stored copies, and hand-off of objects that left this node's range.
+/// </summary>
+public sealed partial class ReplicaManager
+{
+    /// <summary>Ids per digest: 10,000 ids (the store's page limit) at 8 bits each stay far below Akka.Remote's frame limit.</summary>
+    private const int DigestPage = 10_000;
+
+    /// <summary>Largest Bloom filter accepted from a neighbour.</summary>
+    private const int MaxFilterBytes = 40_000;
+
+    /// <summary>Most ids waiting to be fetched; offers beyond it wait for a later round.</summary>
+    private const int MaxQueuedFetches = 100_000;
+
+    private readonly Queue<(RingId Id, NodeHandle From)> _fetchQueue = new();
+    private readonly HashSet<RingId> _queued = new();
+    private readonly Dictionary<long, (RingId Id, TimeSpan SentAt)> _repairInFlight = new();
+    private readonly Random _random = new();
+    private long _round;
+    private long _repairFetches;
+    private RingId? _scrubCursor;
+    private RingId? _handOffCursor;
+
+    private void StartRepairRound()
+    {
+        _round++;
+        var scrub = _store.Scrub(_scrubCursor, _settings.CollectionBatch);
+        _scrubCursor = scrub.Next;
+        if (scrub.Dropped.Count > 0) _log.Warning("Scrub dropped {0} corrupt copies; repair refetches them", scrub.Dropped.Count);
+
+        var partners = _range.Partners();
+        if (partners.Count == 0) return;
+        var arc = _range.ResponsibleArc();
+        var start = arc.Start;
+        RingId? after = null;
+        do
+        {
+            var page = _store.ListRange(arc, after, DigestPage);
+            var filter = BloomFilter.Create(page.Items.Count, (ulong)_random.NextInt64());
+            foreach (var item in page.Items) filter.Add(item.Id);
+            var end = page.Next is null ? arc.End : page.Items[^1].Id;
+            var digest = new RepairDigest(_round, start, end, filter.Encode());
+            foreach (var partner in partners) Send(partner, digest);
+            start = end + One;
+            after = page.Next;
+        } while (after is not null);
+        HandOff(arc);
+    }
+
+    /// <summary>What a neighbour is missing of its range: the ids held here on its arc that its filter lacks.</summary>
+    private void OnRepairDigest(NodeHandle from, RepairDigest digest)
+    {
+        BloomFilter filter;
+        try
+        {
+            filter = BloomFilter.Decode(digest.Filter, MaxFilterBytes);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidDataException)
+        {
+            _log.Warning("Ignored a malformed repair digest from {0}: {1}", from, e.Message);
+            return;
+        }
+        var missing = new List<RingId>();
+        RingId? after = null;
+        var arc = new RingArc(digest.Start, digest.End);
+        do
+        {
+            var page = _store.ListRange(arc, after, 5_000);
+            foreach (var item in page.Items)
+                if (!filter.MightContain(item.Id) && RemainingMs(item.Expiry) is not null && missing.Count < _settings.RepairMaxOffer)
+                    missing.Add(item.Id);
+            after = missing.Count < _settings.RepairMaxOffer ? page.Next : null;
+        } while (after is not null);
+        if (missing.Count > 0) Send(from, new RepairOffer(digest.Round, missing.ToArray()));
+    }
+
+    private void OnRepairOffer(NodeHandle from, RepairOffer offer)
+    {
+        foreach (var id in offer.Ids.Take(_settings.RepairMaxOffer))
+        {
+            if (_queued.Count >= MaxQueuedFetches) break;
+            if (_store.Contains(id) || !_range.IsReplica(id) || !_queued.Add(id)) continue;
+            _fetchQueue.Enqueue((id, from));
+        }
+    }
+
+    /// <summary>The rate limit: at most fetch-batch requests in flight, topped up every fetch-tick.</summary>
+    private void FetchMissing()
+    {
+        var now = _time.Elapsed;
+        _assembler.ExpireOld(now);
+        foreach (var stale in _repairInFlight.Where(f => now - f.Value.SentAt > _settings.TransferTimeout).Select(f => f.Key).ToList())
+        {
+            _queued.Remove(_repairInFlight[stale].Id);
+            _repairInFlight.Remove(stale);
+        }
+        while (_repairInFlight.Count < _settings.FetchBatch && _fetchQueue.TryDequeue(out var next))
+        {
+            if (_store.Contains(next.Id))
+            {
+                _queued.Remove(next.Id);
+                continue;
+            }
+            var op = NextOp();
+            _repairInFlight[op] = (next.Id, now);
+            Send(next.From, new FetchRequest(op, next.Id, Repair: true));
+        }
+    }
+
+    private void OnRepairAnswer(AssembledObject received)
+    {
+        if (!_repairInFlight.Remove(received.Op, out var fetch)) return;
+        _queued.Remove(fetch.Id);
+        var check = Objects.ObjectValidator.DecodeAndCheck(received.Encoded, _settings.MaxObjectBytes, out var value);
+        if (!check.IsAccepted || value!.Id != fetch.Id)
+        {
+            _log.Warning("Discarded a repair copy of {0}: {1}", fetch.Id, check.IsAccepted ? "it is a different object" : check.Message);
+            return;
+        }
+        var put = Put(received.Encoded, received.LeaseMs);
+        if (put.IsHeld) _repairFetches++;
+        else _log.Warning("Could not keep a repair copy of {0}: {1}", fetch.Id, put);
+    }
+
+    /// <summary>
+    /// Offers objects held here but outside this node's range to the nodes whose range they are now in; they fetch
+    /// what they lack. The local copy stays until its lease ends: the store has no delete, by design.
+    /// </summary>
+    private void HandOff(RingArc arc)
+    {
+        if (arc == RingArc.Whole) return;
+        var outside = new RingArc(arc.End + One, arc.Start - One);
+        var page = _store.ListRange(outside, _handOffCursor, _settings.HandOffBatch);
+        _handOffCursor = page.Next;
+        foreach (var group in page.Items
+                     .SelectMany(item => _range.ReplicasFor(item.Id).Where(n => !IsSelf(n)).Select(n => (Node: n, item.Id)))
+                     .GroupBy(p => p.Node))
+            Send(group.Key, new RepairOffer(_round, group.Select(p => p.Id).Take(_settings.RepairMaxOffer).ToArray()));
+    }
+
+    private static readonly RingId One = RingId.FromBytes([.. new byte[RingId.ByteLength - 1], 1]);
+}

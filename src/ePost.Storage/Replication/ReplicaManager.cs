@@ -1,0 +1,246 @@
+using Akka.Actor;
+using Akka.Event;
+using ePost.Core.Ids;
+using ePost.Overlay;
+using ePost.Overlay.Node;
+using ePost.Storage.Leases;
+using ePost.Storage.Local;
+using ePost.Storage.Objects;
+using ePost.Storage.Transfer;
+using ePost.Storage.Wire;
+
+namespace ePost.Storage.Replication;
+
+/// <summary>
+/// The node's replicated store (<c>/user/node/storage</c>): serves the storage API (<see cref="IStorageCommand"/>),
+/// holds this node's share of the ring's objects in its SQLite store, coordinates inserts and renewals when this
+/// node is a key's root, repairs its range from its neighbours and keeps its lease clock.
+/// </summary>
+/// <remarks>
+/// Everything between nodes goes as direct overlay sends to nodes found with <see cref="FindRoot"/> or taken from
+/// the leaf set; objects travel as digest-checked chunks (<see cref="Chunker"/>) and are verified again before
+/// they are stored or handed to a reader. Leases cross the wire only as durations.
+/// </remarks>
+public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnboundedStash
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly StorageSettings _settings;
+    private readonly IActorRef _overlay;
+    private readonly IObjectStore _store;
+    private readonly LeaseClock _clock;
+    private readonly IMonotonicClock _time;
+    private readonly ChunkAssembler _assembler;
+    private readonly Dictionary<RingId, List<Action<NodeHandle?>>> _rootWaiters = new();
+    private NodeHandle _self = null!;
+    private ReplicaRange _range = null!;
+    private long _nextOp;
+    private long _refusedAtOrigin;
+
+    /// <summary>Props for the store of a node whose overlay actor is <paramref name="overlay"/> and whose data lives in <paramref name="dataDirectory"/>.</summary>
+    /// <param name="settings">The storage settings.</param>
+    /// <param name="overlay">The node's <see cref="RingNode"/>.</param>
+    /// <param name="dataDirectory">Where node.db lives.</param>
+    /// <param name="time">The monotonic time source; by default the scheduler's monotonic clock (tests pass virtual time).</param>
+    public static Props Props(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time = null) =>
+        Akka.Actor.Props.Create(() => new ReplicaManager(settings, overlay, dataDirectory, time));
+
+    /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
+    public ReplicaManager(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time)
+    {
+        _settings = settings;
+        _overlay = overlay;
+        _time = time ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
+        _store = SqliteObjectStore.Open(dataDirectory, settings.StoreSettings);
+        _clock = LeaseClock.Resume(_time, _store);
+        _assembler = new ChunkAssembler(settings.MaxObjectBytes, settings.MaxPendingTransfers, settings.TransferTimeout);
+        Starting();
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <inheritdoc />
+    public IStash Stash { get; set; } = null!;
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        _overlay.Tell(new RegisterApplication(typeof(IStorageMessage), Self));
+        _overlay.Tell(new SubscribeOverlayEvents(Self));
+        _overlay.Tell(GetNodeStatus.Instance);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The overlay keeps the registration and subscription across a restart (same actor ref); only ask who this node is.</remarks>
+    protected override void PostRestart(Exception reason) => _overlay.Tell(GetNodeStatus.Instance);
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        try
+        {
+            _clock.Checkpoint();
+        }
+        finally
+        {
+            _store.Dispose();
+        }
+    }
+
+    /// <summary>Until the overlay says who this node is, requests wait.</summary>
+    private void Starting()
+    {
+        Receive<NodeStatus>(status =>
+        {
+            _self = status.Self;
+            _range = new ReplicaRange(_self, status.Clockwise.Concat(status.CounterClockwise), _settings.ReplicationFactor);
+            Timers.StartPeriodicTimer("checkpoint", Tick.Checkpoint, _settings.CheckpointInterval);
+            Timers.StartPeriodicTimer("collect", Tick.Collect, _settings.CollectionInterval);
+            Timers.StartPeriodicTimer("repair", Tick.Repair, _settings.RepairInterval);
+            Timers.StartPeriodicTimer("fetch", Tick.Fetch, _settings.FetchTick);
+            Become(Running);
+            Stash.UnstashAll();
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Running()
+    {
+        Receive<Insert>(OnInsert);
+        Receive<Lookup>(OnLookup);
+        Receive<Renew>(OnRenew);
+        Receive<ListHeld>(_ => Sender.Tell(new HeldIds(ListAll())));
+        Receive<GetStorageStatus>(_ => Sender.Tell(new StorageStatus(_store.GetStats(), _clock.Now, _assembler.Rejected + _refusedAtOrigin, _repairFetches)));
+        Receive<RepairNow>(_ => StartRepairRound());
+        Receive<RootFound>(found => ResolveRoot(found.Key, found.Root));
+        Receive<RootNotFound>(missing => ResolveRoot(missing.Key, null));
+        Receive<DirectDelivered>(d => d.Payload is IStorageMessage, d => OnWire(d.From, (IStorageMessage)d.Payload));
+        Receive<Delivered>(d => _log.Debug("Ignored a routed storage message {0}: storage uses direct sends", d.Payload.GetType().Name));
+        Receive<LeafSetChanged>(changed =>
+        {
+            _range = new ReplicaRange(_self, changed.Members, _settings.ReplicationFactor);
+            Timers.StartSingleTimer("settle", Tick.Repair, _settings.RepairSettle);
+        });
+        Receive<OverlayEvent>(_ => { });
+        Receive<NodeStatus>(_ => { });
+        Receive<Tick>(OnTick);
+        Receive<OpExpired>(OnOpExpired);
+    }
+
+    private void OnTick(Tick tick)
+    {
+        switch (tick)
+        {
+            case Tick.Checkpoint: _clock.Checkpoint(); break;
+            case Tick.Collect:
+                var collected = _store.CollectExpired(_clock.Now, _settings.CollectionBatch);
+                if (collected > 0) _log.Debug("Collected {0} objects whose lease ended", collected);
+                break;
+            case Tick.Repair: StartRepairRound(); break;
+            case Tick.Fetch: FetchMissing(); break;
+        }
+    }
+
+    private void OnWire(NodeHandle from, IStorageMessage message)
+    {
+        switch (message)
+        {
+            case ObjectChunk chunk:
+                var whole = _assembler.Accept(from.Address + "#" + from.Epoch, chunk, _time.Elapsed, out var problem);
+                if (problem is not null) _log.Warning("Rejected an object transfer from {0}: {1}", from, problem);
+                if (whole is not null) OnObject(from, whole);
+                break;
+            case InsertAck ack: OnInsertAck(ack); break;
+            case ReplicaAck ack: OnReplicaAck(ack); break;
+            case FetchRequest fetch: OnFetchRequest(from, fetch); break;
+            case FetchStatus status: OnFetchStatus(from, status); break;
+            case RenewRequest renew: OnRenewRequest(from, renew); break;
+            case RenewAck ack: OnRenewAck(ack); break;
+            case RepairDigest digest: OnRepairDigest(from, digest); break;
+            case RepairOffer offer: OnRepairOffer(from, offer); break;
+        }
+    }
+
+    private void OnObject(NodeHandle from, AssembledObject received)
+    {
+        switch (received.Purpose)
+        {
+            case TransferPurpose.Insert: CoordinateInsert(from, received.Op, received.Encoded, received.LeaseMs); break;
+            case TransferPurpose.Replicate: StoreReplica(from, received); break;
+            case TransferPurpose.Lookup: OnLookupAnswer(from, received); break;
+            case TransferPurpose.Repair: OnRepairAnswer(received); break;
+        }
+    }
+
+    /// <summary>Finds the root of <paramref name="key"/> and runs <paramref name="then"/> with it (null when not found in time).</summary>
+    private void WithRoot(RingId key, Action<NodeHandle?> then)
+    {
+        if (_rootWaiters.TryGetValue(key, out var waiting))
+        {
+            waiting.Add(then);
+            return;
+        }
+        _rootWaiters[key] = [then];
+        _overlay.Tell(new FindRoot(key));
+    }
+
+    private void ResolveRoot(RingId key, NodeHandle? root)
+    {
+        if (!_rootWaiters.Remove(key, out var waiting)) return;
+        foreach (var then in waiting) then(root);
+    }
+
+    private bool IsSelf(NodeHandle node) => node.Id == _self.Id;
+
+    /// <summary>Sends a storage message to a node; to this node it is handled at once, without the overlay.</summary>
+    private void Send(NodeHandle to, IStorageMessage message)
+    {
+        if (IsSelf(to)) OnWire(_self, message);
+        else _overlay.Tell(new SendTo(to, message));
+    }
+
+    private void SendObject(NodeHandle to, long op, TransferPurpose purpose, long leaseMs, byte[] encoded)
+    {
+        foreach (var chunk in Chunker.Split(op, purpose, leaseMs, encoded, _settings.ChunkBytes)) Send(to, chunk);
+    }
+
+    /// <summary>The lease still to run on a held object, as a duration for the wire; null when it has run out.</summary>
+    private long? RemainingMs(LeaseInstant? expiry)
+    {
+        if (expiry is null) return null;
+        var remaining = expiry.Value.Milliseconds - _clock.Now.Milliseconds;
+        return remaining > 0 ? Math.Min(remaining, LeaseDuration.Maximum.Milliseconds) : null;
+    }
+
+    private PutResult Put(byte[] encoded, long leaseMs)
+    {
+        if (!LeaseDuration.TryFromMilliseconds(leaseMs, out var lease))
+            return PutResult.Refused(ValidationResult.Refuse(RefusalReason.Malformed, $"Lease of {leaseMs} ms is outside 1 ms..10 years."));
+        return _store.Put(encoded, _clock.ExpiryFor(lease));
+    }
+
+    private List<RingId> ListAll()
+    {
+        var ids = new List<RingId>();
+        RingId? after = null;
+        do
+        {
+            var page = _store.ListRange(RingArc.Whole, after, 10_000);
+            ids.AddRange(page.Items.Select(i => i.Id));
+            after = page.Next;
+        } while (after is not null);
+        return ids;
+    }
+
+    private long NextOp() => ++_nextOp;
+
+    private enum Tick
+    {
+        Checkpoint,
+        Collect,
+        Repair,
+        Fetch,
+    }
+
+    private sealed record OpExpired(long Op);
+}

@@ -1,0 +1,86 @@
+using System.Reflection;
+using Akka.Configuration;
+using ePost.Storage.Local;
+
+namespace ePost.Storage.Replication;
+
+/// <summary>The replicated store's settings, read once from <c>epost.storage</c> (defaults: <c>hocon/storage.conf</c>).</summary>
+public sealed record StorageSettings(
+    int ReplicationFactor,
+    TimeSpan InsertTimeout,
+    TimeSpan LookupTimeout,
+    int MaxObjectBytes,
+    long NodeBudgetBytes,
+    int ChunkBytes,
+    int MaxPendingTransfers,
+    TimeSpan TransferTimeout,
+    TimeSpan RepairInterval,
+    TimeSpan RepairSettle,
+    int RepairMaxOffer,
+    int FetchBatch,
+    TimeSpan FetchTick,
+    int HandOffBatch,
+    TimeSpan CheckpointInterval,
+    TimeSpan CollectionInterval,
+    int CollectionBatch)
+{
+    /// <summary>The documented defaults, embedded from <c>hocon/storage.conf</c>; also binds the storage serializer.</summary>
+    public static Config DefaultConfig { get; } = LoadDefaults();
+
+    /// <summary>The defaults as settings.</summary>
+    public static StorageSettings Default { get; } = Create(DefaultConfig);
+
+    /// <summary>Acknowledgements an insert needs: a majority of r.</summary>
+    public int Majority => ReplicationFactor / 2 + 1;
+
+    /// <summary>The limits handed to the local store.</summary>
+    public ObjectStoreSettings StoreSettings => new(MaxObjectBytes, NodeBudgetBytes);
+
+    /// <summary>Reads <c>epost.storage</c> from <paramref name="config"/>, falling back to the defaults.</summary>
+    public static StorageSettings Create(Config config)
+    {
+        var c = (ReferenceEquals(config, DefaultConfig) ? config : config.WithFallback(DefaultConfig)).GetConfig("epost.storage");
+        var settings = new StorageSettings(
+            ReplicationFactor: c.GetInt("replication-factor"),
+            InsertTimeout: c.GetTimeSpan("insert-timeout"),
+            LookupTimeout: c.GetTimeSpan("lookup-timeout"),
+            MaxObjectBytes: c.GetInt("max-object-bytes"),
+            NodeBudgetBytes: c.GetLong("node-budget-bytes"),
+            ChunkBytes: c.GetInt("chunk-bytes"),
+            MaxPendingTransfers: c.GetInt("max-pending-transfers"),
+            TransferTimeout: c.GetTimeSpan("transfer-timeout"),
+            RepairInterval: c.GetTimeSpan("repair.interval"),
+            RepairSettle: c.GetTimeSpan("repair.settle"),
+            RepairMaxOffer: c.GetInt("repair.max-offer"),
+            FetchBatch: c.GetInt("repair.fetch-batch"),
+            FetchTick: c.GetTimeSpan("repair.fetch-tick"),
+            HandOffBatch: c.GetInt("repair.hand-off-batch"),
+            CheckpointInterval: c.GetTimeSpan("leases.checkpoint-interval"),
+            CollectionInterval: c.GetTimeSpan("leases.collection-interval"),
+            CollectionBatch: c.GetInt("leases.collection-batch"));
+        settings.Validate();
+        return settings;
+    }
+
+    private void Validate()
+    {
+        if (ReplicationFactor is < 1 or > 13) throw new ConfigurationException("epost.storage.replication-factor must be 1..13 (the leaf set must reach every replica).");
+        if (MaxObjectBytes is < 1 or > ObjectStoreSettings.HardMaxObjectBytes)
+            throw new ConfigurationException($"epost.storage.max-object-bytes must be 1..{ObjectStoreSettings.HardMaxObjectBytes}.");
+        if (NodeBudgetBytes < MaxObjectBytes) throw new ConfigurationException("epost.storage.node-budget-bytes must hold at least one object.");
+        if (ChunkBytes is < 1024 or > 60000) throw new ConfigurationException("epost.storage.chunk-bytes must be 1024..60000 (Akka.Remote's frame limit).");
+        if (MaxPendingTransfers < 1 || RepairMaxOffer < 1 || FetchBatch < 1 || HandOffBatch < 1 || CollectionBatch < 1)
+            throw new ConfigurationException("epost.storage counts must be positive.");
+        if (InsertTimeout <= TimeSpan.Zero || LookupTimeout <= TimeSpan.Zero || TransferTimeout <= TimeSpan.Zero || RepairInterval <= TimeSpan.Zero
+            || RepairSettle < TimeSpan.Zero || FetchTick <= TimeSpan.Zero || CheckpointInterval <= TimeSpan.Zero || CollectionInterval <= TimeSpan.Zero)
+            throw new ConfigurationException("epost.storage intervals and timeouts must be positive.");
+    }
+
+    private static Config LoadDefaults()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("ePost.Storage.storage.conf")
+                           ?? throw new InvalidOperationException("storage.conf is not embedded.");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+}

@@ -1,0 +1,70 @@
+using ePost.Core.Ids;
+using ePost.Core.Wire;
+using ePost.Overlay;
+using ePost.Storage.Objects;
+
+namespace ePost.Storage.Wire;
+
+/// <summary>Marker of every message storage nodes exchange; bound to <see cref="StorageSerializer"/> in <c>hocon/storage.conf</c>.</summary>
+public interface IStorageMessage : IWireMessage;
+
+/// <summary>Why an object is being sent, which decides what the receiver does with it once all chunks arrived.</summary>
+public enum TransferPurpose
+{
+    /// <summary>A writer's object for the key's root, which stores it and coordinates the other replicas.</summary>
+    Insert = 1,
+
+    /// <summary>The root's copy for another replica, answered with a <see cref="ReplicaAck"/>.</summary>
+    Replicate = 2,
+
+    /// <summary>The answer to a reader's <see cref="FetchRequest"/>.</summary>
+    Lookup = 3,
+
+    /// <summary>The answer to a repair fetch: the receiver stores it (it is in the receiver's range).</summary>
+    Repair = 4,
+}
+
+/// <summary>
+/// One piece of an encoded object. Every object travels as chunks (one for small objects) because Akka.Remote
+/// drops frames over 128,000 bytes; the receiver checks the SHA-256 <paramref name="Digest"/> of the whole before
+/// decoding, then verifies the object itself.
+/// </summary>
+/// <param name="Op">The sender's operation number; with the sender's address it names the transfer.</param>
+/// <param name="Purpose">What the receiver does with the object.</param>
+/// <param name="LeaseMs">The lease as a duration (writer-chosen, or the sender's remaining lease); never an instant.</param>
+/// <param name="Index">This chunk's position, 0-based.</param>
+/// <param name="Total">Number of chunks.</param>
+/// <param name="Length">Length of the whole encoding.</param>
+/// <param name="Digest">SHA-256 of the whole encoding.</param>
+/// <param name="Data">This chunk's bytes.</param>
+public sealed record ObjectChunk(long Op, TransferPurpose Purpose, long LeaseMs, int Index, int Total, int Length, byte[] Digest, byte[] Data) : IStorageMessage;
+
+/// <summary>The root's verdict on an insert, for the writer's node: held by <paramref name="Acks"/> replicas of the <paramref name="Needed"/> required.</summary>
+public sealed record InsertAck(long Op, RingId Id, int Acks, int Needed, RefusalReason Reason, string Message) : IStorageMessage;
+
+/// <summary>A replica's answer to a <see cref="TransferPurpose.Replicate"/> copy or a forwarded renewal.</summary>
+public sealed record ReplicaAck(long Op, bool Held, RefusalReason Reason, string Message) : IStorageMessage;
+
+/// <summary>Asks a node for its copy of <paramref name="Id"/>; <paramref name="Repair"/> marks a repair fetch (answered with purpose Repair).</summary>
+public sealed record FetchRequest(long Op, RingId Id, bool Repair) : IStorageMessage;
+
+/// <summary>
+/// Sent after the object's chunks (if held): whether the node holds <paramref name="Id"/>, and the replica set as
+/// it sees it, so a reader can ask every replica.
+/// </summary>
+public sealed record FetchStatus(long Op, RingId Id, bool Held, NodeHandle[] Replicas) : IStorageMessage;
+
+/// <summary>Extends a lease by <paramref name="LeaseMs"/> from now; the root (<paramref name="Coordinate"/>) forwards it to the other replicas.</summary>
+public sealed record RenewRequest(long Op, RingId Id, long LeaseMs, bool Coordinate) : IStorageMessage;
+
+/// <summary>The root's verdict on a renewal: <paramref name="Held"/> replicas extended the lease.</summary>
+public sealed record RenewAck(long Op, RingId Id, int Held, int Needed, string Message) : IStorageMessage;
+
+/// <summary>
+/// Replica maintenance: a Bloom filter (fresh seed each round) of the ids the sender holds on the arc
+/// [<paramref name="Start"/>, <paramref name="End"/>], which is part of its range. The receiver offers what it holds there that the filter lacks.
+/// </summary>
+public sealed record RepairDigest(long Round, RingId Start, RingId End, byte[] Filter) : IStorageMessage;
+
+/// <summary>Ids the sender holds that the receiver should hold (missing from its digest, or handed off); the receiver fetches those it lacks.</summary>
+public sealed record RepairOffer(long Round, RingId[] Ids) : IStorageMessage;

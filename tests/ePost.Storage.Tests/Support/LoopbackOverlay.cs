@@ -1,0 +1,53 @@
+using Akka.Actor;
+using ePost.Core.Ids;
+using ePost.Overlay;
+using ePost.Overlay.Node;
+
+namespace ePost.Storage.Tests.Support;
+
+/// <summary>
+/// Stands in for the <see cref="RingNode"/> of one node in a ring that lives inside one ActorSystem: answers
+/// FindRoot with the closest live node, delivers direct sends to the target's registered application after a
+/// round trip through the storage serializer, and drops sends to nodes marked down.
+/// </summary>
+public sealed class LoopbackOverlay : ReceiveActor
+{
+    /// <summary>The shared membership of a loopback ring.</summary>
+    public sealed class Ring
+    {
+        public Dictionary<RingId, (NodeHandle Handle, IActorRef? Application)> Nodes { get; } = new();
+        public HashSet<RingId> Down { get; } = new();
+        public IEnumerable<NodeHandle> Live => Nodes.Values.Where(n => !Down.Contains(n.Handle.Id)).Select(n => n.Handle);
+    }
+
+    public LoopbackOverlay(Ring ring, NodeHandle self)
+    {
+        Receive<RegisterApplication>(m =>
+        {
+            lock (ring) ring.Nodes[self.Id] = (self, m.Handler);
+        });
+        Receive<SubscribeOverlayEvents>(_ => { });
+        Receive<GetNodeStatus>(_ =>
+        {
+            var others = ring.Nodes.Values.Select(n => n.Handle).Where(n => n.Id != self.Id).ToArray();
+            Sender.Tell(new NodeStatus(self, true, others, others, 0, 0, 0, 0, 0));
+        });
+        Receive<FindRoot>(m =>
+        {
+            var root = ring.Live.OrderBy(n => n.Id, Comparer<RingId>.Create((a, b) => RingId.CompareCloseness(m.Key, a, b))).First();
+            Sender.Tell(new RootFound(m.Key, root, 1));
+        });
+        Receive<SendTo>(m =>
+        {
+            if (ring.Down.Contains(m.To.Id) || ring.Down.Contains(self.Id)) return;
+            (NodeHandle Handle, IActorRef? Application) target;
+            lock (ring)
+                if (!ring.Nodes.TryGetValue(m.To.Id, out target) || target.Application is null) return;
+            var serialization = Context.System.Serialization;
+            var serializer = serialization.FindSerializerFor(m.Payload);
+            var bytes = serializer.ToBinary(m.Payload);
+            var copy = serialization.Deserialize(bytes, serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, m.Payload));
+            target.Application.Tell(new DirectDelivered(self, copy));
+        });
+    }
+}

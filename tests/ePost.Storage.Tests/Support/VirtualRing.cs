@@ -1,0 +1,74 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit;
+using ePost.Core.Ids;
+using ePost.Overlay;
+using ePost.Storage.Replication;
+
+namespace ePost.Storage.Tests.Support;
+
+/// <summary>A ring of ReplicaManagers over <see cref="LoopbackOverlay"/>s in one ActorSystem on virtual time.</summary>
+public sealed class VirtualRing : IDisposable
+{
+    /// <summary>Virtual time, the storage serializer bound, timers slow enough that advancing days stays cheap.</summary>
+    public static Config Config(string extra = "") => ConfigurationFactory.ParseString($$"""
+        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+        akka.loglevel = WARNING
+        epost.storage {
+          repair { interval = 1h, fetch-tick = 1h }
+          leases { checkpoint-interval = 1h, collection-interval = 1h }
+        }
+        {{extra}}
+        """).WithFallback(StorageSettings.DefaultConfig);
+
+    private readonly TempDataDirectory _root = new();
+
+    public VirtualRing(ActorSystem system, int count, Action<int, string>? prepareDataDir = null)
+    {
+        Settings = StorageSettings.Create(system.Settings.Config);
+        var clock = new VirtualMonotonicClock((TestScheduler)system.Scheduler);
+        var random = new Random(11);
+        // Every member exists before any store asks its overlay who its neighbours are.
+        var handles = Enumerable.Range(0, count).Select(i => new NodeHandle(RingId.Random(random), $"loop://n{i}", 1)).ToList();
+        foreach (var handle in handles) Membership.Nodes[handle.Id] = (handle, null);
+        for (var i = 0; i < count; i++)
+        {
+            var handle = handles[i];
+            var dir = Path.Combine(_root.Path, $"n{i}");
+            Directory.CreateDirectory(dir);
+            prepareDataDir?.Invoke(i, dir);
+            var overlay = system.ActorOf(Props.Create(() => new LoopbackOverlay(Membership, handle)));
+            Nodes.Add((handle, system.ActorOf(ReplicaManager.Props(Settings, overlay, dir, clock)), dir));
+        }
+    }
+
+    /// <summary>True once every store registered with its overlay.</summary>
+    public bool AllRegistered
+    {
+        get
+        {
+            lock (Membership) return Membership.Nodes.Values.All(n => n.Application is not null);
+        }
+    }
+
+    public StorageSettings Settings { get; }
+
+    public LoopbackOverlay.Ring Membership { get; } = new();
+
+    public List<(NodeHandle Handle, IActorRef Storage, string DataDir)> Nodes { get; } = new();
+
+    /// <summary>Indexes of the r nodes closest to <paramref name="id"/>.</summary>
+    public List<int> ReplicaIndexes(RingId id) =>
+        Enumerable.Range(0, Nodes.Count).OrderBy(i => Nodes[i].Handle.Id, Comparer<RingId>.Create((a, b) => RingId.CompareCloseness(id, a, b)))
+            .Take(Settings.ReplicationFactor).ToList();
+
+    public void Dispose() => _root.Dispose();
+}
+
+/// <summary>The TestScheduler's virtual time as a monotonic clock (its own MonotonicClock reads real time).</summary>
+public sealed class VirtualMonotonicClock(TestScheduler scheduler) : ePost.Storage.Leases.IMonotonicClock
+{
+    private readonly DateTimeOffset _start = scheduler.Now;
+
+    public TimeSpan Elapsed => scheduler.Now - _start;
+}
