@@ -4,7 +4,9 @@ namespace ePost.Simulation.Faults;
 
 /// <summary>
 /// Keeps a ring churning: every node lives for an exponentially distributed session of the given median, then
-/// crashes, and a new node (new id) joins through a random ready member at once, so the population stays constant.
+/// crashes, and a new node (new id) joins at once, so the population stays constant. A joiner is given three random
+/// ready members as bootstraps, as a real installation lists several: with one, a joiner whose bootstrap dies during
+/// the join would retry a dead address for ever.
 /// </summary>
 public sealed class ChurnDriver
 {
@@ -54,7 +56,7 @@ public sealed class ChurnDriver
         Failures++;
         if (!_ring.ActiveNodes.Any(n => n.Engine.IsReady)) return;
         var joiner = _ring.AddNode();
-        _ring.Start(joiner, _ring.RandomReadyNode());
+        _ring.StartWithBootstraps(joiner, _ring.RandomReadyNodes(3));
         Joins++;
         BeginSession(joiner);
     }

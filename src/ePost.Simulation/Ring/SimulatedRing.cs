@@ -88,6 +88,10 @@ public sealed class SimulatedRing
     public void Start(SimulatedNode node, SimulatedNode? bootstrap) =>
         node.Engine.Start(bootstrap is null ? [] : [bootstrap.Handle.Address]);
 
+    /// <summary>Starts a node that joins through the first of several bootstraps that answers (tried in turn).</summary>
+    public void StartWithBootstraps(SimulatedNode node, IEnumerable<SimulatedNode> bootstraps) =>
+        node.Engine.Start(bootstraps.Select(b => b.Handle.Address).ToArray());
+
     /// <summary>Crashes a node: it stops without a word, as a killed process does.</summary>
     public void Crash(SimulatedNode node)
     {
@@ -150,6 +154,21 @@ public sealed class SimulatedRing
         return ready[_random.Next(ready.Count)];
     }
 
+    /// <summary>Up to <paramref name="count"/> distinct random live, unpaused, ready nodes.</summary>
+    public IReadOnlyList<SimulatedNode> RandomReadyNodes(int count)
+    {
+        var ready = _nodes.Where(n => n.IsAlive && !n.IsPaused && n.Engine.IsReady).ToList();
+        var chosen = new List<SimulatedNode>();
+        while (chosen.Count < count && ready.Count > 0)
+        {
+            var at = _random.Next(ready.Count);
+            chosen.Add(ready[at]);
+            ready[at] = ready[^1];
+            ready.RemoveAt(ready.Count - 1);
+        }
+        return chosen;
+    }
+
     /// <summary>The active node truly closest to the key, over the whole ring (partitions ignored).</summary>
     public RingId TrueRoot(RingId key) => Closest(AllActiveIds(), key);
 
@@ -200,17 +219,26 @@ public sealed class SimulatedRing
     }
 
     /// <summary>Starts a lookup of <paramref name="key"/> from <paramref name="from"/>; its outcome lands in <see cref="CompletedLookups"/>.</summary>
-    public void Lookup(SimulatedNode from, RingId key)
+    /// <returns>The request id, which names the lookup in <see cref="LookupOutcome.RequestId"/> and <see cref="IsPending"/>.</returns>
+    public long Lookup(SimulatedNode from, RingId key)
     {
         var id = ++_nextRequest;
         _lookups[id] = new PendingLookup(from, from.Epoch, key, Clock.Now);
         from.Engine.Lookup(key, id);
+        return id;
     }
+
+    /// <summary>True while a lookup is unanswered.</summary>
+    public bool IsPending(long requestId) => _lookups.ContainsKey(requestId);
+
+    /// <summary>True while a lookup is unanswered and its origin (that incarnation) is still alive to get the answer.</summary>
+    public bool IsPendingFromLiveOrigin(long requestId) =>
+        _lookups.TryGetValue(requestId, out var l) && l.From.IsAlive && l.From.Epoch == l.Epoch;
 
     internal void OnLookupCompleted(SimulatedNode at, long requestId, RingId key, NodeHandle root, int hops)
     {
         if (!_lookups.Remove(requestId, out var pending) || pending.From != at || pending.Epoch != at.Epoch) return;
-        CompletedLookups.Add(new LookupOutcome(key, root.Id, TrueRoot(key, at), hops, Clock.Now - pending.Started, at.Id, GroupOf(at)));
+        CompletedLookups.Add(new LookupOutcome(key, root.Id, TrueRoot(key, at), hops, Clock.Now - pending.Started, at.Id, GroupOf(at), requestId));
     }
 
     internal void OnDelivered(SimulatedNode at, RingId key, object payload, NodeHandle origin, int hops) =>
@@ -262,7 +290,8 @@ public readonly record struct RingTraffic(long Sent, long MaintenanceSent)
 /// What one lookup found, and what was true when its answer arrived: <paramref name="TrueRoot"/> is the closest
 /// active node in the origin's partition group (the whole ring when there is none).
 /// </summary>
-public sealed record LookupOutcome(RingId Key, RingId ReachedRoot, RingId TrueRoot, int Hops, TimeSpan Latency, RingId Origin, int OriginGroup)
+public sealed record LookupOutcome(
+    RingId Key, RingId ReachedRoot, RingId TrueRoot, int Hops, TimeSpan Latency, RingId Origin, int OriginGroup, long RequestId)
 {
     /// <summary>True when the lookup ended at the key's true root.</summary>
     public bool Correct => ReachedRoot == TrueRoot;
