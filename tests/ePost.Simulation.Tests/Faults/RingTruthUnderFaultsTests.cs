@@ -74,19 +74,19 @@ public sealed class RingTruthUnderFaultsTests
     [Fact]
     public void Churn_keeps_the_population_constant_while_nodes_fail_and_join()
     {
-        var ring = RingBuilder.Grow(30, seed: 9);
+        var ring = RingBuilder.Grow(20, seed: 9);
         Assert.True(ring.Converge(TimeSpan.FromMinutes(2)));
-        var churn = new ChurnDriver(ring, TimeSpan.FromMinutes(5), new Random(9));
+        var churn = new ChurnDriver(ring, TimeSpan.FromMinutes(3), new Random(9));
 
         churn.Start();
-        ring.Clock.RunFor(TimeSpan.FromMinutes(10));
+        ring.Clock.RunFor(TimeSpan.FromMinutes(6));
         churn.Stop();
 
-        // Expected failures in 10 minutes at a 5-minute median: 30 * 10 / (5 / ln 2) = about 42.
-        Assert.InRange(churn.Failures, 20, 70);
+        // Expected failures in 6 minutes at a 3-minute median: 20 * 6 / (3 / ln 2) = about 28.
+        Assert.InRange(churn.Failures, 12, 45);
         Assert.Equal(churn.Failures, churn.Joins);
-        Assert.Equal(30, ring.LiveNodes.Count());
-        Assert.Equal(30 + churn.Joins, ring.Nodes.Count);
+        Assert.Equal(20, ring.LiveNodes.Count());
+        Assert.Equal(20 + churn.Joins, ring.Nodes.Count);
     }
 
     [Fact]
@@ -98,22 +98,22 @@ public sealed class RingTruthUnderFaultsTests
 
     private static string Run(int seed)
     {
-        var ring = RingBuilder.Grow(40, seed);
-        ring.Converge(TimeSpan.FromMinutes(2));
+        var ring = RingBuilder.Grow(25, seed);
+        ring.Converge(TimeSpan.FromMinutes(1));
         ring.Network.Faults.LossProbability = 0.02;
         ring.Network.Faults.LatencySpread = 1;
         ring.BlockBothWays(ring.Nodes[1], ring.Nodes[2]);
         ring.BlockOneWay(ring.Nodes[3], ring.Nodes[4]);
         ring.Pause(ring.Nodes[5]);
         ring.Crash(ring.Nodes[6]);
-        ring.Partition(ring.Nodes.Skip(30));
+        ring.Partition(ring.Nodes.Skip(18));
         var churn = new ChurnDriver(ring, TimeSpan.FromMinutes(3), new Random(seed));
         churn.Start();
-        var stats = new LookupRun(ring).RunToEnd(300, TimeSpan.FromMilliseconds(100), () => (ring.RandomReadyNode(), RingId.Random(new Random(ring.Network.MessagesSent.GetHashCode()))), TimeSpan.FromMinutes(1));
+        var stats = new LookupRun(ring).RunToEnd(100, TimeSpan.FromMilliseconds(100), () => (ring.RandomReadyNode(), RingId.Random(new Random(ring.Network.MessagesSent.GetHashCode()))), TimeSpan.FromMinutes(1));
         ring.Heal();
         ring.Resume(ring.Nodes[5]);
         ring.Restart(ring.Nodes[6], ring.RandomReadyNode());
-        ring.Clock.RunFor(TimeSpan.FromMinutes(2));
+        ring.Clock.RunFor(TimeSpan.FromMinutes(1));
         return $"{stats} {ring.Network.MessagesSent} {ring.Network.MessagesDropped} {ring.Network.MessagesBlocked} {ring.Clock.Executed} {churn.Failures} {ring.CountWrongLeafSets()}";
     }
 }
