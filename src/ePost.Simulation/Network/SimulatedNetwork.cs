@@ -1,20 +1,39 @@
 using System.Globalization;
 using ePost.Overlay;
 using ePost.Overlay.Network;
+using ePost.Simulation.Faults;
 
 namespace ePost.Simulation.Network;
 
 /// <summary>
 /// A network of simulated endpoints on one <see cref="EventQueue"/>: a message sent from one endpoint arrives at the
-/// addressed endpoint after the modelled latency, or vanishes if nobody is listening there (as with a crashed host).
+/// addressed endpoint after the modelled latency, or vanishes if nobody is listening there (as with a crashed host),
+/// if <see cref="Faults"/> stop it (partition, blocked link) or if it is lost.
 /// </summary>
-public sealed class SimulatedNetwork(EventQueue clock, LatencyModel latency, Random random)
+public sealed class SimulatedNetwork
 {
     private const string Scheme = "sim:";
     private readonly List<Endpoint?> _endpoints = new();
+    private readonly Dictionary<Type, long> _sentByKind = new();
+    private readonly LatencyModel _latency;
+    private readonly Random _random;
+
+    /// <summary>Creates a network on a virtual clock; positions (and, once configured, fault draws) derive from <paramref name="random"/>.</summary>
+    public SimulatedNetwork(EventQueue clock, LatencyModel latency, Random random)
+    {
+        Clock = clock;
+        _latency = latency;
+        _random = random;
+        // The fault generator is derived only when a random fault is first configured, so a run without faults
+        // draws exactly the positions it drew before faults existed.
+        Faults = new NetworkFaults(() => new Random(_random.Next()));
+    }
 
     /// <summary>The virtual clock.</summary>
-    public EventQueue Clock { get; } = clock;
+    public EventQueue Clock { get; }
+
+    /// <summary>Partitions, blocked links, loss and latency spread in force.</summary>
+    public NetworkFaults Faults { get; }
 
     /// <summary>Messages handed to the network.</summary>
     public long MessagesSent { get; private set; }
@@ -22,11 +41,20 @@ public sealed class SimulatedNetwork(EventQueue clock, LatencyModel latency, Ran
     /// <summary>Messages that found nobody listening.</summary>
     public long MessagesLost { get; private set; }
 
+    /// <summary>Messages stopped by a partition or a blocked link, at send time or in flight.</summary>
+    public long MessagesBlocked { get; private set; }
+
+    /// <summary>Messages lost to the loss probability.</summary>
+    public long MessagesDropped { get; private set; }
+
+    /// <summary>Messages handed to the network, by message type.</summary>
+    public IReadOnlyDictionary<Type, long> SentByKind => _sentByKind;
+
     /// <summary>Creates a new endpoint at a random position; <paramref name="receive"/> gets its incoming messages.</summary>
     public Endpoint Attach(Action<IOverlayMessage> receive)
     {
         var endpoint = new Endpoint(this, Scheme + _endpoints.Count.ToString(CultureInfo.InvariantCulture),
-            _endpoints.Count, ((float)random.NextDouble(), (float)random.NextDouble()), receive);
+            _endpoints.Count, ((float)_random.NextDouble(), (float)_random.NextDouble()), receive);
         _endpoints.Add(endpoint);
         return endpoint;
     }
@@ -42,19 +70,36 @@ public sealed class SimulatedNetwork(EventQueue clock, LatencyModel latency, Ran
         return endpoint;
     }
 
+    /// <summary>The endpoint currently attached at an index, or null when it is detached.</summary>
+    public Endpoint? At(int index) => index >= 0 && index < _endpoints.Count ? _endpoints[index] : null;
+
     private void Deliver(Endpoint from, string address, IOverlayMessage message)
     {
         MessagesSent++;
+        var kind = message.GetType();
+        _sentByKind[kind] = _sentByKind.GetValueOrDefault(kind) + 1;
         if (!TryIndex(address, out var index) || index >= _endpoints.Count || _endpoints[index] is not { } target)
         {
             MessagesLost++;
             return;
         }
-        Clock.Schedule(latency.Between(from.Position, target.Position), () =>
+        if (!Faults.Admits(from.Index, index))
+        {
+            MessagesBlocked++;
+            return;
+        }
+        if (Faults.DrawLoss(from.Index, index))
+        {
+            MessagesDropped++;
+            return;
+        }
+        Clock.Schedule(Faults.Spread(_latency.Between(from.Position, target.Position)), () =>
         {
             // The target may have crashed (or restarted as a new endpoint) while the message was in flight.
-            if (ReferenceEquals(_endpoints[index], target)) target.Receive(message);
-            else MessagesLost++;
+            if (!ReferenceEquals(_endpoints[index], target)) MessagesLost++;
+            // A partition or link failure that began while the message was on the wire stops it too.
+            else if (!Faults.Admits(from.Index, index)) MessagesBlocked++;
+            else target.Receive(message);
         });
     }
 

@@ -8,14 +8,19 @@ namespace ePost.Simulation.Tests.Ring;
 internal static class RingBuilder
 {
     /// <summary>A ring of <paramref name="nodes"/> nodes joined <paramref name="spacing"/> apart (default 50 ms), not yet converged.</summary>
-    public static SimulatedRing Grow(int nodes, int seed, OverlaySettings? settings = null, TimeSpan? spacing = null)
+    /// <param name="configure">Runs on each node before it starts (to set its clock, say).</param>
+    public static SimulatedRing Grow(int nodes, int seed, OverlaySettings? settings = null, TimeSpan? spacing = null, Action<SimulatedNode>? configure = null)
     {
         var ring = new SimulatedRing(settings ?? OverlaySettings.Default, seed);
-        ring.Start(ring.AddNode(), bootstrap: null);
+        var first = ring.AddNode();
+        configure?.Invoke(first);
+        ring.Start(first, bootstrap: null);
         for (var i = 1; i < nodes; i++)
         {
             ring.Clock.RunFor(spacing ?? TimeSpan.FromMilliseconds(50));
-            ring.Start(ring.AddNode(), ring.RandomReadyNode());
+            var node = ring.AddNode();
+            configure?.Invoke(node);
+            ring.Start(node, ring.RandomReadyNode());
         }
         return ring;
     }
