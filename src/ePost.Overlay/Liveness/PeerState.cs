@@ -5,6 +5,12 @@ namespace ePost.Overlay.Liveness;
 /// <summary>What a node knows about one peer's liveness: when it was last heard, the probe in flight, the RTT.</summary>
 internal sealed class PeerState(NodeHandle handle, RttEstimator rtt)
 {
+    /// <summary>Nonce of the last probe sent, kept after it is answered or superseded (leases are timed from it).</summary>
+    public long LastProbeNonce { get; set; }
+
+    /// <summary>When the last probe was sent.</summary>
+    public TimeSpan LastProbeSentAt { get; set; }
+
     /// <summary>The relayed-probe round in progress for this peer, or 0.</summary>
     public long RelayRound { get; set; }
 

@@ -37,7 +37,8 @@ public sealed partial class PastryNode
     {
         if (!reply.Lease) return;
         TimeSpan sentAt;
-        if (peer is not null && peer.PendingNonce == reply.Nonce) sentAt = peer.SentAt;
+        // Not the pending nonce: the neighbour's own probe may have arrived first and cleared it.
+        if (peer is not null && peer.LastProbeNonce == reply.Nonce) sentAt = peer.LastProbeSentAt;
         else if (_relayProbes.TryGetValue(reply.Nonce, out var relayed) && relayed.Target == reply.From.Id) sentAt = relayed.SentAt;
         else return;
         var until = sentAt + _settings.LeaseDuration;

@@ -111,6 +111,8 @@ public sealed partial class PastryNode
         if (peer.PendingNonce != 0) _host.CancelTimer(new ProbeTimeout(peer.Handle.Id, peer.PendingNonce));
         peer.PendingNonce = ++_nextNonce;
         peer.SentAt = _host.Now;
+        peer.LastProbeNonce = peer.PendingNonce;
+        peer.LastProbeSentAt = peer.SentAt;
         Send(peer.Handle.Address, new Probe(Self, peer.PendingNonce, LeafSetArray()), maintenance: true);
         _host.StartTimer(new ProbeTimeout(peer.Handle.Id, peer.PendingNonce), peer.Rtt.TimeoutFor(peer.Attempts));
     }
