@@ -38,3 +38,6 @@ public sealed record HealTick : OverlayTimer
 
 /// <summary>A round of relayed probes to an unreachable peer got no answer in time.</summary>
 public sealed record RelayRoundTimeout(RingId Peer, long Round) : OverlayTimer;
+
+/// <summary>The next hop did not acknowledge the message sent with this nonce in time.</summary>
+public sealed record HopAckTimeout(long Nonce) : OverlayTimer;

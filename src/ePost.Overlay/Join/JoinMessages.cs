@@ -5,7 +5,8 @@ namespace ePost.Overlay.Join;
 /// <param name="Sender">The hop that forwarded this copy (the joiner itself on the first hop).</param>
 /// <param name="Hops">Forwarding hops so far.</param>
 /// <param name="Learned">Handles collected along the way.</param>
-public sealed record JoinRequest(NodeHandle Joiner, NodeHandle Sender, int Hops, NodeHandle[] Learned) : IOverlayMessage;
+/// <param name="HopNonce">When not 0, the sender wants a <see cref="Routing.HopAck"/> with this nonce.</param>
+public sealed record JoinRequest(NodeHandle Joiner, NodeHandle Sender, int Hops, NodeHandle[] Learned, long HopNonce = 0) : IOverlayMessage;
 
 /// <summary>Sent by the joiner's root: its leaf set and everything learned on the way. The joiner is then ready.</summary>
 public sealed record JoinAccepted(NodeHandle Root, NodeHandle[] LeafSet, NodeHandle[] Learned) : IOverlayMessage;

@@ -61,20 +61,26 @@ public sealed partial class PastryNode
         }
         // The first hop comes from the joiner itself, which is not ready: it must not enter our tables yet.
         if (request.Sender.Id != request.Joiner.Id) Heard(request.Sender);
+        Acknowledge(request.Sender, request.HopNonce);
 
         if (IsStopping) { Reject(request.Joiner, "node is shutting down", retry: true); return; }
         if (!IsReady) { Reject(request.Joiner, "node is not ready", retry: true); return; }
         if (!TakeJoinToken()) { Reject(request.Joiner, "node is busy", retry: true); return; }
 
-        var learned = CollectRows(request);
+        RouteJoin(request with { Learned = CollectRows(request) });
+    }
+
+    /// <summary>Accepts the join as its root, or passes it one hop on (acknowledged, rerouted if the hop is lost).</summary>
+    private void RouteJoin(JoinRequest request)
+    {
         var next = NextHop.For(request.Joiner.Id, LeafSet, Table, n => n.Id != request.Joiner.Id && IsUsable(n));
         if (next is null)
         {
             var leaves = LeafSet.Members.Where(n => n.Id != request.Joiner.Id).Append(Self).ToArray();
-            Send(request.Joiner.Address, new JoinAccepted(Self, leaves, learned), maintenance: true);
+            Send(request.Joiner.Address, new JoinAccepted(Self, leaves, request.Learned), maintenance: true);
         }
         else
-            Send(next.Address, new JoinRequest(request.Joiner, Self, request.Hops + 1, learned), maintenance: true);
+            SendTracked(next, new InFlight(null, request, next));
     }
 
     /// <summary>Appends this node and its routing rows 0..p (p = prefix shared with the joiner) to the handles collected.</summary>

@@ -20,6 +20,7 @@ public sealed partial class PastryNode
             return;
         }
         Heard(message.Sender);
+        Acknowledge(message.Sender, message.HopNonce);
         if (!IsReady)
         {
             // Only ready nodes enter anyone's tables, so the sender's view is stale (this node restarted and is
@@ -52,7 +53,7 @@ public sealed partial class PastryNode
     }
 
     private void SendHop(NodeHandle next, RouteMessage message) =>
-        Send(next.Address, message with { Sender = Self, Hops = message.Hops + 1 }, maintenance: false);
+        SendTracked(next, new InFlight(message, null, next));
 
     /// <summary>Sends on the messages held for a hop once it answered, or reroutes them once it did not.</summary>
     private void ReleaseParked(PeerState peer, bool reachable)

@@ -81,6 +81,7 @@ public sealed partial class PastryNode
             case RowRequest m: OnRowRequest(m); break;
             case RowReply m: OnRowReply(m); break;
             case Relayed m: OnRelayed(m); break;
+            case HopAck m: OnHopAck(m); break;
             default: Drop($"unexpected {message.GetType().Name}"); break;
         }
     }
@@ -97,6 +98,7 @@ public sealed partial class PastryNode
             case TableMaintenanceTick: OnTableMaintenance(); break;
             case HealTick: OnHealTick(); break;
             case RelayRoundTimeout t: OnRelayRoundTimeout(t); break;
+            case HopAckTimeout t: OnHopAckTimeout(t); break;
         }
     }
 

@@ -7,8 +7,12 @@ namespace ePost.Overlay.Routing;
 /// <param name="Origin">The node that first sent it.</param>
 /// <param name="Sender">The previous hop.</param>
 /// <param name="Payload">The application message (any bound wire message).</param>
-/// <param name="Hops">Forwarding hops so far.</param>
-public sealed record RouteMessage(RingId Key, NodeHandle Origin, NodeHandle Sender, object Payload, int Hops) : IOverlayMessage;
+/// <param name="Hops">Forwarding hops so far (a reroute after a lost hop counts as one).</param>
+/// <param name="HopNonce">When not 0, the sender wants a <see cref="HopAck"/> with this nonce.</param>
+public sealed record RouteMessage(RingId Key, NodeHandle Origin, NodeHandle Sender, object Payload, int Hops, long HopNonce = 0) : IOverlayMessage;
+
+/// <summary>"I have it": sent to the previous hop of a routed message or join, which otherwise reroutes it.</summary>
+public sealed record HopAck(NodeHandle From, long Nonce) : IOverlayMessage;
 
 /// <summary>An application payload sent straight to one known node.</summary>
 public sealed record DirectMessage(NodeHandle From, object Payload) : IOverlayMessage;

@@ -26,6 +26,7 @@ public sealed class OverlaySerializer(ExtendedActorSystem system) : WireSerializ
         .Add<LookupReply>("lkr")
         .Add<RowRequest>("rowq")
         .Add<RowReply>("rowr")
+        .Add<HopAck>("hack")
         .Add<GetNodeStatus>("stq")
         .Add<NodeStatus>("sts");
 }

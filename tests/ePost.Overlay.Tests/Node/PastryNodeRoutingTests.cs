@@ -26,7 +26,8 @@ public sealed class PastryNodeRoutingTests
 
         var (to, forwarded) = Assert.Single(_t.Sent<RouteMessage>());
         Assert.Equal("fake:a0", to);
-        Assert.Equal(new RouteMessage(Id("a1"), origin, _t.Self, "payload", 3), forwarded);
+        Assert.Equal(new RouteMessage(Id("a1"), origin, _t.Self, "payload", 3, forwarded.HopNonce), forwarded);
+        Assert.NotEqual(0, forwarded.HopNonce);
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public sealed class OverlaySerializerTests() : Akka.TestKit.Xunit2.TestKit(
         new Probe(A, 42, [B, C]),
         new ProbeReply(A, 42, []),
         new LeafSetInfo(A, [B]),
+        new HopAck(A, 77),
         new Relayed(A, B, A with { Id = RingId.Max }, new Probe(A, 3, [B])),
         new RouteMessage(Key, A, B, new LookupProbe(9), 4),
         new DirectMessage(A, new Announce(B)),
