@@ -2,7 +2,9 @@ namespace ePost.Overlay.Liveness;
 
 /// <summary>
 /// Retransmission timeout from measured round trips (RFC 6298): SRTT and RTTVAR smoothed with gains 1/8 and 1/4,
-/// RTO = SRTT + 4 RTTVAR, clamped to configured bounds; each retry doubles it.
+/// RTO = SRTT + max(G, 4 RTTVAR) with the lower bound as the granularity term G, clamped to configured bounds;
+/// each retry doubles it. Without G a perfectly steady link drives RTTVAR to zero and the timeout to exactly one
+/// round trip, so every answer races its own timeout.
 /// </summary>
 public sealed class RttEstimator(TimeSpan initial, TimeSpan min, TimeSpan max)
 {
@@ -29,7 +31,7 @@ public sealed class RttEstimator(TimeSpan initial, TimeSpan min, TimeSpan max)
             _rttvar = 0.75 * _rttvar + 0.25 * Math.Abs(_srtt - r);
             _srtt = 0.875 * _srtt + 0.125 * r;
         }
-        Timeout = Clamp(TimeSpan.FromTicks((long)(_srtt + 4 * _rttvar)), min, max);
+        Timeout = Clamp(TimeSpan.FromTicks((long)(_srtt + Math.Max(min.Ticks, 4 * _rttvar))), min, max);
     }
 
     /// <summary>The timeout for retry number <paramref name="attempt"/> (0 = first try): exponential back-off, capped.</summary>

@@ -25,6 +25,9 @@ public sealed partial class PastryNode
         }
     }
 
+    /// <summary>Leases from both neighbours, and no closer node that is only suspected.</summary>
+    private bool MayDeliverAsRoot(RingId key) => HoldsNeighbourLeases && LeafSet.Closest(key).Id == Self.Id;
+
     private bool HasLease(NodeHandle? neighbour) =>
         neighbour is null || _leaseUntil.TryGetValue(neighbour.Id, out var until) && until > _host.Now;
 
@@ -87,7 +90,7 @@ public sealed partial class PastryNode
                 continue;
             }
             var next = NextHop.For(message.Key, LeafSet, Table, IsUsable);
-            if (next is null && !HoldsNeighbourLeases) _held.Enqueue((message, since));
+            if (next is null && !MayDeliverAsRoot(message.Key)) _held.Enqueue((message, since));
             else Forward(message);
         }
     }

@@ -34,6 +34,7 @@ public sealed partial class PastryNode
         EndRelayRound(peer);
         Admit(node);
         ReleaseParked(peer, reachable: true);
+        if (_held.Count > 0) ReleaseHeld();
     }
 
     /// <summary>Offers a node to the leaf set and routing table.</summary>
@@ -211,6 +212,7 @@ public sealed partial class PastryNode
         _host.OnEvent(new NodeDeclaredDead(node));
         if (leftLeafSet) RepairLeafSet();
         if (slot is var (row, _)) RepairRow(row);
+        if (_held.Count > 0) ReleaseHeld();
     }
 
     /// <summary>

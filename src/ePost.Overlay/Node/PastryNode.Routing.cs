@@ -36,7 +36,9 @@ public sealed partial class PastryNode
         var next = NextHop.For(message.Key, LeafSet, Table, IsUsable);
         if (next is null)
         {
-            if (HoldsNeighbourLeases) DeliverHere(message);
+            // Deliver only as the undisputed root: with leases from both neighbours, and no closer node that is
+            // merely suspected (it may well be alive; its verdict comes within a detection time).
+            if (MayDeliverAsRoot(message.Key)) DeliverHere(message);
             else Hold(message);
             return;
         }

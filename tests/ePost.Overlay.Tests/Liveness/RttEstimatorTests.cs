@@ -39,13 +39,15 @@ public sealed class RttEstimatorTests
     }
 
     [Fact]
-    public void A_steady_round_trip_converges_the_timeout_towards_it()
+    public void A_steady_round_trip_converges_the_timeout_to_it_plus_the_granularity_term_never_to_it_alone()
     {
         var rtt = Estimator();
         for (var i = 0; i < 200; i++) rtt.Sample(Ms(120));
 
+        // RFC 6298: RTO = SRTT + max(G, 4 RTTVAR); RTTVAR -> 0 on a steady link, and G (the 50 ms lower bound)
+        // keeps an answer that takes exactly one round trip from racing its own timeout.
         Assert.Equal(120, rtt.SmoothedRtt!.Value.TotalMilliseconds, precision: 3);
-        Assert.InRange(rtt.Timeout.TotalMilliseconds, 120, 121);
+        Assert.InRange(rtt.Timeout.TotalMilliseconds, 170, 171);
     }
 
     [Fact]
@@ -54,7 +56,9 @@ public sealed class RttEstimatorTests
         var rtt = Estimator();
         rtt.Sample(Ms(1));
 
-        Assert.Equal(Ms(50), rtt.Timeout);
+        // 1 ms + max(50 ms, 4 x 0.5 ms).
+        Assert.Equal(Ms(51), rtt.Timeout);
+        Assert.True(rtt.Timeout >= Ms(50));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class PastryNodeHopAckTests
     }
 
     [Fact]
-    public void A_hop_that_does_not_acknowledge_in_time_is_suspected_probed_and_the_message_goes_another_way()
+    public void A_hop_that_does_not_acknowledge_in_time_is_suspected_and_probed_and_the_message_waits_for_the_verdict_rather_than_land_at_a_wrong_root()
     {
         _t.Node.Route(Id("41"), new LookupProbe(1));
         var sent = Assert.Single(_t.SentTo<RouteMessage>("41"));
@@ -42,9 +42,16 @@ public sealed class PastryNodeHopAckTests
         _t.Fire(new HopAckTimeout(sent.HopNonce));
 
         Assert.Single(_t.SentTo<Probe>("41"));
-        // 41 is suspected now, so the key's next-closest known node, this one, holds it as root.
+        // 41 is suspected now. This node is the next closest, but a closer node that may be alive means it is
+        // not the undisputed root: it holds the message rather than deliver it in the wrong place.
         Assert.Empty(_t.SentTo<RouteMessage>("41"));
-        Assert.Single(_t.Host.Lookups);
+        Assert.Empty(_t.Host.Lookups);
+        Assert.Equal(1, _t.Node.HeldForLeases);
+
+        // 41 answers its probe: alive after all, and the held message goes to it.
+        _t.Answer("41");
+        Assert.Single(_t.SentTo<RouteMessage>("41"));
+        Assert.Equal(0, _t.Node.HeldForLeases);
     }
 
     [Fact]
