@@ -41,6 +41,22 @@ public sealed partial class NodeProcess : IDisposable
         return await _address.Task;
     }
 
+    /// <summary>Freezes the process (SIGSTOP): it keeps its state and sockets but answers nothing.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>Lets a frozen process run again (SIGCONT).</summary>
+    public void Resume() => Signal("CONT");
+
+    /// <summary>Kills the process at once (SIGKILL): no shutdown, nothing flushed beyond what was already durable.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    private void Signal(string name)
+    {
+        using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{name} {_process.Id} failed");
+    }
+
     /// <summary>Waits for the process to exit and returns its exit code.</summary>
     public async Task<int> ExitCodeAsync(TimeSpan limit)
     {
