@@ -14,6 +14,7 @@ public static class Program
         RunCommand.Verb,
         InitCommand.Verb,
         StatusCommand.Verb,
+        StoreCommand.Verb,
         SimCommand.Verb,
         BenchCommand.Verb,
     ];

@@ -112,6 +112,9 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         Receive<ListHeld>(_ => Sender.Tell(new HeldIds(ListAll())));
         Receive<GetStorageStatus>(_ => Sender.Tell(new StorageStatus(_store.GetStats(), _clock.Now, _assembler.Rejected + _refusedAtOrigin, _repairFetches)));
         Receive<RepairNow>(_ => StartRepairRound());
+        Receive<ClientPut>(OnClientPut);
+        Receive<ClientGet>(get => Self.Tell(new Lookup(get.Id), Context.ActorOf(ClientReplyAdapter.Props(Sender, get.Id))));
+        Receive<ClientListHeld>(_ => Sender.Tell(new ClientHeldIds(ListAll().ToArray())));
         Receive<RootFound>(found => ResolveRoot(found.Key, found.Root));
         Receive<RootNotFound>(missing => ResolveRoot(missing.Key, null));
         Receive<DirectDelivered>(d => d.Payload is IStorageMessage, d => OnWire(d.From, (IStorageMessage)d.Payload));
@@ -125,6 +128,23 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         Receive<NodeStatus>(_ => { });
         Receive<Tick>(OnTick);
         Receive<OpExpired>(OnOpExpired);
+    }
+
+    private void OnClientPut(ClientPut put)
+    {
+        if (put.Encoded.Length > ClientProtocol.MaxEncodedBytes)
+        {
+            Sender.Tell(new ClientPutResult(RingId.Zero, false, 0, $"TooLarge: a client put carries at most {ClientProtocol.MaxEncodedBytes} bytes"));
+            return;
+        }
+        var check = ObjectValidator.DecodeAndCheck(put.Encoded, _settings.MaxObjectBytes, out var value);
+        if (!check.IsAccepted || value is null || !LeaseDuration.TryFromMilliseconds(put.LeaseMilliseconds, out var lease))
+        {
+            _refusedAtOrigin++;
+            Sender.Tell(new ClientPutResult(value?.Id ?? RingId.Zero, false, 0, check.IsAccepted ? "a lease must be 1 ms .. 10 years" : $"{check.Reason}: {check.Message}"));
+            return;
+        }
+        Self.Tell(new Insert(value, lease), Context.ActorOf(ClientReplyAdapter.Props(Sender, value.Id)));
     }
 
     private void OnTick(Tick tick)

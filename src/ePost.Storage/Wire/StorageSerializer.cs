@@ -16,5 +16,11 @@ public sealed class StorageSerializer(ExtendedActorSystem system) : WireSerializ
         .Add<RenewRequest>("rnq")
         .Add<RenewAck>("rna")
         .Add<RepairDigest>("rdg")
-        .Add<RepairOffer>("rof");
+        .Add<RepairOffer>("rof")
+        .Add<Replication.ClientPut>("cput")
+        .Add<Replication.ClientPutResult>("cputr")
+        .Add<Replication.ClientGet>("cget")
+        .Add<Replication.ClientGetResult>("cgetr")
+        .Add<Replication.ClientListHeld>("cheld")
+        .Add<Replication.ClientHeldIds>("cheldr");
 }
