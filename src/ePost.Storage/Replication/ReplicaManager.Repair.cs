@@ -1,6 +1,7 @@
 using Akka.Event;
 using ePost.Core.Ids;
 using ePost.Overlay;
+using ePost.Storage.Leases;
 using ePost.Storage.Local;
 using ePost.Storage.Repair;
 using ePost.Storage.Transfer;
@@ -48,9 +49,11 @@ public sealed partial class ReplicaManager
         {
             var page = _store.ListRange(arc, after, DigestPage);
             var filter = BloomFilter.Create(page.Items.Count, (ulong)_random.NextInt64());
-            foreach (var item in page.Items) filter.Add(item.Id);
+            var bucketMs = (long)_settings.RepairLeaseBucket.TotalMilliseconds;
+            foreach (var item in page.Items)
+                if (RemainingMs(item.Expiry) is { } remaining) filter.Add(LeaseAwareDigest.Key(item.Id, remaining, bucketMs));
             var end = page.Next is null ? arc.End : page.Items[^1].Id;
-            var digest = new RepairDigest(_round, start, end, filter.Encode());
+            var digest = new RepairDigest(_round, start, end, filter.Encode(), bucketMs);
             foreach (var partner in partners) Send(partner, digest);
             start = end + One;
             after = page.Next;
@@ -71,26 +74,35 @@ public sealed partial class ReplicaManager
             _log.Warning("Ignored a malformed repair digest from {0}: {1}", from, e.Message);
             return;
         }
-        var missing = new List<RingId>();
+        if (digest.LeaseBucketMs <= 0) { _log.Warning("Ignored a repair digest from {0} without a lease bucket", from); return; }
+        var missing = new List<(RingId Id, long RemainingMs)>();
         RingId? after = null;
         var arc = new RingArc(digest.Start, digest.End);
         do
         {
             var page = _store.ListRange(arc, after, 5_000);
-            foreach (var item in page.Items)
-                if (!filter.MightContain(item.Id) && RemainingMs(item.Expiry) is not null && missing.Count < _settings.RepairMaxOffer)
-                    missing.Add(item.Id);
+            var held = page.Items.Select(i => (i.Id, Remaining: RemainingMs(i.Expiry))).Where(i => i.Remaining is not null).Select(i => (i.Id, i.Remaining!.Value));
+            missing.AddRange(LeaseAwareDigest.Offers(held, filter, digest.LeaseBucketMs, _settings.RepairMaxOffer - missing.Count));
             after = missing.Count < _settings.RepairMaxOffer ? page.Next : null;
         } while (after is not null);
-        if (missing.Count > 0) Send(from, new RepairOffer(digest.Round, missing.ToArray()));
+        if (missing.Count > 0) Send(from, new RepairOffer(digest.Round, missing.Select(m => m.Id).ToArray(), missing.Select(m => m.RemainingMs).ToArray()));
     }
 
     private void OnRepairOffer(NodeHandle from, RepairOffer offer)
     {
-        foreach (var id in offer.Ids.Take(_settings.RepairMaxOffer))
+        var leases = offer.LeaseMs is { } l && l.Length == offer.Ids.Length ? l : null;
+        for (var i = 0; i < offer.Ids.Length && i < _settings.RepairMaxOffer; i++)
         {
+            var id = offer.Ids[i];
+            if (_store.Contains(id))
+            {
+                // Held already, maybe with a shorter lease: a neighbour's longer remaining lease extends ours.
+                if (leases is not null && LeaseDuration.TryFromMilliseconds(leases[i], out var lease) && _range.IsReplica(id))
+                    _store.ExtendLease(id, _clock.ExpiryFor(lease));
+                continue;
+            }
             if (_queued.Count >= MaxQueuedFetches) break;
-            if (_store.Contains(id) || !_range.IsReplica(id) || !_queued.Add(id)) continue;
+            if (!_range.IsReplica(id) || !_queued.Add(id)) continue;
             _fetchQueue.Enqueue((id, from));
         }
     }

@@ -64,7 +64,9 @@ public sealed record RenewAck(long Op, RingId Id, int Held, int Needed, string M
 /// Replica maintenance: a Bloom filter (fresh seed each round) of the ids the sender holds on the arc
 /// [<paramref name="Start"/>, <paramref name="End"/>], which is part of its range. The receiver offers what it holds there that the filter lacks.
 /// </summary>
-public sealed record RepairDigest(long Round, RingId Start, RingId End, byte[] Filter) : IStorageMessage;
+/// <param name="LeaseBucketMs">The bucket width the filter's keys use (see <see cref="Repair.LeaseAwareDigest"/>).</param>
+public sealed record RepairDigest(long Round, RingId Start, RingId End, byte[] Filter, long LeaseBucketMs = 0) : IStorageMessage;
 
 /// <summary>Ids the sender holds that the receiver should hold (missing from its digest, or handed off); the receiver fetches those it lacks.</summary>
-public sealed record RepairOffer(long Round, RingId[] Ids) : IStorageMessage;
+/// <param name="LeaseMs">When present, the sender's remaining lease for each id (a duration): a holder extends its own lease to it.</param>
+public sealed record RepairOffer(long Round, RingId[] Ids, long[]? LeaseMs = null) : IStorageMessage;
