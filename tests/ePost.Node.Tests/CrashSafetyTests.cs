@@ -24,7 +24,7 @@ public sealed class CrashSafetyTests
             var bootstrap = await processes[0].AddressAsync(TimeSpan.FromSeconds(60));
             for (var i = 1; i < 5; i++) processes.Add(Start(i, bootstrap));
             var addresses = (await Task.WhenAll(processes.Select(p => p.AddressAsync(TimeSpan.FromSeconds(60))))).ToList();
-            await Eventually.True(() => RingIsCorrect(addresses), TimeSpan.FromSeconds(60), "the five processes did not form one ring");
+            await Eventually.True(() => ProcessRing.IsCorrectAsync(addresses), TimeSpan.FromSeconds(60), "the five processes did not form one ring");
 
             var blocks = Enumerable.Range(0, 30).Select(i => ContentBlock.Create(Encoding.UTF8.GetBytes($"acknowledged block {i} ✓"))).ToList();
             await using (var client = await StorageClient.ConnectAsync(addresses[3]))
@@ -56,7 +56,7 @@ public sealed class CrashSafetyTests
                 var heldAfter = await client.HeldAsync();
                 Assert.Empty(heldBefore[i].Except(heldAfter));
             }
-            await Eventually.True(() => RingIsCorrect(addresses), TimeSpan.FromSeconds(60), "the restarted processes did not form one ring");
+            await Eventually.True(() => ProcessRing.IsCorrectAsync(addresses), TimeSpan.FromSeconds(60), "the restarted processes did not form one ring");
             await using (var reader = await StorageClient.ConnectAsync(addresses[1]))
                 foreach (var block in blocks)
                 {
@@ -71,11 +71,4 @@ public sealed class CrashSafetyTests
         }
     }
 
-    private static async Task<bool> RingIsCorrect(IReadOnlyList<string> addresses)
-    {
-        var statuses = await Task.WhenAll(addresses.Select(a => StatusCommand.QueryAsync(a, TimeSpan.FromSeconds(3))));
-        if (statuses.Any(s => s is null)) return false;
-        var ids = statuses.Select(s => s!.Self.Id).ToList();
-        return statuses.All(s => RingTruth.IsCorrect(ids, s!, OverlaySettings.Default.LeafSetSize / 2));
-    }
 }

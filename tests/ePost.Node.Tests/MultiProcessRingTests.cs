@@ -25,14 +25,8 @@ public sealed class MultiProcessRingTests
                 processes.Add(NodeProcess.Start(["run"], Environment($"node{i}", root, bootstrapAddress)));
             var addresses = await Task.WhenAll(processes.Select(p => p.AddressAsync(TimeSpan.FromSeconds(60))));
 
-            var half = OverlaySettings.Default.LeafSetSize / 2;
-            await Eventually.True(async () =>
-            {
-                var statuses = await Task.WhenAll(addresses.Select(a => StatusCommand.QueryAsync(a, TimeSpan.FromSeconds(5))));
-                if (statuses.Any(s => s is null)) return false;
-                var ids = statuses.Select(s => s!.Self.Id).ToList();
-                return statuses.All(s => RingTruth.IsCorrect(ids, s!, half));
-            }, TimeSpan.FromSeconds(90), "the five processes did not form one correct ring");
+            await Eventually.True(() => ProcessRing.IsCorrectAsync(addresses), TimeSpan.FromSeconds(90),
+                "the five processes did not form one correct ring");
         }
         finally
         {

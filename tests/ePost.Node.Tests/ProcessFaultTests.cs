@@ -34,23 +34,23 @@ public sealed class ProcessFaultTests
             var bootstrap = await processes[0].AddressAsync(TimeSpan.FromSeconds(60));
             for (var i = 1; i < 4; i++) processes.Add(Start(i, bootstrap));
             var addresses = (await Task.WhenAll(processes.Select(p => p.AddressAsync(TimeSpan.FromSeconds(60))))).ToList();
-            await Eventually.True(() => RingIsCorrect(addresses), TimeSpan.FromSeconds(60), "the four processes did not form one ring");
+            await Eventually.True(() => ProcessRing.IsCorrectAsync(addresses), TimeSpan.FromSeconds(60), "the four processes did not form one ring");
 
             // Frozen: the others route around it, then take it back once it wakes, without a duplicate.
             processes[2].Pause();
             var others = addresses.Where((_, i) => i != 2).ToList();
-            await Eventually.True(() => RingIsCorrect(others), TimeSpan.FromSeconds(60), "the frozen node was not dropped");
+            await Eventually.True(() => ProcessRing.IsCorrectAsync(others), TimeSpan.FromSeconds(60), "the frozen node was not dropped");
             processes[2].Resume();
-            await Eventually.True(() => RingIsCorrect(addresses), TimeSpan.FromSeconds(60), "the woken node was not re-admitted");
+            await Eventually.True(() => ProcessRing.IsCorrectAsync(addresses), TimeSpan.FromSeconds(60), "the woken node was not re-admitted");
 
             // Killed, then restarted on the same data dir: same id, higher epoch, one ring again.
             var before = (await StatusCommand.QueryAsync(addresses[3], TimeSpan.FromSeconds(5)))!.Self;
             processes[3].Kill();
             var survivors = addresses.Take(3).ToList();
-            await Eventually.True(() => RingIsCorrect(survivors), TimeSpan.FromSeconds(60), "the killed node was not dropped");
+            await Eventually.True(() => ProcessRing.IsCorrectAsync(survivors), TimeSpan.FromSeconds(60), "the killed node was not dropped");
             processes[3] = Start(3, bootstrap);
             addresses[3] = await processes[3].AddressAsync(TimeSpan.FromSeconds(60));
-            await Eventually.True(() => RingIsCorrect(addresses), TimeSpan.FromSeconds(60), "the restarted node did not rejoin");
+            await Eventually.True(() => ProcessRing.IsCorrectAsync(addresses), TimeSpan.FromSeconds(60), "the restarted node did not rejoin");
             var after = (await StatusCommand.QueryAsync(addresses[3], TimeSpan.FromSeconds(5)))!.Self;
             Assert.Equal(before.Id, after.Id);
             Assert.True(after.Epoch > before.Epoch);
@@ -62,12 +62,4 @@ public sealed class ProcessFaultTests
         }
     }
 
-    /// <summary>Every listed node answers, and its leaf set is exactly the true neighbours among the listed nodes.</summary>
-    private static async Task<bool> RingIsCorrect(IReadOnlyList<string> addresses)
-    {
-        var statuses = await Task.WhenAll(addresses.Select(a => StatusCommand.QueryAsync(a, TimeSpan.FromSeconds(3))));
-        if (statuses.Any(s => s is null)) return false;
-        var ids = statuses.Select(s => s!.Self.Id).ToList();
-        return statuses.All(s => RingTruth.IsCorrect(ids, s!, OverlaySettings.Default.LeafSetSize / 2));
-    }
 }
