@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using ePost.Core.Ids;
+using ePost.Core.Time;
 using ePost.Node.Cli;
 using ePost.Storage.Leases;
 using ePost.Storage.Local;

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using ePost.Core.Ids;
+using ePost.Core.Time;
 using ePost.Overlay.Network;
 
 namespace ePost.Overlay.Node;
@@ -16,22 +17,23 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
     private readonly OverlaySettings _settings;
     private readonly IReadOnlyList<string> _bootstraps;
     private readonly PastryNode _node;
-    private readonly ITimeProvider _time;
+    private readonly IMonotonicClock _time;
     private readonly List<(Type Type, IActorRef Handler)> _applications = new();
     private readonly HashSet<IActorRef> _subscribers = new();
     private readonly Dictionary<long, (IActorRef Asker, RingId Key)> _lookups = new();
     private long _nextLookup;
 
     /// <summary>Props for a ring node with the given id and epoch, joining through <paramref name="bootstraps"/> (none: start a ring).</summary>
-    public static Props Props(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps) =>
-        Akka.Actor.Props.Create(() => new RingNode(settings, id, epoch, bootstraps));
+    /// <param name="clock">The node's time; by default the scheduler's monotonic clock. Tests on the TestScheduler pass a <see cref="SchedulerVirtualClock"/>.</param>
+    public static Props Props(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock = null) =>
+        Akka.Actor.Props.Create(() => new RingNode(settings, id, epoch, bootstraps, clock));
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public RingNode(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps)
+    public RingNode(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock)
     {
         _settings = settings;
         _bootstraps = bootstraps;
-        _time = (ITimeProvider)Context.System.Scheduler;
+        _time = clock ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
         Random = new Random(id.GetHashCode() ^ (int)epoch);
         var system = (ExtendedActorSystem)Context.System;
         var address = system.Provider.DefaultAddress.ToString();
@@ -55,7 +57,7 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <inheritdoc />
-    public TimeSpan Now => _time.MonotonicClock;
+    public TimeSpan Now => _time.Elapsed;
 
     /// <inheritdoc />
     public Random Random { get; }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ePost.Core.Time;
 using ePost.Storage.Local;
 
 namespace ePost.Storage.Leases;

@@ -1,8 +1,9 @@
 using Akka.Actor;
 using Akka.Event;
 using ePost.Core.Ids;
-using ePost.Overlay;
+using ePost.Core.Time;
 using ePost.Overlay.Node;
+using ePost.Overlay;
 using ePost.Storage.Leases;
 using ePost.Storage.Local;
 using ePost.Storage.Objects;

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
 using ePost.Core.Ids;
+using ePost.Core.Time;
 using ePost.Overlay.Node;
 using ePost.Overlay.Routing;
 
@@ -24,7 +25,7 @@ public sealed class RingNodeActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_node_that_starts_a_ring_is_the_root_of_every_key()
     {
-        var node = Sys.ActorOf(RingNode.Props(OverlaySettings.Default, RingId.Random(new Random(1)), 1, []));
+        var node = Sys.ActorOf(RingNode.Props(OverlaySettings.Default, RingId.Random(new Random(1)), 1, [], new SchedulerVirtualClock(Sys.Scheduler)));
         node.Tell(GetNodeStatus.Instance);
         var status = ExpectMsg<NodeStatus>();
         Assert.True(status.Ready);
@@ -40,7 +41,7 @@ public sealed class RingNodeActorTests : Akka.TestKit.Xunit2.TestKit
     public void A_lookup_on_a_node_that_cannot_reach_its_bootstrap_fails_after_the_lookup_timeout_of_virtual_time()
     {
         var settings = OverlaySettings.Default;
-        var node = Sys.ActorOf(RingNode.Props(settings, RingId.Random(new Random(3)), 1, ["akka.tcp://epost@127.0.0.1:1"]));
+        var node = Sys.ActorOf(RingNode.Props(settings, RingId.Random(new Random(3)), 1, ["akka.tcp://epost@127.0.0.1:1"], new SchedulerVirtualClock(Sys.Scheduler)));
         var key = RingId.Random(new Random(4));
         node.Tell(new FindRoot(key));
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -59,7 +60,7 @@ public sealed class RingNodeActorTests : Akka.TestKit.Xunit2.TestKit
     public void Payloads_go_only_to_applications_registered_for_their_type()
     {
         var self = RingId.Random(new Random(5));
-        var node = Sys.ActorOf(RingNode.Props(OverlaySettings.Default, self, 1, []));
+        var node = Sys.ActorOf(RingNode.Props(OverlaySettings.Default, self, 1, [], new SchedulerVirtualClock(Sys.Scheduler)));
         var rowApp = CreateTestProbe();
         var lookupApp = CreateTestProbe();
         node.Tell(new RegisterApplication(typeof(RowRequest), rowApp.Ref));

@@ -1,3 +1,4 @@
+using ePost.Core.Time;
 using ePost.Storage.Leases;
 using ePost.Storage.Tests.Support;
 

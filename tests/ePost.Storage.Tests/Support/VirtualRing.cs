@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
 using ePost.Core.Ids;
+using ePost.Core.Time;
 using ePost.Overlay;
 using ePost.Storage.Replication;
 
@@ -66,7 +67,7 @@ public sealed class VirtualRing : IDisposable
 }
 
 /// <summary>The TestScheduler's virtual time as a monotonic clock (its own MonotonicClock reads real time).</summary>
-public sealed class VirtualMonotonicClock(TestScheduler scheduler) : ePost.Storage.Leases.IMonotonicClock
+public sealed class VirtualMonotonicClock(TestScheduler scheduler) : ePost.Core.Time.IMonotonicClock
 {
     private readonly DateTimeOffset _start = scheduler.Now;
 

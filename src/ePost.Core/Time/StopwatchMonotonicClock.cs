@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ePost.Storage.Leases;
+namespace ePost.Core.Time;
 
 /// <summary>The production <see cref="IMonotonicClock"/>: the high-resolution performance counter behind <see cref="Stopwatch"/>.</summary>
 public sealed class StopwatchMonotonicClock : IMonotonicClock

@@ -1,4 +1,4 @@
-namespace ePost.Storage.Leases;
+namespace ePost.Core.Time;
 
 /// <summary>Time that only moves forward while this process runs: the one time source leases may use.</summary>
 /// <remarks>Not wall-clock time: it ignores NTP steps, daylight saving and the user setting the date, which is the point.</remarks>
