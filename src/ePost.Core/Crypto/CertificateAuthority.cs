@@ -70,7 +70,7 @@ public sealed class CertificateAuthority
     /// <summary>Decodes and checks a certificate as received from the ring.</summary>
     public static CertificateVerdict Verify(ReadOnlySpan<byte> caPublicKey, ReadOnlySpan<byte> encodedCertificate) =>
         UserCertificate.TryDecode(encodedCertificate, out var certificate, out var reason)
-            ? Verify(caPublicKey, certificate!)
+            ? Verify(caPublicKey, certificate)
             : new(CertificateRejection.Malformed, reason, null);
 
     /// <summary>The CA public key in hex, for logs; never the private key.</summary>

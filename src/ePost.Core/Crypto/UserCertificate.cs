@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using ePost.Core.Ids;
 
@@ -110,7 +111,7 @@ public sealed class UserCertificate
     }
 
     /// <summary>Like <see cref="Decode"/>, but false with the reason instead of an exception.</summary>
-    public static bool TryDecode(ReadOnlySpan<byte> encoded, out UserCertificate? certificate, out string reason)
+    public static bool TryDecode(ReadOnlySpan<byte> encoded, [NotNullWhen(true)] out UserCertificate? certificate, out string reason)
     {
         try
         {
