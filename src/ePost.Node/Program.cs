@@ -15,6 +15,7 @@ public static class Program
         InitCommand.Verb,
         StatusCommand.Verb,
         StoreCommand.Verb,
+        CaCommand.Verb,
         SimCommand.Verb,
         BenchCommand.Verb,
     ];
