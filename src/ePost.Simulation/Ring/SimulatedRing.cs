@@ -1,5 +1,6 @@
 using ePost.Core.Ids;
 using ePost.Overlay;
+using ePost.Overlay.Routing;
 using ePost.Overlay.Node;
 using ePost.Simulation.Network;
 
@@ -170,13 +171,13 @@ public sealed class SimulatedRing
     }
 
     /// <summary>The active node truly closest to the key, over the whole ring (partitions ignored).</summary>
-    public RingId TrueRoot(RingId key) => Closest(AllActiveIds(), key);
+    public RingId TrueRoot(RingId key) => RingTruth.Root(AllActiveIds(), key);
 
     /// <summary>
     /// The truth as seen from <paramref name="from"/>: the key's closest node among the active nodes in its
     /// partition group. Blocked single links do not change it, because the ring is meant to route around them.
     /// </summary>
-    public RingId TrueRoot(RingId key, SimulatedNode from) => Closest(GroupIds(GroupOf(from)), key);
+    public RingId TrueRoot(RingId key, SimulatedNode from) => RingTruth.Root(GroupIds(GroupOf(from)), key);
 
     /// <summary>
     /// Active ready-or-not nodes whose leaf set differs from the true L/2 nearest active nodes on each side within
@@ -189,14 +190,9 @@ public sealed class SimulatedRing
         foreach (var node in _nodes)
         {
             if (!node.IsAlive || node.IsPaused) continue;
-            var ids = GroupIds(GroupOf(node));
-            var i = Array.BinarySearch(ids, node.Id);
-            var count = Math.Min(half, ids.Length - 1);
             var leafSet = node.Engine.LeafSet;
             if (!node.Engine.IsReady
-                || leafSet.Clockwise.Count != count || leafSet.CounterClockwise.Count != count
-                || !leafSet.Clockwise.Select((n, k) => n.Id == ids[(i + k + 1) % ids.Length]).All(x => x)
-                || !leafSet.CounterClockwise.Select((n, k) => n.Id == ids[((i - k - 1) % ids.Length + ids.Length) % ids.Length]).All(x => x))
+                || !RingTruth.Matches(GroupIds(GroupOf(node)), node.Id, leafSet.Clockwise, leafSet.CounterClockwise, half))
                 wrong++;
         }
         return wrong;
@@ -262,18 +258,6 @@ public sealed class SimulatedRing
         if (!_groupIds.TryGetValue(group, out var ids))
             _groupIds[group] = ids = ActiveNodes.Where(n => GroupOf(n) == group).Select(n => n.Id).Order().ToArray();
         return ids;
-    }
-
-    private static RingId Closest(RingId[] ids, RingId key)
-    {
-        if (ids.Length == 0) throw new InvalidOperationException("No active node to be the root.");
-        var at = Array.BinarySearch(ids, key);
-        if (at >= 0) return ids[at];
-        var next = ~at;
-        // The root is the nearest active id on one side or the other of the key, wrapping around zero.
-        var clockwise = ids[next % ids.Length];
-        var counter = ids[(next - 1 + ids.Length) % ids.Length];
-        return RingId.CompareCloseness(key, counter, clockwise) <= 0 ? counter : clockwise;
     }
 
     private sealed record PendingLookup(SimulatedNode From, long Epoch, RingId Key, TimeSpan Started);
