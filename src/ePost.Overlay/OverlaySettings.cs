@@ -1,5 +1,5 @@
-using System.Reflection;
 using Akka.Configuration;
+using ePost.Core.Configuration;
 
 namespace ePost.Overlay;
 
@@ -35,7 +35,7 @@ public sealed record OverlaySettings(
     TimeSpan MaxHold)
 {
     /// <summary>The documented defaults, embedded from <c>hocon/overlay.conf</c>; also binds the overlay serializer.</summary>
-    public static Config DefaultConfig { get; } = LoadDefaults();
+    public static Config DefaultConfig { get; } = EmbeddedConfig.Load(typeof(OverlaySettings).Assembly, "ePost.Overlay.overlay.conf");
 
     /// <summary>The defaults as settings.</summary>
     public static OverlaySettings Default { get; } = Create(DefaultConfig);
@@ -107,13 +107,5 @@ public sealed record OverlaySettings(
         if (MinTimeout > MaxTimeout) throw new ConfigurationException("epost.overlay.liveness.min-timeout exceeds max-timeout.");
         if (ProbeInterval <= TimeSpan.Zero || JoinTimeout <= TimeSpan.Zero || TableMaintenanceInterval <= TimeSpan.Zero)
             throw new ConfigurationException("epost.overlay intervals must be positive.");
-    }
-
-    private static Config LoadDefaults()
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("ePost.Overlay.overlay.conf")
-                           ?? throw new InvalidOperationException("overlay.conf is not embedded.");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }
 }

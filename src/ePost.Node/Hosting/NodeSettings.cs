@@ -1,5 +1,5 @@
-using System.Reflection;
 using Akka.Configuration;
+using ePost.Core.Configuration;
 
 namespace ePost.Node.Hosting;
 
@@ -22,10 +22,10 @@ public static class NodeConfig
 {
     /// <summary>node.conf, overlay.conf, storage.conf and akka.conf, as shipped in <c>hocon/</c>.</summary>
     public static Config Defaults { get; } =
-        Load("ePost.Node.node.conf")
+        EmbeddedConfig.Load(typeof(NodeConfig).Assembly, "ePost.Node.node.conf")
             .WithFallback(Overlay.OverlaySettings.DefaultConfig)
             .WithFallback(Storage.Replication.StorageSettings.DefaultConfig)
-            .WithFallback(Load("ePost.Node.akka.conf"));
+            .WithFallback(EmbeddedConfig.Load(typeof(NodeConfig).Assembly, "ePost.Node.akka.conf"));
 
     /// <summary>
     /// The configuration a node runs with: <paramref name="overrides"/> (highest), then the environment
@@ -63,13 +63,5 @@ public static class NodeConfig
         if (Get("EPOST_BOOTSTRAP") is { Length: > 0 } boot)
             lines.Add("epost.node.bootstrap = [" + string.Join(", ", boot.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Quote)) + "]");
         return lines.Count == 0 ? Config.Empty : ConfigurationFactory.ParseString(string.Join("\n", lines));
-    }
-
-    private static Config Load(string resource)
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
-                           ?? throw new InvalidOperationException(resource + " is not embedded.");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }
 }

@@ -1,5 +1,5 @@
-using System.Reflection;
 using Akka.Configuration;
+using ePost.Core.Configuration;
 using ePost.Storage.Local;
 
 namespace ePost.Storage.Replication;
@@ -26,7 +26,7 @@ public sealed record StorageSettings(
     int CollectionBatch)
 {
     /// <summary>The documented defaults, embedded from <c>hocon/storage.conf</c>; also binds the storage serializer.</summary>
-    public static Config DefaultConfig { get; } = LoadDefaults();
+    public static Config DefaultConfig { get; } = EmbeddedConfig.Load(typeof(StorageSettings).Assembly, "ePost.Storage.storage.conf");
 
     /// <summary>The defaults as settings.</summary>
     public static StorageSettings Default { get; } = Create(DefaultConfig);
@@ -76,13 +76,5 @@ public sealed record StorageSettings(
         if (InsertTimeout <= TimeSpan.Zero || LookupTimeout <= TimeSpan.Zero || TransferTimeout <= TimeSpan.Zero || RepairInterval <= TimeSpan.Zero
             || RepairSettle < TimeSpan.Zero || FetchTick <= TimeSpan.Zero || CheckpointInterval <= TimeSpan.Zero || CollectionInterval <= TimeSpan.Zero)
             throw new ConfigurationException("epost.storage intervals and timeouts must be positive.");
-    }
-
-    private static Config LoadDefaults()
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("ePost.Storage.storage.conf")
-                           ?? throw new InvalidOperationException("storage.conf is not embedded.");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }
 }
