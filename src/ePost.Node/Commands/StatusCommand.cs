@@ -34,11 +34,10 @@ public static class StatusCommand
     /// <summary>Queries a node from a short-lived client actor system; null when it does not answer in time.</summary>
     public static async Task<NodeStatus?> QueryAsync(string address, TimeSpan timeout)
     {
-        var config = NodeConfig.Build(ConfigurationFactory.ParseString("epost.node.port = 0\nakka.loglevel = WARNING"));
-        var system = ActorSystem.Create("epost-status", config);
+        var system = ClientSystem.Create("epost-status");
         try
         {
-            var overlay = system.ActorSelection($"{address}/user/{NodeGuardian.Name}/{NodeGuardian.OverlayName}");
+            var overlay = ClientSystem.Layer(system, address, NodeGuardian.OverlayName);
             return await overlay.Ask<NodeStatus>(GetNodeStatus.Instance, timeout);
         }
         catch (Exception e) when (e is TimeoutException or AskTimeoutException or TaskCanceledException)

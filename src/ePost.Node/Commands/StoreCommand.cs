@@ -69,8 +69,8 @@ public sealed class StorageClient : IAsyncDisposable
     public static Task<StorageClient> ConnectAsync(string address, TimeSpan? timeout = null)
     {
         if (!ActorPath.TryParseAddress(address, out var parsed)) throw new UsageException($"'{address}' is not a node address.");
-        var system = ActorSystem.Create("epost-client", NodeConfig.Build(ConfigurationFactory.ParseString("epost.node.port = 0\nakka.loglevel = WARNING")));
-        var storage = system.ActorSelection($"{parsed}/user/{NodeGuardian.Name}/{NodeGuardian.StorageName}");
+        var system = ClientSystem.Create("epost-client");
+        var storage = ClientSystem.Layer(system, parsed.ToString(), NodeGuardian.StorageName);
         return Task.FromResult(new StorageClient(system, storage, timeout ?? TimeSpan.FromSeconds(30)));
     }
 
