@@ -56,9 +56,8 @@ public sealed partial class PastryNode
     {
         var successor = LeafSet.Successor;
         var predecessor = LeafSet.Predecessor;
-        if (successor?.Id != _leasedSuccessor && successor is not null && PeerFor(successor) is { PendingNonce: 0 } s) SendProbe(s);
-        if (predecessor?.Id != _leasedPredecessor && predecessor is not null && predecessor.Id != successor?.Id
-            && PeerFor(predecessor) is { PendingNonce: 0 } p) SendProbe(p);
+        if (successor?.Id != _leasedSuccessor) ProbeIfIdle(successor);
+        if (predecessor?.Id != _leasedPredecessor) ProbeIfIdle(predecessor);
         _leasedSuccessor = successor?.Id;
         _leasedPredecessor = predecessor?.Id;
     }
@@ -72,9 +71,8 @@ public sealed partial class PastryNode
             return;
         }
         _held.Enqueue((message, _host.Now));
-        foreach (var neighbour in new[] { LeafSet.Successor, LeafSet.Predecessor })
-            if (neighbour is not null && !HasLease(neighbour) && PeerFor(neighbour) is { PendingNonce: 0 } peer)
-                SendProbe(peer);
+        if (!HasLease(LeafSet.Successor)) ProbeIfIdle(LeafSet.Successor);
+        if (!HasLease(LeafSet.Predecessor)) ProbeIfIdle(LeafSet.Predecessor);
     }
 
     /// <summary>Routes held messages again: the leaf set may have changed, so they may now go elsewhere.</summary>

@@ -107,6 +107,12 @@ public sealed partial class PastryNode
     private PeerState NewPeer(NodeHandle node) =>
         new(node, new RttEstimator(_settings.ProbeTimeout, _settings.MinTimeout, _settings.MaxTimeout));
 
+    /// <summary>Probes a node unless a probe to it is already out (its answer will do).</summary>
+    private void ProbeIfIdle(NodeHandle? node)
+    {
+        if (node is not null && PeerFor(node) is { PendingNonce: 0 } peer) SendProbe(peer);
+    }
+
     private void SendProbe(PeerState peer)
     {
         if (peer.PendingNonce != 0) _host.CancelTimer(new ProbeTimeout(peer.Handle.Id, peer.PendingNonce));
@@ -226,8 +232,7 @@ public sealed partial class PastryNode
         foreach (var side in new[] { LeafSet.Clockwise, LeafSet.CounterClockwise })
         {
             if (side.Count >= LeafSet.HalfSize || side.Count == 0) continue;
-            var peer = PeerFor(side[^1]);
-            if (peer.PendingNonce == 0) SendProbe(peer);
+            ProbeIfIdle(side[^1]);
         }
     }
 
@@ -258,8 +263,8 @@ public sealed partial class PastryNode
         // member in turn that has been quiet for a round; the others are covered by their own neighbours, and a
         // death anywhere is pushed to the whole leaf set by RepairLeafSet.
         var members = LeafSet.Members.ToList();
-        foreach (var neighbour in new[] { LeafSet.Successor, LeafSet.Predecessor })
-            if (neighbour is not null && PeerFor(neighbour).PendingNonce == 0) SendProbe(PeerFor(neighbour));
+        ProbeIfIdle(LeafSet.Successor);
+        ProbeIfIdle(LeafSet.Predecessor);
         for (var i = 0; i < members.Count; i++)
         {
             var m = members[(_probeCursor + i) % members.Count];

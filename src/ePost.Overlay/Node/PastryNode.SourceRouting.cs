@@ -86,8 +86,7 @@ public sealed partial class PastryNode
             // The origin could not reach us directly; answer it the same way (until the route expires).
             if (relayed.Relay.Id != relayed.Origin.Id && relayed.Relay.Id != Self.Id)
                 _routes[relayed.Origin.Address] = (relayed.Relay, relayed.Origin, _host.Now);
-            Counters.Received--; // counted once, as the inner message
-            Receive(inner);
+            Dispatch(inner);
             return;
         }
         if (relayed.Relay.Id != Self.Id)

@@ -66,6 +66,12 @@ public sealed partial class PastryNode
     public void Receive(IOverlayMessage message)
     {
         Counters.Received++;
+        Dispatch(message);
+    }
+
+    /// <summary>Handles a message without counting it (the inner message of a relayed one was counted as that).</summary>
+    private void Dispatch(IOverlayMessage message)
+    {
         switch (message)
         {
             case RouteMessage m: OnRoute(m); break;
