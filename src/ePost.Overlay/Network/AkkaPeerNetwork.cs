@@ -24,8 +24,10 @@ internal sealed class AkkaPeerNetwork(ExtendedActorSystem system, IActorRef self
         peer.Tell(message, self);
     }
 
+    // Every handle of every incoming message is checked, so a known peer's address is not parsed again: it was
+    // validated before it was cached.
     public bool IsValidAddress(string address) =>
-        address.Length is > 0 and <= 512
+        _peers.ContainsKey(address) || address.Length is > 0 and <= 512
         && ActorPath.TryParseAddress(address, out var parsed)
         && parsed.Protocol.StartsWith("akka", StringComparison.Ordinal)
         && parsed.ToString() == address;
