@@ -24,6 +24,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private bool busy;
     private bool reading;
     private bool closing;
+    private bool idleGoodbyePending;
 
     /// <summary>Props for a session over an accepted connection.</summary>
     /// <param name="connection">The connection; the actor owns and disposes it.</param>
@@ -141,6 +142,13 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
 
     private void AfterWrite(SessionAction action)
     {
+        if (idleGoodbyePending && action != SessionAction.Close)
+        {
+            // The idle timer fired while this reply was in flight; the goodbye follows it instead of the next command.
+            idleGoodbyePending = false;
+            SayIdleGoodbye();
+            return;
+        }
         switch (action)
         {
             case SessionAction.Close:
@@ -165,10 +173,16 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         closing = true;
         if (busy)
         {
-            // A reply is being written or held back; a second concurrent write would interleave, so just hang up.
-            Context.Stop(Self);
+            // A reply is being computed, written or held back; a second concurrent write would interleave, so the
+            // goodbye waits for that write to finish (AfterWrite) and then closes the connection.
+            idleGoodbyePending = true;
             return;
         }
+        SayIdleGoodbye();
+    }
+
+    private void SayIdleGoodbye()
+    {
         var goodbye = session.IdleTimeout();
         connection.WriteAsync(goodbye.Output, stopping.Token).PipeTo(Self, success: () => new Written(SessionAction.Close));
     }
