@@ -2,6 +2,8 @@ using Akka.Actor;
 using ePost.Core.Ids;
 using ePost.Overlay;
 using ePost.Overlay.Node;
+using ePost.Post;
+using ePost.Post.Mailbox;
 using ePost.Storage.Replication;
 
 namespace ePost.Node.Hosting;
@@ -18,16 +20,21 @@ public sealed class NodeGuardian : ReceiveActor
     /// <summary>Name of the storage actor under the guardian.</summary>
     public const string StorageName = "storage";
 
-    /// <summary>Props for the guardian of a node with the given identity.</summary>
-    public static Props Props(OverlaySettings overlay, StorageSettings storage, string dataDir, RingId id, long epoch, IReadOnlyList<string> bootstrap) =>
-        Akka.Actor.Props.Create(() => new NodeGuardian(overlay, storage, dataDir, id, epoch, bootstrap));
+    /// <summary>Props for the guardian of a node with the given identity, serving <paramref name="users"/> when the ring has a CA.</summary>
+    public static Props Props(OverlaySettings overlay, StorageSettings storage, PostSettings post, string dataDir, RingId id, long epoch,
+        IReadOnlyList<string> bootstrap, IReadOnlyList<Core.Crypto.UserKeys> users) =>
+        Akka.Actor.Props.Create(() => new NodeGuardian(overlay, storage, post, dataDir, id, epoch, bootstrap, users));
 
     /// <summary>Creates the guardian; use <see cref="Props"/>.</summary>
-    public NodeGuardian(OverlaySettings overlay, StorageSettings storage, string dataDir, RingId id, long epoch, IReadOnlyList<string> bootstrap)
+    public NodeGuardian(OverlaySettings overlay, StorageSettings storage, PostSettings post, string dataDir, RingId id, long epoch,
+        IReadOnlyList<string> bootstrap, IReadOnlyList<Core.Crypto.UserKeys> users)
     {
         var ring = Context.ActorOf(RingNode.Props(overlay, id, epoch, bootstrap), OverlayName);
         var store = Context.ActorOf(ReplicaManager.Props(storage, ring, dataDir), StorageName);
-        Receive<GetLayers>(_ => Sender.Tell(new Layers(ring, store)));
+        // Without a ring CA nobody's certificate can be checked, so there is no POST: the node only routes and stores.
+        PostServices? services = storage.CertificateAuthority is { } ca ? PostServices.Create(store, ring, ca, post) : null;
+        var office = services is null ? null : Context.ActorOf(PostOffice.Props(services, users), PostOffice.Name);
+        Receive<GetLayers>(_ => Sender.Tell(new Layers(ring, store, office, services)));
     }
 
     /// <summary>Asks the guardian for its layers' actors.</summary>
@@ -37,6 +44,6 @@ public sealed class NodeGuardian : ReceiveActor
         public static readonly GetLayers Instance = new();
     }
 
-    /// <summary>The node's layer actors: the ring node and the replicated store.</summary>
-    public sealed record Layers(IActorRef Overlay, IActorRef Storage) : INoSerializationVerificationNeeded;
+    /// <summary>The node's layers: the ring node, the replicated store, and POST (null when the ring has no CA configured).</summary>
+    public sealed record Layers(IActorRef Overlay, IActorRef Storage, IActorRef? Post, PostServices? PostServices) : INoSerializationVerificationNeeded;
 }
