@@ -80,7 +80,8 @@ public sealed class RootLogState : IEquatable<RootLogState>
 
     /// <inheritdoc />
     public bool Equals(RootLogState? other) =>
-        other is not null && NextUidValidity == other.NextUidValidity && Folders.SequenceEqual(other.Folders)
+        other is not null && NextUidValidity == other.NextUidValidity && Folders.Count == other.Folders.Count
+        && Folders.All(folder => other.Folders.TryGetValue(folder.Key, out var same) && same == folder.Value)
         && Subscriptions.SetEquals(other.Subscriptions);
 
     /// <inheritdoc />

@@ -49,6 +49,34 @@ public sealed class MergePropertyTests
         }
     }
 
+    [Fact]
+    public void Random_root_forks_lose_no_folder_that_a_side_kept_and_keep_names_unique()
+    {
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var random = new Random(20_000 + trial);
+            var history = RootHistory.Random(random, RootLogState.Empty, 1, random.Next(0, 12));
+            var ancestor = RootReplay.Replay(RootLogState.Empty, history);
+            var next = (ulong)history.Count + 1;
+            var ring = RootHistory.Random(random, ancestor, next, random.Next(0, 10));
+            var local = RootHistory.Random(random, ancestor, next, random.Next(0, 10));
+
+            var merged = LogMerge.MergeRoot(ancestor, ring, local);
+
+            var context = $"trial {trial}";
+            var ringEnd = RootReplay.Replay(ancestor, ring);
+            var localEnd = RootReplay.Replay(ancestor, local);
+            Assert.Equal(merged.Folders.Count, merged.Folders.Values.Select(f => f.Name).Distinct().Count());
+            // A folder either side still has is there, unless there was no fork and the other side deleted it.
+            foreach (var id in ringEnd.Folders.Keys.Concat(localEnd.Folders.Keys))
+                Assert.True(merged.Folders.ContainsKey(id) || ring.Count == 0 || local.Count == 0, $"{context}: folder {id} lost");
+            Assert.True(ringEnd.Subscriptions.IsSubsetOf(merged.Subscriptions), $"{context}: a ring subscription lost");
+            Assert.True(merged.Folders.Values.All(f => f.UidValidity < merged.NextUidValidity), $"{context}: UIDVALIDITY hint too low");
+            Assert.Equal(merged, ((RootSnapshot)LogRecordCodec.Decode(LogRecordCodec.Encode(new LogRecord(1, null, null, new RootSnapshot(merged)))).Entry).State);
+            Assert.Equal(ringEnd, LogMerge.MergeRoot(ancestor, ring, ring));
+        }
+    }
+
     /// <summary>
     /// The mail that must survive a fork: ancestor mail the ring side kept, mail the ring side filed and kept, and mail the
     /// local side filed and kept (its only deletes that stand are of its own new mail). A side's filing of a delivery
