@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace ePost.Post.Logs;
 
 /// <summary>Merges the two branches of a forked folder log (see <see cref="LogMerge.MergeFolder"/> for the rules).</summary>
@@ -20,14 +18,18 @@ internal static class FolderMerge
             return new(localEnd, []);
 
         // Mail the ring side holds or filed, by content: a local insert of one of them is the same mail filed twice.
+        // Only inserts that took effect count (a repeated delivery is a no-op and its UID may be given to other mail).
         var ringSide = new Dictionary<(MessageRef, long), uint>();
-        foreach (var message in merged.Messages)
-            ringSide.TryAdd((message.Ref, message.InternalDateMs), message.Uid);
+        var ringView = ancestor;
         foreach (var record in ringBranch)
         {
-            if (record.Entry is MessageInserted insert)
+            if (record.Entry is MessageInserted insert
+                && (insert.DeliveryId is null || !ringView.DeliveredIds.Contains(insert.DeliveryId)))
                 ringSide.TryAdd((insert.Ref, insert.InternalDateMs), insert.Uid);
+            ringView = FolderReplay.Apply(ringView, record);
         }
+        foreach (var message in merged.Messages)
+            ringSide[(message.Ref, message.InternalDateMs)] = message.Uid;
 
         // Clients of either side have seen ModSeqs up to this; every change the merge brings to a side must come after
         // it, so that a CHANGEDSINCE from that side sees it.
