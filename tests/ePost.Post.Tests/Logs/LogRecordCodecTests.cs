@@ -82,4 +82,16 @@ public sealed class LogRecordCodecTests
         Assert.Equal(LogRecordCodec.Encode(Record(3, new FolderSnapshot(a))), LogRecordCodec.Encode(Record(3, new FolderSnapshot(b))));
         Assert.Equal(LogRecordCodec.Encode(Insert(1, 1, 1, "x")), LogRecordCodec.Encode(Insert(1, 1, 1, "x")));
     }
+
+    [Fact]
+    public void A_folder_snapshot_costs_91_bytes_per_seen_message_and_38_per_delivery_id()
+    {
+        // The figures docs/decisions.md plans snapshot sizes with.
+        var empty = LogRecordCodec.Encode(Record(2, new FolderSnapshot(Folder()))).Length;
+        var one = LogRecordCodec.Encode(Record(2, new FolderSnapshot(Folder(Insert(1, 1, 1, null, "\\Seen"))))).Length;
+        var delivered = LogRecordCodec.Encode(Record(2, new FolderSnapshot(Folder(Insert(1, 1, 1, new string('d', 36)), Delete(2, 1))))).Length;
+
+        Assert.Equal(91, one - empty);
+        Assert.Equal(38, delivered - empty);
+    }
 }
