@@ -71,6 +71,7 @@ public sealed class MergePropertyTests
             foreach (var id in ringEnd.Folders.Keys.Concat(localEnd.Folders.Keys))
                 Assert.True(merged.Folders.ContainsKey(id) || ring.Count == 0 || local.Count == 0, $"{context}: folder {id} lost");
             Assert.True(ringEnd.Subscriptions.IsSubsetOf(merged.Subscriptions), $"{context}: a ring subscription lost");
+            Assert.True(localEnd.Subscriptions.IsSubsetOf(merged.Subscriptions), $"{context}: a local subscription lost");
             Assert.True(merged.Folders.Values.All(f => f.UidValidity < merged.NextUidValidity), $"{context}: UIDVALIDITY hint too low");
             Assert.Equal(merged, ((RootSnapshot)LogRecordCodec.Decode(LogRecordCodec.Encode(new LogRecord(1, null, null, new RootSnapshot(merged)))).Entry).State);
             Assert.Equal(ringEnd, LogMerge.MergeRoot(ancestor, ring, ring));
