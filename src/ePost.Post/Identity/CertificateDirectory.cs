@@ -38,9 +38,17 @@ public sealed class CertificateDirectory(RingClient ring, byte[] caPublicKey)
         if (!refresh && _cache.TryGetValue(normal, out var cached)) return cached;
         if (await ring.LookupAsync(RingId.ForAddress(normal), newest: true, cancellation).ConfigureAwait(false) is not CertificateObject published)
             return null;
-        var verdict = CertificateAuthority.Verify(CaPublicKey, published.EncodedCertificate.Span);
-        if (!verdict.IsValid || verdict.Certificate!.Address != normal) return null;
-        _cache[normal] = verdict.Certificate;
-        return verdict.Certificate;
+        UserCertificate certificate;
+        try
+        {
+            certificate = UserCertificate.FromPublished(published.EncodedCertificate.Span, normal);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        if (!CertificateAuthority.Verify(CaPublicKey, certificate).IsValid) return null;
+        _cache[normal] = certificate;
+        return certificate;
     }
 }

@@ -69,14 +69,13 @@ public static class ObjectValidator
 
     private static ValidationResult CheckCertificate(CertificateObject value)
     {
-        var certificate = value.TryDecode(out var reason);
-        if (certificate is null)
+        if (value.TryRead(out var reason) is not { } fields)
             return ValidationResult.Refuse(RefusalReason.BadCertificate, $"Certificate object {value.Id.ToShortString()}: {reason}");
-        if (certificate.UserId != value.Id)
+        if (fields.UserId != value.Id)
             return ValidationResult.Refuse(RefusalReason.BadCertificate,
-                $"The certificate for {certificate.Address} is not published under that user's id.");
-        var verdict = CertificateAuthority.Verify(certificate.IssuerPublicKey, certificate);
-        return verdict.IsValid ? ValidationResult.Accepted : ValidationResult.Refuse(RefusalReason.BadCertificate, verdict.Reason);
+                $"The certificate of user {fields.UserId.ToShortString()} is not published under that user's id.");
+        var problem = CertificateAuthority.VerifyPublished(fields.Issuer, value.EncodedCertificate.Span);
+        return problem is null ? ValidationResult.Accepted : ValidationResult.Refuse(RefusalReason.BadCertificate, problem);
     }
 
     /// <summary>The storing node's policy on top of the intrinsic checks: certificates only from the ring's CA.</summary>
@@ -86,10 +85,10 @@ public static class ObjectValidator
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value is not CertificateObject certificate) return ValidationResult.Accepted;
-        var decoded = certificate.TryDecode(out _);
+        var decoded = certificate.TryRead(out _);
         if (trustedIssuer.IsEmpty)
             return ValidationResult.Refuse(RefusalReason.BadCertificate, "This node has no ring CA key configured, so it stores no certificates.");
-        return decoded is not null && decoded.IssuerPublicKey.AsSpan().SequenceEqual(trustedIssuer)
+        return decoded is { } fields && fields.Issuer.AsSpan().SequenceEqual(trustedIssuer)
             ? ValidationResult.Accepted
             : ValidationResult.Refuse(RefusalReason.BadCertificate, $"The certificate {certificate.Id.ToShortString()} was not issued by this ring's CA.");
     }
@@ -127,8 +126,8 @@ public static class ObjectValidator
 
     private static ValidationResult CheckCertificateReplacement(CertificateObject incoming, CertificateObject held)
     {
-        var newSerial = incoming.TryDecode(out _)?.Serial ?? 0;
-        var heldSerial = held.TryDecode(out _)?.Serial ?? 0;
+        var newSerial = incoming.Serial ?? 0;
+        var heldSerial = held.Serial ?? 0;
         if (newSerial < heldSerial)
             return ValidationResult.Refuse(RefusalReason.StaleVersion, $"Certificate {incoming.Id.ToShortString()} serial {newSerial} is older than the held serial {heldSerial}.");
         if (newSerial == heldSerial && !incoming.SameBytesAs(held))
@@ -194,7 +193,7 @@ public static class ObjectValidator
     private static bool Supersedes(StoredObject candidate, StoredObject best) => (candidate, best) switch
     {
         (CertificateObject c, CertificateObject b) =>
-            (c.TryDecode(out _)?.Serial ?? 0).CompareTo(b.TryDecode(out _)?.Serial ?? 0) is var order &&
+            (c.Serial ?? 0).CompareTo(b.Serial ?? 0) is var order &&
             (order > 0 || order == 0 && c.EncodedCertificate.Span.SequenceCompareTo(b.EncodedCertificate.Span) < 0),
         (NotificationObject c, NotificationObject b) => c.IsWithdrawn && !b.IsWithdrawn,
         _ => false,
