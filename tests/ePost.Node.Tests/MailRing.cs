@@ -37,6 +37,15 @@ public sealed class MailRing : IAsyncDisposable
     public Task<NodeHost> AddAsync(string? dataDir, params UserKeys[] users) =>
         Ring.AddAsync(Config, users.Select(u => new LocalUser(u, "secret")).ToList(), dataDir);
 
+    /// <summary>Starts a node with a fresh data directory that recovers <paramref name="user"/>'s mailbox from the ring.</summary>
+    public Task<NodeHost> AddRecoveringAsync(UserKeys user, string extraConfig = "") =>
+        Ring.AddAsync(Config + "\n" + extraConfig, [new LocalUser(user, "secret") { Recover = true }]);
+
+    /// <summary>Waits until the agent has pushed every log record to the ring.</summary>
+    public static Task SyncedAsync(IActorRef agent, string because) =>
+        Eventually.True(async () => (await agent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(10))).UnsyncedLogs == 0,
+            TimeSpan.FromSeconds(60), because);
+
     /// <summary>Waits until the node's agent for <paramref name="address"/> has loaded the mailbox.</summary>
     public static async Task<IActorRef> ReadyAgentAsync(NodeHost node, string address)
     {

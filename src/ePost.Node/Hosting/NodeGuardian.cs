@@ -22,12 +22,12 @@ public sealed class NodeGuardian : ReceiveActor
 
     /// <summary>Props for the guardian of a node with the given identity, serving <paramref name="users"/> when the ring has a CA.</summary>
     public static Props Props(OverlaySettings overlay, StorageSettings storage, PostSettings post, string dataDir, RingId id, long epoch,
-        IReadOnlyList<string> bootstrap, IReadOnlyList<Core.Crypto.UserKeys> users) =>
+        IReadOnlyList<string> bootstrap, IReadOnlyList<(Core.Crypto.UserKeys Keys, bool Recover)> users) =>
         Akka.Actor.Props.Create(() => new NodeGuardian(overlay, storage, post, dataDir, id, epoch, bootstrap, users));
 
     /// <summary>Creates the guardian; use <see cref="Props"/>.</summary>
     public NodeGuardian(OverlaySettings overlay, StorageSettings storage, PostSettings post, string dataDir, RingId id, long epoch,
-        IReadOnlyList<string> bootstrap, IReadOnlyList<Core.Crypto.UserKeys> users)
+        IReadOnlyList<string> bootstrap, IReadOnlyList<(Core.Crypto.UserKeys Keys, bool Recover)> users)
     {
         var ring = Context.ActorOf(RingNode.Props(overlay, id, epoch, bootstrap), OverlayName);
         var store = Context.ActorOf(ReplicaManager.Props(storage, ring, dataDir), StorageName);

@@ -23,6 +23,12 @@ public sealed class LocalUser
     /// <summary>The user's keys.</summary>
     public UserKeys Keys { get; }
 
+    /// <summary>
+    /// True when this node takes over an existing mailbox (<c>epost recover</c>): with an empty journal it waits for the
+    /// user's logs in the ring instead of creating a new mailbox when the ring does not answer at once.
+    /// </summary>
+    public bool Recover { get; init; }
+
     /// <summary>The user's address.</summary>
     public string Address => Keys.Certificate.Address;
 

@@ -20,14 +20,16 @@ public sealed class PostOffice : ReceiveActor
     private readonly Dictionary<string, IActorRef> _agents = new(StringComparer.Ordinal);
 
     /// <summary>Props for the post office of a node serving <paramref name="users"/>.</summary>
-    public static Props Props(PostServices services, IReadOnlyList<UserKeys> users) =>
+    /// <param name="services">The node's POST services.</param>
+    /// <param name="users">The users, each with whether its mailbox is being recovered from the ring.</param>
+    public static Props Props(PostServices services, IReadOnlyList<(UserKeys Keys, bool Recover)> users) =>
         Akka.Actor.Props.Create(() => new PostOffice(services, users));
 
     /// <summary>Creates the post office; use <see cref="Props"/>.</summary>
-    public PostOffice(PostServices services, IReadOnlyList<UserKeys> users)
+    public PostOffice(PostServices services, IReadOnlyList<(UserKeys Keys, bool Recover)> users)
     {
         _services = services;
-        foreach (var user in users) Start(user, requireExisting: false);
+        foreach (var (keys, recover) in users) Start(keys, recover);
         Receive<DirectDelivered>(d => d.Payload is NotificationWaiting, d =>
         {
             var hint = (NotificationWaiting)d.Payload;
