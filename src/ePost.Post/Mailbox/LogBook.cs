@@ -14,6 +14,7 @@ internal sealed class LogBook(string label, byte[] key)
 {
     private readonly List<HeldRecord> _records = [];
     private readonly SortedDictionary<long, byte[]> _unsynced = new();
+    private readonly HashSet<RingId> _ancestry = new();
 
     /// <summary>The log's label (<see cref="Ring.LogHead.RootLabel"/> or a folder label).</summary>
     public string Label { get; } = label;
@@ -48,8 +49,14 @@ internal sealed class LogBook(string label, byte[] key)
     /// <summary>Entry blocks the ring may not have yet, by sequence number.</summary>
     public IReadOnlyDictionary<long, byte[]> Unsynced => _unsynced;
 
-    /// <summary>True when a record with this block id is held.</summary>
-    public bool Holds(RingId blockId) => _records.Any(r => r.BlockId == blockId);
+    /// <summary>True when a record with this block id is held, or is known to be in this log's history (before a reset, or merged in).</summary>
+    public bool Holds(RingId blockId) => _ancestry.Contains(blockId) || _records.Any(r => r.BlockId == blockId);
+
+    /// <summary>Every block id known to be in this log's history: held records and remembered ancestry.</summary>
+    public HashSet<RingId> KnownIds() => _records.Select(r => r.BlockId).Concat(_ancestry).ToHashSet();
+
+    /// <summary>Remembers records that are part of this log's history without holding them (a branch merged in).</summary>
+    public void RememberAncestry(IEnumerable<RingId> blockIds) => _ancestry.UnionWith(blockIds);
 
     /// <summary>Adds the next record (already applied to <see cref="State"/> by the caller).</summary>
     public void Add(HeldRecord record, byte[] blockData, bool synced)
@@ -63,6 +70,8 @@ internal sealed class LogBook(string label, byte[] key)
     /// <summary>Forgets every record: the next one (a snapshot) starts the log afresh, as after a merge or an adoption.</summary>
     public void Reset()
     {
+        // What the log was is still its history: a ring head naming one of these records is not another branch.
+        _ancestry.UnionWith(_records.Select(r => r.BlockId));
         _records.Clear();
         _unsynced.Clear();
         SinceSnapshot = 0;

@@ -27,7 +27,12 @@ public sealed partial class UserAgent
         {
             var name = FolderNames.Normalize(delete.Name);
             if (name == FolderNames.Inbox) throw Refuse(MailStoreError.NotAllowed, "INBOX cannot be deleted.");
-            events.Add(Append(RootBook, new FolderDeleted(FolderIdOf(name))));
+            var id = FolderIdOf(name);
+            // The folder's own log records the deletion too: a node that filed mail into it meanwhile (across a
+            // partition) then sees a fork of this log, keeps its mail in the merge and brings the folder back.
+            if (_books.TryGetValue(LogHead.FolderLabel(id), out var book) && book.State is FolderLogState { Messages.Count: > 0 } doomed)
+                events.Add(Append(book, new MessagesDeleted(doomed.Messages.Select(m => m.Uid).ToList())));
+            events.Add(Append(RootBook, new FolderDeleted(id)));
             SnapshotIfDue(RootBook, events);
             return AgentDone.Instance;
         }));

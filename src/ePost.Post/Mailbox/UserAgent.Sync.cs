@@ -30,6 +30,7 @@ public sealed partial class UserAgent
             book.Syncing = false;
             book.MarkSynced(synced.Seq);
             if (book.Unsynced.Count > 0) StartSync(book);
+            else BringBackIfOrphaned(book);
         });
         Command<SyncFailed>(failed =>
         {
@@ -52,7 +53,7 @@ public sealed partial class UserAgent
         var seq = book.Seq;
         var blocks = book.Unsynced.Values.ToList();
         var head = (SignedObject)ObjectCodec.Decode(book.Head, int.MaxValue);
-        var held = book.Records.Select(r => r.BlockId).ToHashSet();
+        var held = book.KnownIds();
         SyncAsync(label, seq, blocks, head, held).PipeTo(Self);
     }
 
@@ -83,7 +84,7 @@ public sealed partial class UserAgent
 
     private void ReadFork(LogBook book)
     {
-        var held = book.Records.Select(r => r.BlockId).ToHashSet();
+        var held = book.KnownIds();
         var label = book.Label;
         var ring = _services.Ring;
         var keys = _keys;
@@ -91,7 +92,7 @@ public sealed partial class UserAgent
         {
             try
             {
-                return (object)new ForkRead(label, await LogChainReader.ReadAsync(ring, keys, label, held.Contains).ConfigureAwait(false));
+                return (object)new ForkRead(label, await LogChainReader.ReadAsync(ring, keys, label, held.Contains, stopAtSnapshot: false).ConfigureAwait(false));
             }
             catch (Exception e)
             {
@@ -112,7 +113,7 @@ public sealed partial class UserAgent
             StartSync(book, force: true);
             return;
         }
-        var local = chain.StoppedAt is { } ancestor ? book.After(ancestor)! : book.Records;
+        var local = (chain.StoppedAt is { } ancestor ? book.After(ancestor) : null) ?? book.Records;
         var events = new List<LogAppended>();
         if (local.Count == 0)
         {
@@ -131,9 +132,20 @@ public sealed partial class UserAgent
             var ancestorState = StateAt(book, chain.StoppedAt, chain);
             var ringRecords = chain.Links.Select(l => l.Record).ToList();
             var localRecords = local.Select(r => r.Record).ToList();
-            LogEntry merged = book.Label == LogHead.RootLabel
-                ? new RootSnapshot(LogMerge.MergeRoot((RootLogState)ancestorState, ringRecords, localRecords))
-                : new FolderSnapshot(LogMerge.MergeFolder((FolderLogState)ancestorState, ringRecords, localRecords));
+            LogEntry merged;
+            if (ancestorState is RootLogState rootAncestor)
+            {
+                merged = new RootSnapshot(LogMerge.MergeRoot(rootAncestor, ringRecords, BranchFlattening.Root(rootAncestor, localRecords)));
+            }
+            else
+            {
+                var folderAncestor = (FolderLogState)ancestorState;
+                var state = LogMerge.MergeFolder(folderAncestor, ringRecords, BranchFlattening.Folder(folderAncestor, localRecords));
+                // Delivery ids this node filed stay filed, whatever form the local branch had.
+                merged = new FolderSnapshot(state.With(deliveredIds: state.DeliveredIds.Union(((FolderLogState)book.State!).DeliveredIds)));
+            }
+            // The ring's branch is now part of this log's history: its head is no longer "another writer".
+            book.RememberAncestry(chain.Links.Select(l => l.BlockId));
             var seq = Math.Max(chain.Head.Seq, book.Seq) + 1;
             events.Add(Append(book, merged, previous: chain.Head.Newest, mergedFrom: book.Newest, seq: seq));
             _merges++;
@@ -148,7 +160,27 @@ public sealed partial class UserAgent
             Notify(label);
             if (label == LogHead.RootLabel) AdoptMissingFolders();
             StartSync(book, force: true);
+            BringBackIfOrphaned(book);
         });
+    }
+
+    /// <summary>
+    /// A folder log that, reconciled with the ring, still holds mail although the root log says the folder was deleted:
+    /// the deletion was made elsewhere without seeing that mail (a partition). No mail is lost: the folder comes back.
+    /// </summary>
+    private void BringBackIfOrphaned(LogBook book)
+    {
+        if (book.Label == LogHead.RootLabel || book.State is not FolderLogState { Messages.Count: > 0 } state) return;
+        var id = ulong.Parse(book.Label["folder/".Length..], System.Globalization.NumberStyles.HexNumber);
+        if (RootState.Folders.ContainsKey(id)) return;
+        var name = _lastNames.GetValueOrDefault(book.Label) ?? $"Recovered {id:x16}";
+        while (RootState.FolderIdOf(name) is not null) name += " (recovered)";
+        var events = new List<LogAppended>();
+        foreach (var parent in FolderNames.SelfAndParents(name).SkipLast(1))
+            if (RootState.FolderIdOf(parent) is null) CreateFolderRecords(parent, events);
+        events.Add(Append(RootBook, new FolderCreated(id, name, state.UidValidity)));
+        _log.Warning("Folder {0} of {1} was deleted elsewhere but holds {2} messages filed here meanwhile: it is back", name, _keys.Certificate.Address, state.Messages.Count);
+        Commit(events, () => { });
     }
 
     /// <summary>The log's state just after the common ancestor (or, with none, the empty state the ring's branch starts from).</summary>

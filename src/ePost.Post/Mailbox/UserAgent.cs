@@ -92,6 +92,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
     private void BecomeReady()
     {
         _ready = true;
+        RememberNames();
         Become(Ready);
         Stash.UnstashAll();
         foreach (var book in _books.Values) StartSync(book);
@@ -166,6 +167,14 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
         book.Head = head;
     }
 
+    /// <summary>Folder names by log label, including folders deleted since (to bring one back under its name).</summary>
+    private readonly Dictionary<string, string> _lastNames = new(StringComparer.Ordinal);
+
+    private void RememberNames()
+    {
+        foreach (var (id, folder) in RootState.Folders) _lastNames[LogHead.FolderLabel(id)] = folder.Name;
+    }
+
     private static object Replay(LogBook book, LogRecord record, uint uidValidity = 1) =>
         book.Label == LogHead.RootLabel
             ? RootReplay.Apply(book.State as RootLogState ?? RootLogState.Empty, record)
@@ -204,6 +213,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
 
     private void Notify(string label)
     {
+        if (label == LogHead.RootLabel) RememberNames();
         if (_watchers.Count == 0) return;
         var name = label == LogHead.RootLabel ? "" : FolderNameOf(label) ?? "";
         foreach (var watcher in _watchers.Values.ToList())
