@@ -68,7 +68,14 @@ public sealed partial class ImapSession
             {
                 KnownSize = facts.Size,
             };
-            FetchResponder.Write(writer, number, message, run.SeenNow.Contains(entry.Uid) ? withFlags : run.Command.Items);
+            var items = run.SeenNow.Contains(entry.Uid) ? withFlags : run.Command.Items;
+            if (needsContent && !TryParse(message))
+            {
+                // Stored bytes MimeKit cannot read (delivered from outside): answer the rest, report it at the end.
+                run.Unparsable++;
+                continue;
+            }
+            FetchResponder.Write(writer, number, message, items);
             if (writer.Written.Length >= settings.FetchChunkBytes && run.Next < run.Numbers.Count)
             {
                 fetchInProgress = run;
@@ -76,6 +83,12 @@ public sealed partial class ImapSession
             }
         }
         fetchInProgress = null;
+        if (run.Unparsable > 0)
+        {
+            await SynchronizeAsync(writer, allowExpunge: false, cancellation);
+            writer.Tagged(run.Command.Tag, ImapStatus.No, "PARSE", $"{run.Unparsable} messages could not be parsed");
+            return Step(writer);
+        }
         if (run.Vanished > 0)
         {
             // RFC 2180 §4.1.3 / RFC 5530: say that some messages could not be fetched because they are gone.
@@ -84,6 +97,19 @@ public sealed partial class ImapSession
             return Step(writer);
         }
         return await CompleteAsync(writer, run.Command.Tag, "FETCH completed", false, cancellation);
+    }
+
+    private static bool TryParse(FetchableMessage message)
+    {
+        try
+        {
+            _ = message.Content.Value;
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private static bool NeedsContent(FetchItem item) => item switch
@@ -101,5 +127,6 @@ public sealed partial class ImapSession
         public IReadOnlySet<uint> SeenNow => seenNow;
         public int Next { get; set; }
         public int Vanished { get; set; }
+        public int Unparsable { get; set; }
     }
 }

@@ -1,6 +1,7 @@
 using ePost.Mail.Backend;
 using ePost.Mail.Imap.Commands;
 using ePost.Mail.Imap.Mailbox;
+using ePost.Mail.Imap.Mime;
 using ePost.Mail.Imap.Protocol;
 using ePost.Mail.Imap.States;
 using ePost.Mail.Sessions;
@@ -135,11 +136,30 @@ public sealed partial class ImapSession
             writer.Tagged(command.Tag, ImapStatus.No, null, "An empty message cannot be appended");
             return Step(writer);
         }
+        if (!IsParsable(command.Message))
+        {
+            // Every FETCH item must be computable later, so a message MimeKit cannot read is refused now.
+            writer.Tagged(command.Tag, ImapStatus.No, "PARSE", "The message is not in RFC 5322 format");
+            return Step(writer);
+        }
         var result = await store.AppendAsync(User!, command.Mailbox, command.Message, command.Flags.ToList(),
             command.InternalDate ?? clock.Now, cancellation);
         if (command.Mailbox == selected?.Name) MarkChanged();
         return await CompleteAsync(writer, command.Tag, "APPEND completed", true, cancellation,
             ImapDataResponses.AppendUidCode(result.UidValidity, result.Uid));
+    }
+
+    private static bool IsParsable(byte[] message)
+    {
+        try
+        {
+            ImapMessage.Parse(message);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private static bool HasFlag(IEnumerable<string> flags, string flag) =>
