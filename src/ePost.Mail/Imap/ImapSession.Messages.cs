@@ -138,7 +138,7 @@ public sealed partial class ImapSession
     /// <summary>The message numbers a set names, or null (and BAD written) for a number beyond the mailbox.</summary>
     private IReadOnlyList<uint>? Resolve(ImapResponseWriter writer, string tag, SequenceSet set, bool uid)
     {
-        var numbers = selected!.View.Count == 0 && !uid ? null : selected.View.Resolve(set, uid);
+        var numbers = selected!.View.Resolve(set, uid);
         if (numbers is null) writer.Tagged(tag, ImapStatus.Bad, null, "Invalid message sequence number");
         return numbers;
     }

@@ -30,7 +30,8 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     private IDisposable? watch;
     private SelectedFolder? selected;
     private FetchRun? fetchInProgress;
-    private string? idleTag;
+    // Read by the store's watch callback on other threads, hence volatile.
+    private volatile string? idleTag;
     private string? authenticateTag;
     private bool tls;
     private bool condStore;

@@ -34,6 +34,10 @@ public sealed class TranscriptTests
         new ImapTranscript(store, new Mail.Imap.ImapSettings("imap.test", MaxErrors: 8)).RunAsync("limits.txt");
 
     [Fact]
+    public Task Condstore_reports_and_guards_mod_sequences() =>
+        new ImapTranscript(store, new Mail.Imap.ImapSettings("imap.test", FetchChunkBytes: 64)).RunAsync("condstore.txt");
+
+    [Fact]
     public Task Starttls_discards_pipelined_plaintext() => new ImapTranscript(store).RunAsync("starttls.txt");
 
     [Fact]
