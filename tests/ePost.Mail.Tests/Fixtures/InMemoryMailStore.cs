@@ -141,8 +141,17 @@ public sealed class InMemoryMailStore : IMailStore
         lock (gate)
         {
             MessageReads++;
-            var bytes = Find(Data(user), folder).Messages.FirstOrDefault(m => m.Uid == uid)?.Bytes;
-            return Task.FromResult(bytes?.ToArray());
+            var messages = Find(Data(user), folder).Messages;
+            // UIDs ascend, so a binary search keeps a 10,000-message benchmark from measuring this fixture.
+            int lo = 0, hi = messages.Count - 1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (messages[mid].Uid == uid) return Task.FromResult<byte[]?>(messages[mid].Bytes.ToArray());
+                if (messages[mid].Uid < uid) lo = mid + 1;
+                else hi = mid - 1;
+            }
+            return Task.FromResult<byte[]?>(null);
         }
     }
 
