@@ -43,6 +43,21 @@ public sealed partial class ImapSession
 
     private async Task<SessionStep> WriteFetchAsync(ImapResponseWriter writer, FetchRun run, CancellationToken cancellation)
     {
+        try
+        {
+            return await WriteFetchPieceAsync(writer, run, cancellation);
+        }
+        catch (MailStoreException e)
+        {
+            // The store failed mid-answer (the ring unreachable): end this FETCH, keep the connection.
+            fetchInProgress = null;
+            writer.Tagged(run.Command.Tag, ImapStatus.No, StoreErrorCode(e.Error, run.Command), e.Message);
+            return Step(writer);
+        }
+    }
+
+    private async Task<SessionStep> WriteFetchPieceAsync(ImapResponseWriter writer, FetchRun run, CancellationToken cancellation)
+    {
         var folder = selected!;
         var view = folder.View;
         bool needsContent = run.Command.Items.Any(NeedsContent);

@@ -38,6 +38,12 @@ public sealed class TranscriptTests
         new ImapTranscript(store, new Mail.Imap.ImapSettings("imap.test", FetchChunkBytes: 64)).RunAsync("condstore.txt");
 
     [Fact]
+    public Task Failed_logins_are_delayed_ever_longer_and_then_refused() => new ImapTranscript(store).RunAsync("throttle.txt");
+
+    [Fact]
+    public Task A_selected_folder_deleted_elsewhere_ends_the_session() => new ImapTranscript(store).RunAsync("folder-gone.txt");
+
+    [Fact]
     public Task Starttls_discards_pipelined_plaintext() => new ImapTranscript(store).RunAsync("starttls.txt");
 
     [Fact]
