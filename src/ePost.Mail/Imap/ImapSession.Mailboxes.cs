@@ -25,7 +25,7 @@ public sealed partial class ImapSession
         condStore |= command.CondStore;
         var keywords = state.Messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\'))
             .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
-        folder.View.WriteSelectData(writer, keywords, condStore);
+        folder.View.WriteSelectData(writer, keywords, condStore, command.ReadOnly);
         selected = folder;
         State = ImapSessionState.Selected;
         writer.Tagged(command.Tag, ImapStatus.Ok, command.ReadOnly ? "READ-ONLY" : "READ-WRITE",
