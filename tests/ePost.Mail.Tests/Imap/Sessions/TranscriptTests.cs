@@ -24,6 +24,9 @@ public sealed class TranscriptTests
         new ImapTranscript(store).RunAsync("messages.txt");
 
     [Fact]
+    public Task Examine_is_read_only_and_selection_errors_are_answered() => new ImapTranscript(store).RunAsync("selected-errors.txt");
+
+    [Fact]
     public Task Copy_move_and_append_report_uidplus_codes_and_trycreate() => new ImapTranscript(store).RunAsync("copy-move.txt");
 
     [Fact]
