@@ -60,7 +60,8 @@ public sealed partial class ImapSession
     {
         var folder = selected!;
         var view = folder.View;
-        bool needsContent = run.Command.Items.Any(NeedsContent);
+        var need = FetchContent.Of(run.Command.Items);
+        bool needsContent = need != FetchContentNeed.None;
         var withFlags = run.Command.Items.Contains(FlagsItem) ? run.Command.Items : [.. run.Command.Items, FlagsItem];
         while (run.Next < run.Numbers.Count)
         {
@@ -79,7 +80,7 @@ public sealed partial class ImapSession
                 }
             }
             var message = new FetchableMessage(entry.Uid, view.FlagsOf(entry), facts.InternalDate, entry.ModSeq,
-                new Lazy<ImapMessage>(() => ImapMessage.Parse(bytes ?? throw new InvalidOperationException("Content not loaded"))))
+                new Lazy<ImapMessage>(() => ImapMessage.Parse(Content(bytes, need))))
             {
                 KnownSize = facts.Size,
             };
@@ -127,12 +128,12 @@ public sealed partial class ImapSession
         }
     }
 
-    private static bool NeedsContent(FetchItem item) => item switch
+    /// <summary>What to parse: the header block alone when that answers every item (sizes come from the folder state).</summary>
+    private static ReadOnlyMemory<byte> Content(byte[]? bytes, FetchContentNeed need)
     {
-        FetchRfc822 or FetchBodySection => true,
-        FetchAttribute a => a.Kind is FetchAttributeKind.Envelope or FetchAttributeKind.BodyStructure or FetchAttributeKind.Body,
-        _ => false,
-    };
+        if (bytes is null) throw new InvalidOperationException("Content not loaded");
+        return need == FetchContentNeed.Header ? FetchContent.HeaderBlock(bytes) : bytes;
+    }
 
     /// <summary>A FETCH being answered piece by piece: which messages, how far, and whose \Seen it set.</summary>
     private sealed class FetchRun(FetchCommand command, IReadOnlyList<uint> numbers, IReadOnlySet<uint> seenNow)
