@@ -26,6 +26,13 @@ public sealed partial class ImapSession
         {
             throw new MailboxGoneException($"Mailbox {folder.Name} was deleted");
         }
+        catch (Backend.MailStoreException)
+        {
+            // Updates are owed, not lost: the store could not be read now (the ring out of reach), so they follow at
+            // the next command. Failing here would turn a command that did succeed (an APPEND) into a NO.
+            MarkChanged();
+            return;
+        }
         if (state.UidValidity != folder.View.UidValidity) throw new MailboxGoneException($"Mailbox {folder.Name} was recreated (UIDVALIDITY changed)");
         var snapshot = SelectedFolder.Snapshot(state);
         var claimed = folder.ReadOnly ? [] : recent.Claim(User!, folder.Name, snapshot);

@@ -98,7 +98,14 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     {
         if (!Idling || selected is null) return SessionStep.None;
         var writer = new ImapResponseWriter();
-        await SynchronizeAsync(writer, allowExpunge: true, cancellation);
+        try
+        {
+            await SynchronizeAsync(writer, allowExpunge: true, cancellation);
+        }
+        catch (MailboxGoneException e)
+        {
+            return Gone(writer, e);
+        }
         return Step(writer);
     }
 
@@ -125,7 +132,14 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
                 writer.UntaggedStatus(ImapStatus.Bye, null, closing.Text);
                 return Close(writer);
             case ImapContinuationLine line:
-                return await ContinuationLineAsync(line.Line, writer, cancellation);
+                try
+                {
+                    return await ContinuationLineAsync(line.Line, writer, cancellation);
+                }
+                catch (MailboxGoneException e)
+                {
+                    return Gone(writer, e);
+                }
             case ImapCommandFramed framed:
                 var parsed = parser.Parse(framed.Frame);
                 if (parsed.Command is null)
@@ -149,7 +163,9 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
                 writer.Tagged(tag, ImapStatus.Bad, null, "Expected DONE");
                 return CountError(writer);
             }
-            return await CompleteAsync(writer, tag, "IDLE terminated", allowExpunge: true, cancellation);
+            await SynchronizeAsync(writer, allowExpunge: true, cancellation);
+            writer.Tagged(tag, ImapStatus.Ok, null, "IDLE terminated");
+            return Step(writer);
         }
         if (authenticateTag is { } authTag)
         {
@@ -206,10 +222,15 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
         }
         catch (MailboxGoneException e)
         {
-            closed = true;
-            writer.UntaggedStatus(ImapStatus.Bye, null, e.Message);
-            return Close(writer);
+            return Gone(writer, e);
         }
+    }
+
+    private SessionStep Gone(ImapResponseWriter writer, MailboxGoneException e)
+    {
+        closed = true;
+        writer.UntaggedStatus(ImapStatus.Bye, null, e.Message);
+        return Close(writer);
     }
 
     private string StateError(ImapCommand command) => State switch

@@ -17,6 +17,9 @@ public sealed class InMemoryMailStore : IMailStore
     /// <summary>The instant messages arrive at when no internal date is given.</summary>
     public DateTimeOffset Now { get; set; } = new(2025, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
+    /// <summary>When set, every request fails with <see cref="MailStoreError.Unavailable"/> (the ring out of reach).</summary>
+    public bool Unavailable { get; set; }
+
     /// <summary>Number of ReadMessageAsync calls (a FETCH of flags and sizes must not load messages).</summary>
     public int MessageReads { get; private set; }
 
@@ -33,6 +36,7 @@ public sealed class InMemoryMailStore : IMailStore
     /// <inheritdoc />
     public Task<IReadOnlyList<FolderInfo>> ListFoldersAsync(MailUser user, CancellationToken cancellation)
     {
+        ThrowIfUnavailable();
         lock (gate)
         {
             var data = Data(user);
@@ -44,6 +48,7 @@ public sealed class InMemoryMailStore : IMailStore
     /// <inheritdoc />
     public Task CreateFolderAsync(MailUser user, string name, CancellationToken cancellation)
     {
+        ThrowIfUnavailable();
         Mutate(user, "", data =>
         {
             CheckName(name);
@@ -61,6 +66,7 @@ public sealed class InMemoryMailStore : IMailStore
     /// <inheritdoc />
     public Task RenameFolderAsync(MailUser user, string from, string to, CancellationToken cancellation)
     {
+        ThrowIfUnavailable();
         Mutate(user, "", data =>
         {
             from = Canonical(from);
@@ -89,6 +95,7 @@ public sealed class InMemoryMailStore : IMailStore
     /// <inheritdoc />
     public Task DeleteFolderAsync(MailUser user, string name, CancellationToken cancellation)
     {
+        ThrowIfUnavailable();
         Mutate(user, "", data =>
         {
             name = Canonical(name);
@@ -101,6 +108,7 @@ public sealed class InMemoryMailStore : IMailStore
     /// <inheritdoc />
     public Task SetSubscribedAsync(MailUser user, string name, bool subscribed, CancellationToken cancellation)
     {
+        ThrowIfUnavailable();
         lock (gate)
         {
             if (subscribed) Data(user).Subscribed.Add(Canonical(name));
@@ -112,6 +120,7 @@ public sealed class InMemoryMailStore : IMailStore
     /// <inheritdoc />
     public Task<FolderState> ReadFolderAsync(MailUser user, string folder, CancellationToken cancellation)
     {
+        ThrowIfUnavailable();
         lock (gate)
         {
             var f = Find(Data(user), folder);
@@ -124,6 +133,7 @@ public sealed class InMemoryMailStore : IMailStore
     public Task<AppendResult> AppendAsync(MailUser user, string folder, ReadOnlyMemory<byte> message, IReadOnlyCollection<string> flags,
         DateTimeOffset? internalDate, CancellationToken cancellation)
     {
+        ThrowIfUnavailable();
         AppendResult? result = null;
         Mutate(user, Canonical(folder), data =>
         {
@@ -138,6 +148,7 @@ public sealed class InMemoryMailStore : IMailStore
     /// <inheritdoc />
     public Task<byte[]?> ReadMessageAsync(MailUser user, string folder, uint uid, CancellationToken cancellation)
     {
+        ThrowIfUnavailable();
         lock (gate)
         {
             MessageReads++;
@@ -159,6 +170,7 @@ public sealed class InMemoryMailStore : IMailStore
     public Task<IReadOnlyList<FolderMessage>> StoreFlagsAsync(MailUser user, string folder, IReadOnlyCollection<uint> uids, FlagChange change,
         IReadOnlyCollection<string> flags, CancellationToken cancellation)
     {
+        ThrowIfUnavailable();
         var changed = new List<FolderMessage>();
         Mutate(user, Canonical(folder), data =>
         {
@@ -192,6 +204,7 @@ public sealed class InMemoryMailStore : IMailStore
     /// <inheritdoc />
     public Task<IReadOnlyList<uint>> ExpungeAsync(MailUser user, string folder, IReadOnlyCollection<uint> uids, CancellationToken cancellation)
     {
+        ThrowIfUnavailable();
         var removed = new List<uint>();
         Mutate(user, Canonical(folder), data =>
         {
@@ -225,6 +238,7 @@ public sealed class InMemoryMailStore : IMailStore
 
     private CopyResult Transfer(MailUser user, string folder, IReadOnlyCollection<uint> uids, string destination, bool removeOriginals)
     {
+        ThrowIfUnavailable();
         CopyResult? result = null;
         Mutate(user, Canonical(folder), data =>
         {
@@ -246,6 +260,11 @@ public sealed class InMemoryMailStore : IMailStore
             result = new CopyResult(target.UidValidity, pairs.Select(p => p.Item1).ToList(), pairs.Select(p => p.Item2).ToList());
         }, Canonical(destination));
         return result!;
+    }
+
+    private void ThrowIfUnavailable()
+    {
+        if (Unavailable) throw new MailStoreException(MailStoreError.Unavailable, "The ring cannot be reached; try again");
     }
 
     private void Mutate(MailUser user, string folder, Action<UserData> change, string? alsoChanged = null)

@@ -14,7 +14,8 @@ namespace ePost.Mail.Tests.Imap.Sessions;
 /// Format, one entry per line: <c>C: text</c> client bytes (CRLF appended; a written <c>\r\n</c> inside is a CRLF, so a
 /// literal and the rest of its command fit on one line); <c>S: text</c> an exact server line; <c>-- delay hh:mm:ss</c>,
 /// <c>-- starttls</c>, <c>-- close</c> the session's actions; <c>== deliver FOLDER SUBJECT</c> new mail filed by someone
-/// else; <c>== session N</c> switches to the N-th connection of the same store (opened on first use);
+/// else; <c>== store unavailable</c> / <c>== store available</c> make every store request fail or work again;
+/// <c>== session N</c> switches to the N-th connection of the same store (opened on first use);
 /// <c>== wake N</c> is expected output: connection N asked to be woken (IDLE) and what it then said follows.
 /// Lines starting with # are comments; the client lines are echoed, so the file reads as the conversation it is.
 /// </summary>
@@ -63,6 +64,11 @@ public sealed class ImapTranscript
                 var parts = line["== deliver ".Length..].Split(' ', 2);
                 Store.Deliver(Alice, parts[0], $"From: bob@ring.test\r\nSubject: {parts[1]}\r\n\r\nHello\r\n");
                 await WakeAsync();
+            }
+            else if (line is "== store unavailable" or "== store available")
+            {
+                actual.Add(line);
+                Store.Unavailable = line == "== store unavailable";
             }
             else if (line.StartsWith("C: "))
             {

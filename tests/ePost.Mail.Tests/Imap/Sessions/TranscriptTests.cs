@@ -47,6 +47,9 @@ public sealed class TranscriptTests
     public Task A_selected_folder_deleted_elsewhere_ends_the_session() => new ImapTranscript(store).RunAsync("folder-gone.txt");
 
     [Fact]
+    public Task An_unreachable_store_gets_no_unavailable_and_the_session_recovers() => new ImapTranscript(store).RunAsync("unavailable.txt");
+
+    [Fact]
     public Task Starttls_discards_pipelined_plaintext() => new ImapTranscript(store).RunAsync("starttls.txt");
 
     [Fact]
