@@ -70,6 +70,8 @@ public sealed class MailKitMessageTests : ImapListenerFixture
         async Task<uint[]> Search(SearchQuery query) => (await inbox.SearchAsync(query)).Select(u => u.Id).ToArray();
 
         Assert.Equal(new uint[] { 1u }, await Search(SearchQuery.SubjectContains("Report")));
+        Assert.Equal(new uint[] { 1u }, await Search(SearchQuery.SubjectContains("äöü")));
+        Assert.Equal(new uint[] { 2u }, await Search(SearchQuery.BodyContains("PIZZA")));
         Assert.Equal(new uint[] { 2u }, await Search(SearchQuery.FromContains("carol")));
         Assert.Equal(new uint[] { 1u }, await Search(SearchQuery.HeaderContains("Message-ID", "r1@ring")));
         Assert.Equal(new uint[] { 2u, 3u }, await Search(SearchQuery.SentSince(new DateTime(2025, 1, 10))));
