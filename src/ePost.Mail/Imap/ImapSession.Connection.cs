@@ -99,6 +99,12 @@ public sealed partial class ImapSession
 
     private async Task<SessionStep> AuthenticateAsync(ImapResponseWriter writer, AuthenticateCommand command, CancellationToken cancellation)
     {
+        if (ImapCapabilities.LoginDisabled(tls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback))
+        {
+            // Refused before the exchange starts, so the client never sends its credentials in the clear.
+            writer.Tagged(command.Tag, ImapStatus.No, "PRIVACYREQUIRED", "Log in after STARTTLS");
+            return Step(writer);
+        }
         if (!command.Mechanism.Equals("PLAIN", StringComparison.OrdinalIgnoreCase))
         {
             writer.Tagged(command.Tag, ImapStatus.No, null, $"Unsupported authentication mechanism {command.Mechanism}");
