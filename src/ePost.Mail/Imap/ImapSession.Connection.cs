@@ -91,8 +91,10 @@ public sealed partial class ImapSession
     /// <summary>The store's watch callback: any thread, must be quick.</summary>
     private void OnFolderChanged(string folder)
     {
+        // With no folder selected the flag is set anyway: a SELECT may be reading right now, and a change that lands
+        // between its read and its end must still be told at the next command. The cost is one spare re-read.
         var current = selected;
-        if (current is null || folder.Length > 0 && folder != current.Name) return;
+        if (current is not null && folder.Length > 0 && folder != current.Name) return;
         Interlocked.Exchange(ref folderChanged, 1);
         if (Idling) wakeUp();
     }

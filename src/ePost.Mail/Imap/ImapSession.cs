@@ -28,7 +28,8 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     private readonly ImapCommandParser parser;
     private Action wakeUp = () => { };
     private IDisposable? watch;
-    private SelectedFolder? selected;
+    // Read by the store's watch callback on other threads, hence volatile.
+    private volatile SelectedFolder? selected;
     private FetchRun? fetchInProgress;
     // Read by the store's watch callback on other threads, hence volatile.
     private volatile string? idleTag;
