@@ -81,8 +81,11 @@ public sealed partial class ImapSession
 
     private async Task<SessionStep> RenameAsync(ImapResponseWriter writer, RenameCommand command, CancellationToken cancellation)
     {
-        await store.RenameFolderAsync(User!, command.From, command.To.TrimEnd(ImapDataResponses.HierarchyDelimiter), cancellation);
+        string to = command.To.TrimEnd(ImapDataResponses.HierarchyDelimiter);
+        await store.RenameFolderAsync(User!, command.From, to, cancellation);
+        // Renaming INBOX empties it (its messages move); renaming the selected folder keeps it selected under its new name.
         if (command.From == "INBOX" && selected?.Name == "INBOX") MarkChanged();
+        else selected?.FollowRename(command.From, to);
         return await CompleteAsync(writer, command.Tag, "RENAME completed", true, cancellation);
     }
 

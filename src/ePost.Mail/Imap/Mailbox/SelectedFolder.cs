@@ -21,7 +21,7 @@ public sealed class SelectedFolder
     }
 
     /// <summary>The folder's name.</summary>
-    public string Name { get; }
+    public string Name { get; private set; }
 
     /// <summary>True after EXAMINE: nothing the session does may change the folder (not even \Seen).</summary>
     public bool ReadOnly { get; }
@@ -34,6 +34,13 @@ public sealed class SelectedFolder
 
     /// <summary>The stored facts of a message the client knows.</summary>
     public FolderMessage this[uint uid] => _messages[uid];
+
+    /// <summary>Follows a RENAME of this folder or of one of its parents by the session itself.</summary>
+    public void FollowRename(string from, string to)
+    {
+        if (Name == from) Name = to;
+        else if (Name.StartsWith(from + "/", StringComparison.Ordinal)) Name = to + Name[from.Length..];
+    }
 
     /// <summary>Takes the facts of a newer read, keeping those of messages the client still numbers.</summary>
     public void Update(FolderState state)
