@@ -7,7 +7,7 @@ namespace ePost.Mail.Tests.Fixtures;
 /// UIDVALIDITY comes from a store-wide counter, so a folder created again under an old name gets a new one; UIDs only
 /// grow; every change bumps the folder's mod-sequence and calls the user's watchers after the lock is released.
 /// </summary>
-public sealed class InMemoryMailStore : IMailStore
+public sealed partial class InMemoryMailStore : IMailStore
 {
     private readonly object gate = new();
     private readonly Dictionary<string, UserData> users = new(StringComparer.OrdinalIgnoreCase);
@@ -305,37 +305,4 @@ public sealed class InMemoryMailStore : IMailStore
 
     private static IReadOnlyList<string> Flags(IEnumerable<string> flags) =>
         flags.Where(f => !string.Equals(f, "\\Recent", StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-
-    private sealed class UserData
-    {
-        public Dictionary<string, Folder> Folders { get; } = new(StringComparer.Ordinal);
-        public HashSet<string> Subscribed { get; } = new(StringComparer.Ordinal);
-    }
-
-    private sealed class Folder(uint uidValidity)
-    {
-        public uint UidValidity { get; } = uidValidity;
-        public uint UidNext { get; private set; } = 1;
-        public ulong HighestModSeq { get; set; }
-        public IReadOnlyList<string> SpecialUse { get; init; } = [];
-        public List<StoredMessage> Messages { get; } = [];
-
-        public void Add(StoredMessage message)
-        {
-            Messages.Add(message with { ModSeq = ++HighestModSeq });
-            UidNext = message.Uid + 1;
-        }
-    }
-
-    private sealed record StoredMessage(uint Uid, IReadOnlyList<string> Flags, DateTimeOffset InternalDate, byte[] Bytes, ulong ModSeq);
-
-    private sealed class Unwatch(Action dispose) : IDisposable
-    {
-        private int disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref disposed, 1) == 0) dispose();
-        }
-    }
 }
