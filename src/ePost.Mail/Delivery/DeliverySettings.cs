@@ -82,8 +82,8 @@ public sealed record DeliverySettings(
         if (string.IsNullOrWhiteSpace(HostName)) throw new ConfigurationException("epost.mail.delivery.host-name must not be empty.");
         if (Relay.Port is < 1 or > 65535) throw new ConfigurationException("epost.mail.delivery.relay.port must be 1..65535.");
         if (Relay.Timeout <= TimeSpan.Zero) throw new ConfigurationException("epost.mail.delivery.relay.timeout must be positive.");
-        if (FirstRetry <= TimeSpan.Zero || MaxRetry < FirstRetry)
-            throw new ConfigurationException("epost.mail.delivery.first-retry must be positive and max-retry at least first-retry.");
+        if (FirstRetry <= TimeSpan.Zero) throw new ConfigurationException("epost.mail.delivery.first-retry must be positive.");
+        if (MaxRetry < FirstRetry) throw new ConfigurationException("epost.mail.delivery.max-retry must be at least first-retry.");
         if (GiveUpAfter <= TimeSpan.Zero) throw new ConfigurationException("epost.mail.delivery.give-up-after must be positive.");
         if (ScanInterval <= TimeSpan.Zero) throw new ConfigurationException("epost.mail.delivery.scan-interval must be positive.");
         if (MaxConcurrent < 1) throw new ConfigurationException("epost.mail.delivery.max-concurrent must be at least 1.");

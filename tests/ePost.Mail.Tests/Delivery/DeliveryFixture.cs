@@ -19,6 +19,8 @@ public abstract class DeliveryFixture : Akka.TestKit.Xunit2.TestKit
     /// <summary>Real-time bound for an attempt (sockets, fsync) to report.</summary>
     protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
+    private readonly List<DeliveryReport> held = [];
+
     /// <summary>Starts an actor system on virtual time and subscribes the test actor to delivery reports.</summary>
     protected DeliveryFixture() : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"")
     {
@@ -61,8 +63,26 @@ public abstract class DeliveryFixture : Akka.TestKit.Xunit2.TestKit
     protected Task<string> SpoolAsync(string sender, string[] recipients, string text, string? user = "alice") =>
         Spool.AcceptAsync(new SpoolEnvelope(sender, recipients, user, "127.0.0.1", Scheduler.Now), Encoding.UTF8.GetBytes(text), CancellationToken.None);
 
-    /// <summary>The next delivery report for the spooled message <paramref name="id"/> (reports about other messages, such as bounces, are skipped).</summary>
-    protected DeliveryReport ExpectReport(string id) => FishForMessage<DeliveryReport>(r => r.SpoolId == id, Patience);
+    /// <summary>The next delivery report for the spooled message <paramref name="id"/>; reports about other messages are kept for later calls.</summary>
+    protected DeliveryReport ExpectReport(string id)
+    {
+        var index = held.FindIndex(r => r.SpoolId == id);
+        if (index >= 0)
+        {
+            var report = held[index];
+            held.RemoveAt(index);
+            return report;
+        }
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var remaining = Patience - waited.Elapsed;
+            Assert.True(remaining > TimeSpan.Zero, $"No delivery report for {id} within {Patience}.");
+            var report = ExpectMsg<DeliveryReport>(remaining);
+            if (report.SpoolId == id) return report;
+            held.Add(report);
+        }
+    }
 
     /// <summary>A plain test message.</summary>
     protected static string Letter(string from, string to, string subject = "hello") =>

@@ -61,5 +61,55 @@ public sealed class FileSpoolTests : IDisposable
     {
         var spool = new FileSpool(root);
         Assert.Throws<ArgumentException>(() => spool.MarkDelivered("../../etc/passwd"));
+        Assert.Throws<ArgumentException>(() => spool.ReadProgress("../pending/x"));
+        Assert.Throws<ArgumentException>(() => spool.RecordProgress("a/b", DeliveryProgress.None));
+        Assert.Throws<ArgumentException>(() => spool.IsPending(""));
+    }
+
+    [Fact]
+    public async Task Delivery_progress_survives_reopening_and_leaves_with_the_message()
+    {
+        var spool = new FileSpool(root);
+        var id = await spool.AcceptAsync(Envelope, "one"u8.ToArray(), CancellationToken.None);
+        Assert.Same(DeliveryProgress.None, spool.ReadProgress(id));
+        var next = Envelope.ReceivedAt.AddMinutes(5);
+        spool.RecordProgress(id, new DeliveryProgress(1, next, [new RecipientProgress("bob@ring.test", true, "250 2.0.0 ok")],
+            new Dictionary<string, string> { ["x@example.org"] = "451 4.4.1 relay down" }));
+        spool.RecordProgress(id, new DeliveryProgress(2, next, [new RecipientProgress("bob@ring.test", true, "250 2.0.0 ok")],
+            new Dictionary<string, string> { ["x@example.org"] = "451 4.4.1 relay still down" }));
+
+        var reopened = new FileSpool(root);
+        var progress = reopened.ReadProgress(id);
+        Assert.Equal(2, progress.Attempts);
+        Assert.Equal(next, progress.NextAttemptAt);
+        Assert.True(progress.IsDone("BOB@ring.test"));
+        Assert.False(progress.IsDone("x@example.org"));
+        Assert.Equal("451 4.4.1 relay still down", progress.LastErrors["x@example.org"]);
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, "tmp")));
+
+        reopened.MarkDelivered(id);
+        Assert.False(reopened.IsPending(id));
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, "progress")));
+    }
+
+    [Fact]
+    public void A_progress_record_without_its_message_is_removed_on_open()
+    {
+        new FileSpool(root);
+        File.WriteAllText(Path.Combine(root, "progress", "20250102030405-0011223344556677.json"), "{}");
+        new FileSpool(root);
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, "progress")));
+    }
+
+    [Fact]
+    public async Task Committed_is_raised_once_the_message_is_durable()
+    {
+        var spool = new FileSpool(root);
+        var seen = new List<SpooledMessage>();
+        spool.Committed += message => seen.Add(message with { });
+        var id = await spool.AcceptAsync(Envelope, "one"u8.ToArray(), CancellationToken.None);
+        var committed = Assert.Single(seen);
+        Assert.Equal(id, committed.Id);
+        Assert.True(spool.IsPending(id));
     }
 }

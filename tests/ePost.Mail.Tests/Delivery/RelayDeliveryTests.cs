@@ -1,0 +1,125 @@
+using ePost.Mail.Delivery;
+using ePost.Mail.Tests.Fixtures;
+
+namespace ePost.Mail.Tests.Delivery;
+
+/// <summary>
+/// Outbound mail through a real SMTP server started by the test (Debian's python3-aiosmtpd): delivery, retry while the
+/// server is down, per-recipient refusals and their bounces.
+/// </summary>
+public sealed class RelayDeliveryTests : DeliveryFixture
+{
+    private readonly List<AiosmtpdServer> servers = [];
+
+    private async Task<AiosmtpdServer> StartServerAsync(int? port = null)
+    {
+        var server = await AiosmtpdServer.StartAsync(port ?? AiosmtpdServer.FreePort(), Path.Combine(Root, "received-" + servers.Count));
+        servers.Add(server);
+        return server;
+    }
+
+    [Fact]
+    public async Task Mail_to_an_outside_address_reaches_a_real_smtp_server_byte_for_byte()
+    {
+        var server = await StartServerAsync();
+        var text = Letter("alice@ring.test", "friend@example.org");
+        var id = await SpoolAsync("alice@ring.test", ["friend@example.org", "other@example.net", "bob@ring.test"], text);
+        StartAgent(Settings(server.Port));
+
+        var report = ExpectReport(id);
+        Assert.True(report.Completed);
+        Assert.All(report.Outcomes, o => Assert.Equal(DeliveryResult.Delivered, o.Result));
+        var (from, to, message) = Assert.Single(server.Received());
+        Assert.Equal("alice@ring.test", from);
+        Assert.Equal(["friend@example.org", "other@example.net"], to);
+        Assert.Equal(text, AiosmtpdServer.Text(message));
+        Assert.Single(Ring.FiledFor("bob@ring.test")); // the ring user went through POST, not the relay
+        Assert.Empty(Spool.ListPending());
+    }
+
+    [Fact]
+    public async Task Mail_is_retried_while_the_relay_is_down_and_delivered_once_it_is_up()
+    {
+        var port = AiosmtpdServer.FreePort();
+        var id = await SpoolAsync("alice@ring.test", ["friend@example.org"], Letter("alice@ring.test", "friend@example.org"));
+        StartAgent(Settings(port));
+
+        var down = ExpectReport(id);
+        Assert.False(down.Completed);
+        var outcome = Assert.Single(down.Outcomes);
+        Assert.Equal(DeliveryResult.Temporary, outcome.Result);
+        Assert.StartsWith($"451 4.4.1 Relay 127.0.0.1:{port} not usable", outcome.Reply);
+
+        var server = await StartServerAsync(port);
+        Scheduler.Advance(down.RetryAt!.Value - Scheduler.Now);
+        var up = ExpectReport(id);
+        Assert.True(up.Completed);
+        var (_, to, _) = Assert.Single(server.Received());
+        Assert.Equal(["friend@example.org"], to);
+        Assert.Empty(Ring.Calls); // no bounce
+    }
+
+    [Fact]
+    public async Task A_recipient_the_relay_refuses_with_550_is_bounced_and_the_others_are_delivered()
+    {
+        var server = await StartServerAsync();
+        var id = await SpoolAsync("alice@ring.test", ["reject-me@example.org", "friend@example.org"], Letter("alice@ring.test", "friend@example.org", "party"));
+        StartAgent(Settings(server.Port));
+
+        var report = ExpectReport(id);
+        Assert.True(report.Completed);
+        Assert.Equal("550 5.1.1 No such mailbox here", report.Outcomes.Single(o => o.Recipient == "reject-me@example.org").Reply);
+        var (_, to, _) = Assert.Single(server.Received());
+        Assert.Equal(["friend@example.org"], to);
+
+        ExpectReport(report.BounceId!);
+        var (bounce, recipients) = ParseBounce(Assert.Single(Ring.FiledFor("alice@ring.test")).Message);
+        var group = Assert.Single(recipients);
+        Assert.Equal("rfc822; reject-me@example.org", group["Final-Recipient"]);
+        Assert.Equal("5.1.1", group["Status"]);
+        Assert.Equal("dns; 127.0.0.1", group["Remote-MTA"]);
+        Assert.Equal("smtp; 550 5.1.1 No such mailbox here", group["Diagnostic-Code"]);
+        Assert.Contains("Subject: party", bounce.ToString());
+    }
+
+    [Fact]
+    public async Task A_recipient_the_relay_defers_with_451_is_retried_alone()
+    {
+        var server = await StartServerAsync();
+        var id = await SpoolAsync("alice@ring.test", ["later@example.org", "friend@example.org"], Letter("alice@ring.test", "friend@example.org"));
+        StartAgent(Settings(server.Port));
+
+        var first = ExpectReport(id);
+        Assert.False(first.Completed);
+        Assert.Equal("451 4.2.0 Mailbox busy, try again later", first.Outcomes.Single(o => o.Recipient == "later@example.org").Reply);
+        Scheduler.Advance(first.RetryAt!.Value - Scheduler.Now);
+        var second = ExpectReport(id);
+        Assert.Equal(["later@example.org"], second.Outcomes.Select(o => o.Recipient));
+        // friend@ got exactly one copy: the retry did not send to a recipient already done.
+        Assert.Single(server.Received(), m => m.To.Contains("friend@example.org"));
+    }
+
+    [Fact]
+    public async Task A_bounce_to_an_outside_sender_leaves_through_the_relay_with_the_null_sender()
+    {
+        var server = await StartServerAsync();
+        // Mail from the Internet accepted by a gateway for a user who has since left the ring.
+        var id = await SpoolAsync("someone@example.org", ["gone@ring.test"], Letter("someone@example.org", "gone@ring.test"), user: null);
+        StartAgent(Settings(server.Port));
+
+        var report = ExpectReport(id);
+        Assert.True(report.Completed);
+        Assert.True(ExpectReport(report.BounceId!).Completed);
+        var (from, to, message) = Assert.Single(server.Received());
+        Assert.Equal("<>", from); // aiosmtpd's spelling of the null reverse path: MAIL FROM:<>
+        Assert.Equal(["someone@example.org"], to);
+        Assert.Equal("5.1.1", Assert.Single(ParseBounce(message).Recipients)["Status"]);
+    }
+
+    /// <inheritdoc />
+    protected override void AfterAll()
+    {
+        foreach (var server in servers) server.Dispose();
+        base.AfterAll();
+    }
+}
