@@ -70,10 +70,9 @@ public sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool, 
         // Never a bounce for a bounce (RFC 5321 §6.1, RFC 3464 §2): a null sender gets nothing back.
         if (failed.Count > 0 && envelope.Sender.Length > 0)
         {
-            var report = DeliveryStatusReport.Build(settings.HostName, message, bytes, failed, now);
-            var bounce = new SpoolEnvelope("", [envelope.Sender], null, "127.0.0.1", now);
+            var report = BuildBounce(message, bytes, failed, now);
             // The bounce is durable before the failures are recorded: a crash in between sends it twice, never not at all.
-            bounceId = await spool.AcceptAsync(bounce, report, cancellation);
+            if (report is not null) bounceId = await spool.AcceptAsync(new SpoolEnvelope("", [envelope.Sender], null, "127.0.0.1", now), report, cancellation);
         }
 
         var attempts = progress.Attempts + 1;
@@ -86,6 +85,20 @@ public sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool, 
         }
         spool.RecordProgress(message.Id, updated);
         return new DeliveryReport(message.Id, outcomes, Completed: false, next, bounceId);
+    }
+
+    private byte[]? BuildBounce(SpooledMessage message, byte[]? bytes, IReadOnlyList<RecipientOutcome> failed, DateTimeOffset now)
+    {
+        try
+        {
+            return DeliveryStatusReport.Build(settings.HostName, message, bytes, failed, now);
+        }
+        catch (Exception e) when (e is MimeKit.ParseException or ArgumentException or FormatException)
+        {
+            // A sender MimeKit cannot put in a To header: without this the attempt would fail the same way forever.
+            // The failures are still recorded, so the message leaves the spool; the sender simply gets no bounce.
+            return null;
+        }
     }
 
     private async Task<RecipientOutcome?> RouteAsync(SpoolEnvelope envelope, string recipient, byte[] bytes, List<string> foreign, string spoolId,

@@ -43,7 +43,15 @@ public sealed class FileSpool : ISubmissionSpool
         Task.Run(() =>
         {
             var record = Accept(envelope, message.Span);
-            Committed?.Invoke(record);
+            try
+            {
+                Committed?.Invoke(record);
+            }
+            catch (Exception)
+            {
+                // The message is durable and the periodic scan will find it; a listener's fault must not turn the
+                // client's 250 into a 451 (it would send the message again).
+            }
             return record.Id;
         }, cancellation);
 
