@@ -70,7 +70,9 @@ public sealed class FileSpool : ISubmissionSpool
             {
                 continue; // delivered while we listed
             }
-            records.Add(JsonSerializer.Deserialize<SpooledMessage>(bytes, Json) ?? throw new InvalidDataException($"Empty spool record '{path}'."));
+            var record = TryParse<SpooledMessage>(bytes);
+            if (IsWhole(record, Path.GetFileNameWithoutExtension(path))) records.Add(record!);
+            else Quarantine(Path.GetFileNameWithoutExtension(path));
         }
         return records.OrderBy(m => m.Envelope.ReceivedAt).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
     }
@@ -88,8 +90,12 @@ public sealed class FileSpool : ISubmissionSpool
         CheckId(id);
         var path = Path.Combine(progress, id + ".json");
         if (!File.Exists(path)) return DeliveryProgress.None;
-        return JsonSerializer.Deserialize<DeliveryProgress>(File.ReadAllBytes(path), Json)
-               ?? throw new InvalidDataException($"Empty progress record '{path}'.");
+        // A damaged record (it is replaced atomically, so only the disk can damage it) means starting over: recipients
+        // already done may get a second copy, but nobody loses the message.
+        var record = TryParse<DeliveryProgress>(File.ReadAllBytes(path));
+        return record is { Done: not null, LastErrors: not null } && record.Done.All(d => d is { Recipient: not null, Reply: not null })
+            ? record
+            : DeliveryProgress.None;
     }
 
     /// <summary>Durably replaces the delivery progress of a pending message (write, fsync, rename over the old one, fsync the directory).</summary>
@@ -135,6 +141,37 @@ public sealed class FileSpool : ISubmissionSpool
         File.Move(Path.Combine(temporary, id + ".json"), Path.Combine(pending, id + ".json"));
         DirectorySync.Flush(pending);
         return record;
+    }
+
+    /// <summary>Where records that cannot be read are moved, with their message, for an operator to look at.</summary>
+    public string DamagedDirectory => Path.Combine(Root, "damaged");
+
+    private void Quarantine(string id)
+    {
+        // Left in pending/ a record that cannot be parsed would fail every listing; it is set aside instead.
+        Directory.CreateDirectory(DamagedDirectory);
+        foreach (var (from, name) in new[] { (Path.Combine(pending, id + ".json"), id + ".json"), (MessagePath(id), id + ".eml") })
+        {
+            if (File.Exists(from)) File.Move(from, Path.Combine(DamagedDirectory, name), overwrite: true);
+        }
+        DirectorySync.Flush(pending);
+    }
+
+    // JSON leaves missing members null whatever the nullable annotations say; a record is usable only when complete.
+    private static bool IsWhole(SpooledMessage? record, string id) =>
+        record is { Envelope: { Sender: not null, Recipients: not null, Client: not null } } && record.Id == id && record.Sha256 is not null
+        && record.Envelope.Recipients.All(r => r is not null);
+
+    private static T? TryParse<T>(byte[] bytes) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(bytes, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private void Recover()

@@ -101,6 +101,38 @@ public sealed class FileSpoolTests : IDisposable
         Assert.Empty(Directory.GetFiles(Path.Combine(root, "progress")));
     }
 
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("{}")]
+    [InlineData("{\"id\":\"20250102030405-0011223344556677\",\"size\":3,\"sha256\":\"00\"}")]
+    [InlineData("{\"id\":\"another-id\",\"envelope\":{\"sender\":\"\",\"recipients\":[],\"client\":\"x\"},\"size\":3,\"sha256\":\"00\"}")]
+    [InlineData("{\"id\":\"20250102030405-0011223344556677\",\"envelope\":{\"sender\":\"\",\"recipients\":[null],\"client\":\"x\"},\"size\":3,\"sha256\":\"00\"}")]
+    public async Task A_damaged_pending_record_is_set_aside_with_its_message_and_the_others_still_list(string damaged)
+    {
+        var spool = new FileSpool(root);
+        var good = await spool.AcceptAsync(Envelope, "one"u8.ToArray(), CancellationToken.None);
+        const string bad = "20250102030405-0011223344556677";
+        File.WriteAllText(Path.Combine(root, "pending", bad + ".json"), damaged);
+        File.WriteAllText(Path.Combine(root, "messages", bad + ".eml"), "two");
+
+        Assert.Equal([good], spool.ListPending().Select(m => m.Id));
+        Assert.Equal([bad + ".eml", bad + ".json"], Directory.GetFiles(spool.DamagedDirectory).Select(Path.GetFileName).Order());
+        Assert.Equal([good], new FileSpool(root).ListPending().Select(m => m.Id));
+    }
+
+    [Theory]
+    [InlineData("{\"attempts\":")]
+    [InlineData("{\"attempts\":1}")]
+    [InlineData("{\"attempts\":1,\"done\":[null],\"lastErrors\":{}}")]
+    [InlineData("{\"attempts\":1,\"done\":[{\"delivered\":true}],\"lastErrors\":{}}")]
+    public async Task A_damaged_progress_record_reads_as_no_progress(string damaged)
+    {
+        var spool = new FileSpool(root);
+        var id = await spool.AcceptAsync(Envelope, "one"u8.ToArray(), CancellationToken.None);
+        File.WriteAllText(Path.Combine(root, "progress", id + ".json"), damaged);
+        Assert.Same(DeliveryProgress.None, spool.ReadProgress(id));
+    }
+
     [Fact]
     public async Task Committed_is_raised_once_the_message_is_durable()
     {
