@@ -11,9 +11,9 @@ public sealed class RelayDeliveryTests : DeliveryFixture
 {
     private readonly List<AiosmtpdServer> servers = [];
 
-    private async Task<AiosmtpdServer> StartServerAsync(int? port = null)
+    private async Task<AiosmtpdServer> StartServerAsync(int? port = null, string? login = null)
     {
-        var server = await AiosmtpdServer.StartAsync(port ?? AiosmtpdServer.FreePort(), Path.Combine(Root, "received-" + servers.Count));
+        var server = await AiosmtpdServer.StartAsync(port ?? AiosmtpdServer.FreePort(), Path.Combine(Root, "received-" + servers.Count), login);
         servers.Add(server);
         return server;
     }
@@ -114,6 +114,47 @@ public sealed class RelayDeliveryTests : DeliveryFixture
         Assert.Equal("<>", from); // aiosmtpd's spelling of the null reverse path: MAIL FROM:<>
         Assert.Equal(["someone@example.org"], to);
         Assert.Equal("5.1.1", Assert.Single(ParseBounce(message).Recipients)["Status"]);
+    }
+
+    [Fact]
+    public async Task The_relay_login_is_used_and_a_wrong_one_is_retried_not_bounced()
+    {
+        var server = await StartServerAsync(login: "node7:s3cret");
+        var good = await SpoolAsync("alice@ring.test", ["friend@example.org"], Letter("alice@ring.test", "friend@example.org"));
+        var settings = Settings(server.Port);
+        var agent = StartAgent(settings with { Relay = settings.Relay with { User = "node7", Password = "wrong" } });
+
+        var refused = ExpectReport(good);
+        Assert.False(refused.Completed);
+        var outcome = Assert.Single(refused.Outcomes);
+        Assert.Equal(DeliveryResult.Temporary, outcome.Result);
+        Assert.Contains("535", outcome.Reply);
+        Assert.Empty(server.Received());
+
+        // The operator fixes the password; the node restarts with the right one and the retry goes through.
+        Watch(agent);
+        Sys.Stop(agent);
+        ExpectTerminated(agent);
+        StartAgent(settings with { Relay = settings.Relay with { User = "node7", Password = "s3cret" } });
+        Scheduler.Advance(refused.RetryAt!.Value - Scheduler.Now);
+        Assert.True(ExpectReport(good).Completed);
+        Assert.Single(server.Received());
+    }
+
+    [Fact]
+    public async Task Required_starttls_is_never_downgraded_to_plain_text()
+    {
+        var server = await StartServerAsync();
+        var id = await SpoolAsync("alice@ring.test", ["friend@example.org"], Letter("alice@ring.test", "friend@example.org"));
+        var settings = Settings(server.Port);
+        StartAgent(settings with { Relay = settings.Relay with { Tls = RelayTls.StartTls } });
+
+        var report = ExpectReport(id);
+        Assert.False(report.Completed);
+        var outcome = Assert.Single(report.Outcomes);
+        Assert.Equal(DeliveryResult.Temporary, outcome.Result);
+        Assert.Contains("STARTTLS", outcome.Reply);
+        Assert.Empty(server.Received());
     }
 
     /// <inheritdoc />

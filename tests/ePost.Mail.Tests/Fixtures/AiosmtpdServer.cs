@@ -37,8 +37,8 @@ public sealed class AiosmtpdServer : IDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts the server on <paramref name="port"/> and waits until it listens.</summary>
-    public static async Task<AiosmtpdServer> StartAsync(int port, string directory, [CallerFilePath] string caller = "")
+    /// <summary>Starts the server on <paramref name="port"/> and waits until it listens; with <paramref name="login"/> ("user:password") AUTH is required.</summary>
+    public static async Task<AiosmtpdServer> StartAsync(int port, string directory, string? login = null, [CallerFilePath] string caller = "")
     {
         System.IO.Directory.CreateDirectory(directory);
         var script = Path.Combine(Path.GetDirectoryName(caller)!, "..", "Fixtures", "aiosmtpd_sink.py");
@@ -47,6 +47,7 @@ public sealed class AiosmtpdServer : IDisposable
         start.ArgumentList.Add(Path.GetFullPath(script));
         start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add(directory);
+        if (login is not null) start.ArgumentList.Add(login);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start python3");
         var stderr = process.StandardError.ReadToEndAsync();
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(Patience);

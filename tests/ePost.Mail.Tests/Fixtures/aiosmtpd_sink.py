@@ -1,6 +1,7 @@
 """A real SMTP server for the outbound delivery tests (Debian's python3-aiosmtpd).
 
-Usage: aiosmtpd_sink.py PORT OUTDIR. Every accepted message is written to OUTDIR/NNNN.msg: one JSON line with the
+Usage: aiosmtpd_sink.py PORT OUTDIR [USER:PASSWORD]. With credentials, AUTH (PLAIN, LOGIN) is required and only that
+login is accepted. Every accepted message is written to OUTDIR/NNNN.msg: one JSON line with the
 envelope ({"from": ..., "to": [...]}) and then the message bytes exactly as received. Recipients whose local part
 starts with "reject" are refused with 550 5.1.1, "later" with 451 4.2.0. Prints "ready" once listening.
 """
@@ -9,7 +10,7 @@ import json
 import os
 import sys
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Sink:
@@ -36,13 +37,24 @@ class Sink:
         return "250 2.0.0 Queued"
 
 
-async def main(port, outdir):
+class Login:
+    def __init__(self, credentials):
+        self.user, self.password = credentials.split(":", 1)
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == self.user and auth_data.password.decode() == self.password
+        # handled=False: aiosmtpd then answers 535 itself (the default, handled=True, would leave the client waiting).
+        return AuthResult(success=ok, handled=False)
+
+
+async def main(port, outdir, credentials):
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(Sink(outdir), decode_data=False, enable_SMTPUTF8=True), "127.0.0.1", port)
+    auth = {} if credentials is None else {"authenticator": Login(credentials), "auth_required": True, "auth_require_tls": False}
+    server = await loop.create_server(lambda: SMTP(Sink(outdir), decode_data=False, enable_SMTPUTF8=True, **auth), "127.0.0.1", port)
     print("ready", flush=True)
     async with server:
         await server.serve_forever()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]), sys.argv[2]))
+    asyncio.run(main(int(sys.argv[1]), sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None))
