@@ -39,7 +39,7 @@ public static class DeliveryStatusReport
                 { "Status", outcome.Status },
             };
             if (outcome.RemoteMta is not null) group.Add("Remote-MTA", "dns; " + outcome.RemoteMta);
-            group.Add("Diagnostic-Code", "smtp; " + outcome.Reply);
+            group.Add("Diagnostic-Code", "smtp; " + OneLine(outcome.Reply));
             group.Add("Last-Attempt-Date", MimeKit.Utils.DateUtils.FormatDate(now));
             status.StatusGroups.Add(group);
         }
@@ -65,9 +65,12 @@ public static class DeliveryStatusReport
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"This is the mail system at {hostName}.\r\n\r\n");
         text.Append("Your message could not be delivered to the recipients below. This is a permanent error.\r\n\r\n");
-        foreach (var outcome in failed) text.Append(CultureInfo.InvariantCulture, $"<{outcome.Recipient}>: {outcome.Reply}\r\n");
+        foreach (var outcome in failed) text.Append(CultureInfo.InvariantCulture, $"<{outcome.Recipient}>: {OneLine(outcome.Reply)}\r\n");
         return text.ToString();
     }
+
+    // Replies quote remote servers and exception texts: a line break in one must not start a field of its own.
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
 
     private static MimePart OriginalHeaders(byte[] original)
     {

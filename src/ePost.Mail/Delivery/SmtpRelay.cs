@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -52,12 +50,13 @@ public sealed class SmtpRelay(DeliverySettings settings)
         {
             return All(recipients, DeliveryResult.Permanent, $"554 5.6.0 Message or address cannot be relayed: {e.Message}", null);
         }
-        catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or SslHandshakeException or AuthenticationException
-                                       or ServiceNotConnectedException or ServiceNotAuthenticatedException or NotSupportedException or TimeoutException
-                                       || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
-            // Relay down, unreachable, too slow, TLS or login trouble: an operator can fix these, so they are retried until give-up.
-            return All(recipients, DeliveryResult.Temporary, $"451 4.4.1 Relay {Relay.Host}:{Relay.Port} not usable: {e.Message}", null);
+            // Relay down, unreachable, too slow, TLS or login trouble (IOException, SocketException, SslHandshakeException,
+            // AuthenticationException, NotSupportedException for a missing STARTTLS, a timeout, whatever else MailKit
+            // throws): an operator can fix these, so they are retried until the give-up age, which then bounces them.
+            // Letting one escape would fail the attempt before the give-up check and retry it forever.
+            return All(recipients, DeliveryResult.Temporary, $"451 4.4.1 Relay {Relay.Host}:{Relay.Port} not usable: {OneLine(e.Message)}", null);
         }
     }
 
@@ -65,8 +64,14 @@ public sealed class SmtpRelay(DeliverySettings settings)
     {
         var number = (int)code;
         var result = number >= 500 ? DeliveryResult.Permanent : DeliveryResult.Temporary;
+        return new RecipientOutcome(recipient, result, $"{number} {OneLine(text)}", Relay.Host);
+    }
+
+    // Replies and exception texts end up in a DSN header field: one line, bounded length.
+    private static string OneLine(string text)
+    {
         var line = text.ReplaceLineEndings(" ").Trim();
-        return new RecipientOutcome(recipient, result, $"{number} {line}", Relay.Host);
+        return line.Length <= 400 ? line : line[..400];
     }
 
     private static RecipientOutcome Temporary(string recipient, string reply) => new(recipient, DeliveryResult.Temporary, reply);

@@ -50,6 +50,16 @@ public sealed class DeliveryStatusReportTests
         Assert.DoesNotContain("rfc822-headers", lost);
     }
 
+    [Fact]
+    public void A_reply_with_line_breaks_cannot_add_fields_to_the_report()
+    {
+        RecipientOutcome[] failed = [new("x@example.org", DeliveryResult.Permanent, "550 5.0.0 no\r\nStatus: 2.0.0\nAction: delivered")];
+        var text = Encoding.UTF8.GetString(DeliveryStatusReport.Build("n", Spooled("a@b.c"), null, failed, Now));
+        Assert.Contains("\r\nDiagnostic-Code: smtp; 550 5.0.0 no Status: 2.0.0 Action: delivered\r\n", text);
+        Assert.DoesNotContain("\nAction: delivered", text);
+        Assert.DoesNotContain("\nStatus: 2.0.0", text);
+    }
+
     [Theory]
     [InlineData("250 2.0.0 ok", DeliveryResult.Delivered, "2.0.0")]
     [InlineData("550 5.7.1 denied", DeliveryResult.Permanent, "5.7.1")]
