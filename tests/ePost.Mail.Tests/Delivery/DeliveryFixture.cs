@@ -22,7 +22,8 @@ public abstract class DeliveryFixture : Akka.TestKit.Xunit2.TestKit
     private readonly List<DeliveryReport> held = [];
 
     /// <summary>Starts an actor system on virtual time and subscribes the test actor to delivery reports.</summary>
-    protected DeliveryFixture() : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"")
+    protected DeliveryFixture(Xunit.Abstractions.ITestOutputHelper? output = null)
+        : base("akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"", output)
     {
         Root = Path.Combine(Path.GetTempPath(), "epost-delivery-" + Guid.NewGuid().ToString("N"));
         Spool = new FileSpool(Path.Combine(Root, "spool"));

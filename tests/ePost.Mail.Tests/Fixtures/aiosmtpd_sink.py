@@ -50,7 +50,8 @@ class Login:
 async def main(port, outdir, credentials):
     loop = asyncio.get_running_loop()
     auth = {} if credentials is None else {"authenticator": Login(credentials), "auth_required": True, "auth_require_tls": False}
-    server = await loop.create_server(lambda: SMTP(Sink(outdir), decode_data=False, enable_SMTPUTF8=True, **auth), "127.0.0.1", port)
+    sink = Sink(outdir)  # one for all connections, so message numbers never repeat
+    server = await loop.create_server(lambda: SMTP(sink, decode_data=False, enable_SMTPUTF8=True, **auth), "127.0.0.1", port)
     print("ready", flush=True)
     async with server:
         await server.serve_forever()
