@@ -46,15 +46,16 @@ public sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool, 
                 var outcome = await RouteAsync(envelope, recipient, bytes, foreign, message.Id, cancellation);
                 if (outcome is not null) outcomes.Add(outcome);
             }
-            // Record ring deliveries before talking to the relay, so a crash there does not make POST redo them
-            // (harmless, as they are idempotent, but wasted work).
-            // Only deliveries: a failure is recorded once its bounce is spooled, below.
-            if (outcomes.Any(o => o.Result == DeliveryResult.Delivered)) spool.RecordProgress(message.Id, Apply(progress, Delivered(outcomes), progress.NextAttemptAt, progress.Attempts));
+            // Ring deliveries are recorded before the relay is tried, so a crash there does not make POST redo them
+            // (harmless, as they are idempotent, but wasted work). Only deliveries: a failure is recorded once its
+            // bounce is spooled, below.
+            if (outcomes.Any(o => o.Result == DeliveryResult.Delivered)) RecordDeliveries(message.Id, progress, outcomes);
             if (foreign.Count > 0)
             {
-                outcomes.AddRange(await relay.SendAsync(envelope.Sender, foreign, bytes, cancellation));
-                // The relay said 250: record it at once, as a second send could not be taken back.
-                spool.RecordProgress(message.Id, Apply(progress, Delivered(outcomes), progress.NextAttemptAt, progress.Attempts));
+                var relayed = await relay.SendAsync(envelope.Sender, foreign, bytes, cancellation);
+                outcomes.AddRange(relayed);
+                // The relay said 250: recorded at once, as a second send could not be taken back.
+                if (relayed.Any(o => o.Result == DeliveryResult.Delivered)) RecordDeliveries(message.Id, progress, outcomes);
             }
         }
 
@@ -147,7 +148,8 @@ public sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool, 
         }
     }
 
-    private static List<RecipientOutcome> Delivered(IEnumerable<RecipientOutcome> outcomes) => outcomes.Where(o => o.Result == DeliveryResult.Delivered).ToList();
+    private void RecordDeliveries(string id, DeliveryProgress progress, IEnumerable<RecipientOutcome> outcomes) =>
+        spool.RecordProgress(id, Apply(progress, outcomes.Where(o => o.Result == DeliveryResult.Delivered).ToList(), progress.NextAttemptAt, progress.Attempts));
 
     private static DeliveryProgress Apply(DeliveryProgress progress, IReadOnlyList<RecipientOutcome> outcomes, DateTimeOffset? next, int attempts)
     {
