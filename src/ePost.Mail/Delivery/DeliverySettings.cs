@@ -30,6 +30,10 @@ public sealed record RelaySettings(string Host, int Port, RelayTls Tls, string U
 {
     /// <summary>True when a relay host is configured.</summary>
     public bool IsConfigured => Host.Length > 0;
+
+    /// <summary>The settings with the password masked: records print themselves into logs (Akka logs an actor's arguments when it fails to start).</summary>
+    public override string ToString() =>
+        $"RelaySettings {{ Host = {Host}, Port = {Port}, Tls = {Tls}, User = {User}, Password = {(Password.Length > 0 ? "***" : "")}, Timeout = {Timeout} }}";
 }
 
 /// <summary>The delivery agent's settings, read once from <c>epost.mail.delivery</c> (defaults: <c>hocon/mail.conf</c>).</summary>

@@ -33,6 +33,14 @@ public sealed class DeliverySettingsTests
         Assert.Equal(TimeSpan.FromDays(2), settings.GiveUpAfter);
     }
 
+    [Fact]
+    public void The_relay_password_never_appears_in_printed_settings()
+    {
+        var settings = DeliverySettings.Default with { Relay = DeliverySettings.Default.Relay with { Host = "smtp.example.net", User = "node7", Password = "s3cret" } };
+        Assert.DoesNotContain("s3cret", settings.ToString());
+        Assert.Contains("User = node7, Password = ***", settings.ToString());
+    }
+
     [Theory]
     [InlineData("relay.tls = ssl", "relay.tls")]
     [InlineData("relay.port = 0", "relay.port")]

@@ -142,6 +142,23 @@ public sealed class RelayDeliveryTests : DeliveryFixture
     }
 
     [Fact]
+    public async Task A_relay_that_wants_a_login_the_node_lacks_is_a_temporary_failure_not_a_bounce()
+    {
+        var server = await StartServerAsync(login: "node7:s3cret");
+        var id = await SpoolAsync("alice@ring.test", ["friend@example.org"], Letter("alice@ring.test", "friend@example.org"));
+        StartAgent(Settings(server.Port));
+
+        var report = ExpectReport(id);
+        Assert.False(report.Completed);
+        var outcome = Assert.Single(report.Outcomes);
+        Assert.Equal(DeliveryResult.Temporary, outcome.Result);
+        // MailKit reports the relay's 530 as "not authenticated", which the relay treats like any relay trouble: the
+        // operator can fix the login, so it is retried, not bounced.
+        Assert.EndsWith("not usable: 5.7.0 Authentication required", outcome.Reply);
+        Assert.Null(report.BounceId);
+    }
+
+    [Fact]
     public async Task Required_starttls_is_never_downgraded_to_plain_text()
     {
         var server = await StartServerAsync();
