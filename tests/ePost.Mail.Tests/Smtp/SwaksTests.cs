@@ -87,6 +87,26 @@ public sealed class SwaksTests : ListenerFixture
     }
 
     [Fact]
+    public async Task Mail_from_the_internet_through_the_gateway_reaches_the_ring_user_through_post()
+    {
+        var spool = new FileSpool(SpoolRoot);
+        var ring = new RecordingRingDelivery();
+        Sys.EventStream.Subscribe(TestActor, typeof(DeliveryReport));
+        Sys.ActorOf(DeliveryAgent.Props(DeliverySettings.Default with { HostName = "mx.localhost" }, spool, directory, ring));
+        var port = await StartSmtpAsync(new SmtpSettings(SmtpMode.Gateway, "mx.localhost"), spool);
+
+        var (exit, output) = await SwaksAsync(port, "--from", "friend@example.net", "--to", "bob@ring.test", "--header", "Subject: hello from outside");
+        Assert.True(exit == 0, output);
+
+        Assert.True(ExpectMsg<DeliveryReport>(TimeSpan.FromSeconds(20)).Completed);
+        var (sender, message) = Assert.Single(ring.FiledFor("bob@ring.test"));
+        Assert.Equal("friend@example.net", sender);
+        var text = System.Text.Encoding.UTF8.GetString(message);
+        Assert.StartsWith("Received: from swaks.example ([127.0.0.1])\r\n\tby mx.localhost (ePost) with ESMTP;", text);
+        Assert.Contains("Subject: hello from outside\r\n", text);
+    }
+
+    [Fact]
     public async Task Mail_submitted_by_swaks_to_an_outside_address_reaches_the_relay_server()
     {
         relay = await AiosmtpdServer.StartAsync(AiosmtpdServer.FreePort(), Path.Combine(DataDirectory, "relay"));
