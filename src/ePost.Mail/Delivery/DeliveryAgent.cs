@@ -37,7 +37,11 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
         this.settings = settings;
         this.spool = spool;
         attempt = new DeliveryAttempt(settings, spool, directory, ring, new SmtpRelay(settings), Context.System.Scheduler);
-        Receive<Committed>(c => Enqueue(c.Message, due: null));
+        Receive<Committed>(c =>
+        {
+            Enqueue(c.Message, due: null);
+            Dispatch();
+        });
         Receive<Scan>(_ => ScanSpool());
         Receive<Wake>(_ => Dispatch());
         Receive<Finished>(OnFinished);
@@ -63,8 +67,8 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         spool.Committed -= onCommitted;
+        // Not disposed: attempts still running hold its token until they notice the cancellation.
         stopping.Cancel();
-        stopping.Dispose();
     }
 
     private void ScanSpool()
@@ -77,15 +81,16 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
         Dispatch();
     }
 
-    private void Enqueue(SpooledMessage message, DateTimeOffset? due)
-    {
-        if (queue.ContainsKey(message.Id)) return;
-        queue[message.Id] = new Queued(message, due ?? Now);
-        Dispatch();
-    }
+    private void Enqueue(SpooledMessage message, DateTimeOffset? due) => queue.TryAdd(message.Id, new Queued(message, due ?? Now));
 
     private void Dispatch()
     {
+        if (running >= settings.MaxConcurrent)
+        {
+            // Every attempt in flight ends in Finished or Crashed, which dispatches again: no timer needed meanwhile.
+            Timers.Cancel(WakeTimer);
+            return;
+        }
         var now = Now;
         foreach (var entry in queue.Values.Where(q => !q.Running && q.Due <= now).OrderBy(q => q.Due).ToList())
         {

@@ -30,6 +30,24 @@ public sealed class RingDeliveryTests : DeliveryFixture
     }
 
     [Fact]
+    public async Task No_more_messages_than_max_concurrent_are_in_delivery_at_once()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Ring.Hold = gate.Task;
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++) ids.Add(await SpoolAsync("alice@ring.test", ["bob@ring.test"], Letter("alice@ring.test", "bob@ring.test", $"m{i}")));
+        StartAgent(Settings() with { MaxConcurrent = 2 });
+
+        AwaitCondition(() => Ring.Calls.Count == 2, Patience);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(2, Ring.Calls.Count);
+
+        gate.SetResult();
+        foreach (var id in ids) Assert.True(ExpectReport(id).Completed);
+        Assert.Equal(3, Ring.FiledFor("bob@ring.test").Count);
+    }
+
+    [Fact]
     public void Delivery_ids_depend_on_message_and_recipient_only()
     {
         Assert.Equal(DeliveryAttempt.DeliveryId("20250102030405-00", "Bob@Ring.test"), DeliveryAttempt.DeliveryId("20250102030405-00", "bob@ring.test"));

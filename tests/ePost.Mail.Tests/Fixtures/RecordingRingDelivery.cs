@@ -22,6 +22,9 @@ public sealed class RecordingRingDelivery : IRingDelivery
     public IReadOnlyList<(string Sender, byte[] Message)> FiledFor(string recipient) =>
         Filed.Values.Where(f => string.Equals(f.Recipient, recipient, StringComparison.OrdinalIgnoreCase)).Select(f => (f.Sender, f.Message)).ToList();
 
+    /// <summary>When set, every call waits for this task before filing (to hold deliveries in flight).</summary>
+    public Task? Hold { get; set; }
+
     /// <summary>The next calls for <paramref name="recipient"/> fail with these, in order, before deliveries succeed.</summary>
     public void FailNext(string recipient, params Exception[] errors) =>
         failures[recipient] = new Queue<Exception>(errors);
@@ -30,9 +33,15 @@ public sealed class RecordingRingDelivery : IRingDelivery
     public void LoseAcknowledgement(string recipient, int times = 1) => lostAcknowledgements[recipient] = times;
 
     /// <inheritdoc />
-    public Task DeliverAsync(string deliveryId, string sender, string recipient, ReadOnlyMemory<byte> message, CancellationToken cancellation)
+    public async Task DeliverAsync(string deliveryId, string sender, string recipient, ReadOnlyMemory<byte> message, CancellationToken cancellation)
     {
         Calls.Enqueue((deliveryId, recipient));
+        if (Hold is not null) await Hold;
+        await FileOnce(deliveryId, sender, recipient, message);
+    }
+
+    private Task FileOnce(string deliveryId, string sender, string recipient, ReadOnlyMemory<byte> message)
+    {
         if (failures.TryGetValue(recipient, out var queue) && queue.TryDequeue(out var error)) return Task.FromException(error);
         Filed.TryAdd(deliveryId, (sender, recipient, message.ToArray()));
         if (lostAcknowledgements.TryGetValue(recipient, out var lost) && lost > 0)
