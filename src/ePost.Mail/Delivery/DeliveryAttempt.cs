@@ -11,7 +11,7 @@ namespace ePost.Mail.Delivery;
 /// others through the relay), the outcome is recorded durably in the spool, failures are bounced, and the message
 /// leaves the spool once every recipient is finished. Runs off the agent's thread; one attempt per message at a time.
 /// </summary>
-public sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool, IMailUserDirectory directory, IRingDelivery ring, SmtpRelay relay, ITimeProvider clock)
+internal sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool, IMailUserDirectory directory, IRingDelivery ring, SmtpRelay relay, ITimeProvider clock)
 {
     /// <summary>The POST delivery id of a recipient of a spooled message: the same on every retry, even after a crash.</summary>
     public static string DeliveryId(string spoolId, string recipient) =>

@@ -9,7 +9,7 @@ namespace ePost.Mail.Delivery;
 /// connection and one transaction per call, each recipient's RCPT reply kept apart so one refused address does not
 /// hold back the others.
 /// </summary>
-public sealed class SmtpRelay(DeliverySettings settings)
+internal sealed class SmtpRelay(DeliverySettings settings)
 {
     private RelaySettings Relay => settings.Relay;
 
