@@ -72,11 +72,17 @@ public static class DeliveryStatusReport
     // Replies quote remote servers and exception texts: a line break in one must not start a field of its own.
     private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
 
+    /// <summary>Most octets of the original header returned; a header longer than this is cut at a line end.</summary>
+    public const int MaxReturnedHeader = 64 * 1024;
+
     private static MimePart OriginalHeaders(byte[] original)
     {
-        // Everything up to the first empty line; a message without one is all header.
+        // Everything up to the first empty line; a message without one is all header. Bounded, so a message that is
+        // one huge header does not come back whole.
         var end = IndexOfBlankLine(original);
-        var headers = end < 0 ? original : original[..end];
+        if (end < 0) end = original.Length;
+        if (end > MaxReturnedHeader) end = original.AsSpan(0, MaxReturnedHeader).LastIndexOf("\r\n"u8) is var cut and > 0 ? cut + 2 : MaxReturnedHeader;
+        var headers = original[..end];
         return new MimePart("text", "rfc822-headers") { Content = new MimeContent(new MemoryStream(headers)) };
     }
 

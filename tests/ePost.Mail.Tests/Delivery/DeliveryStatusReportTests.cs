@@ -51,6 +51,22 @@ public sealed class DeliveryStatusReportTests
     }
 
     [Fact]
+    public void A_huge_original_header_comes_back_cut_at_a_line_end_within_the_limit()
+    {
+        var header = new StringBuilder();
+        for (var i = 0; header.Length < 3 * DeliveryStatusReport.MaxReturnedHeader; i++) header.Append($"X-Filler-{i}: {new string('x', 60)}\r\n");
+        var bytes = DeliveryStatusReport.Build("n", Spooled("a@b.c"), Encoding.ASCII.GetBytes(header + "\r\nbody\r\n"), Failed, Now);
+        var text = Encoding.ASCII.GetString(bytes);
+        const string start = "Content-Type: text/rfc822-headers\r\n\r\n";
+        var from = text.IndexOf(start, StringComparison.Ordinal) + start.Length;
+        // The part ends with the header's own CR LF, then the CR LF that belongs to the closing boundary.
+        var returned = text[from..text.IndexOf("\r\n--", from, StringComparison.Ordinal)];
+        Assert.InRange(returned.Length, DeliveryStatusReport.MaxReturnedHeader - 100, DeliveryStatusReport.MaxReturnedHeader);
+        Assert.Matches(@"^(X-Filler-\d+: x{60}\r\n)+$", returned);
+        Assert.True(bytes.Length < 2 * DeliveryStatusReport.MaxReturnedHeader);
+    }
+
+    [Fact]
     public void A_reply_with_line_breaks_cannot_add_fields_to_the_report()
     {
         RecipientOutcome[] failed = [new("x@example.org", DeliveryResult.Permanent, "550 5.0.0 no\r\nStatus: 2.0.0\nAction: delivered")];
