@@ -73,10 +73,18 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
 
     private void ScanSpool()
     {
-        foreach (var message in spool.ListPending())
+        try
         {
-            // The recorded next attempt survives a restart: a node in a crash loop does not hammer a failing relay.
-            if (!queue.ContainsKey(message.Id)) Enqueue(message, spool.ReadProgress(message.Id).NextAttemptAt);
+            foreach (var message in spool.ListPending())
+            {
+                // The recorded next attempt survives a restart: a node in a crash loop does not hammer a failing relay.
+                if (!queue.ContainsKey(message.Id)) Enqueue(message, spool.ReadProgress(message.Id).NextAttemptAt);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Thrown out of the actor this would restart it, scan again and fail again at once; the next scan is soon enough.
+            log.Error(e, "Listing the spool failed; next try in {0}", settings.ScanInterval);
         }
         Dispatch();
     }
