@@ -49,6 +49,9 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>POST and the mail backends of this node's users; null when the ring has no CA configured.</summary>
     public NodeMail? Mail { get; }
 
+    /// <summary>Where the node's SMTP, POP3 and IMAP listen; null when the node serves no mail (no CA, or no users).</summary>
+    public MailEndpoints? MailEndpoints { get; private set; }
+
     /// <summary>Starts a node from a complete configuration (see <see cref="NodeConfig.Build"/>).</summary>
     /// <param name="config">The node's configuration.</param>
     /// <param name="users">Users to serve besides those in <c>epost.post.users</c> (devnet, tests).</param>
@@ -74,7 +77,9 @@ public sealed class NodeHost : IAsyncDisposable
                 var agents = await office.Ask<PostOffice.Agents>(PostOffice.GetAgents.Instance, timeout ?? TimeSpan.FromSeconds(10));
                 mail = NodeMail.Create(config, settings.DataDir, office, services, allUsers, agents.ByAddress);
             }
-            return new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, settings, mail);
+            var host = new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, settings, mail);
+            if (mail is not null && allUsers.Count > 0) host.MailEndpoints = await MailProtocols.StartAsync(system, config, settings.DataDir, mail);
+            return host;
         }
         catch
         {

@@ -20,12 +20,13 @@ public sealed record NodeSettings(string SystemName, string Host, int Port, stri
 /// <summary>Builds a node's complete configuration from the embedded defaults and the operator's overrides.</summary>
 public static class NodeConfig
 {
-    /// <summary>node.conf, overlay.conf, storage.conf, post.conf and akka.conf, as shipped in <c>hocon/</c>.</summary>
+    /// <summary>node.conf, overlay.conf, storage.conf, post.conf, mail.conf and akka.conf, as shipped in <c>hocon/</c>.</summary>
     public static Config Defaults { get; } =
         EmbeddedConfig.Load(typeof(NodeConfig).Assembly, "ePost.Node.node.conf")
             .WithFallback(Overlay.OverlaySettings.DefaultConfig)
             .WithFallback(Storage.Replication.StorageSettings.DefaultConfig)
             .WithFallback(Post.PostSettings.DefaultConfig)
+            .WithFallback(Mail.Delivery.DeliverySettings.DefaultConfig)
             .WithFallback(EmbeddedConfig.Load(typeof(NodeConfig).Assembly, "ePost.Node.akka.conf"));
 
     /// <summary>
