@@ -33,9 +33,15 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(recipient);
         if (sender.Certificate.Address != Sender) throw new ArgumentException($"The notification is from {Sender}, not {sender.Certificate.Address}.", nameof(sender));
+        return SealWith(sender.Signing, recipient, random);
+    }
+
+    /// <summary>Seals, signing with <paramref name="signer"/> whoever <see cref="Sender"/> names (tests use it to forge).</summary>
+    internal byte[] SealWith(Ed25519KeyPair signer, UserCertificate recipient, RandomNumberGenerator random)
+    {
         if (recipient.Address != Recipient) throw new ArgumentException($"The notification is for {Recipient}, not {recipient.Address}.", nameof(recipient));
         var plaintext = Encode();
-        var signature = sender.Signing.Sign([.. System.Text.Encoding.ASCII.GetBytes(Domain), .. plaintext]);
+        var signature = signer.Sign([.. System.Text.Encoding.ASCII.GetBytes(Domain), .. plaintext]);
         var context = Context(Recipient);
         var key = RandomNumberGenerator.GetBytes(32);
         try
