@@ -39,13 +39,21 @@ public sealed partial class UserAgent
         });
     }
 
+    private readonly HashSet<RingId> _hints = new();
+
+    /// <summary>
+    /// A sender's hint is collected at once, by itself: one lookup, no listing. Timer rounds list the whole arc and
+    /// catch everything else (mail sent while this node was down, lost hints).
+    /// </summary>
     private void StartCollecting(RingId? hint)
     {
-        if (_collecting)
-        {
-            _collectAgain = true;
-            return;
-        }
+        if (hint is { } h) _hints.Add(h);
+        else _collectAgain = true;
+        if (_collecting) return;
+        var list = _collectAgain;
+        _collectAgain = false;
+        var hinted = _hints.ToList();
+        _hints.Clear();
         _collecting = true;
         var handled = _handled.ToHashSet();
         var ring = _services.Ring;
@@ -55,24 +63,28 @@ public sealed partial class UserAgent
         {
             var results = new List<object>();
             var (first, last) = NotificationObject.ArcOf(keys.Certificate.UserId);
-            var ids = new List<RingId>();
+            var ids = new List<RingId>(hinted);
             var complete = false;
-            if (hint is { } h) ids.Add(h);
-            try
+            if (list)
             {
-                var listing = await ring.ListArcAsync(first, last, CollectBatch).ConfigureAwait(false);
-                ids.AddRange(listing.Ids);
-                complete = listing.Complete && listing.Ids.Count < CollectBatch;
-            }
-            catch (Exception)
-            {
-                // The hint alone is still worth trying; the next round lists again.
+                try
+                {
+                    var listing = await ring.ListArcAsync(first, last, CollectBatch).ConfigureAwait(false);
+                    ids.AddRange(listing.Ids);
+                    complete = listing.Complete && listing.Ids.Count < CollectBatch;
+                }
+                catch (Exception)
+                {
+                    // The hints alone are still worth trying; the next round lists again.
+                }
             }
             foreach (var id in ids.Distinct().Where(id => !handled.Contains(id)))
             {
                 try
                 {
-                    if (await ring.LookupAsync(id, newest: true).ConfigureAwait(false) is not NotificationObject found) continue;
+                    // A hint is fresh: any copy will do. Listed ids may be withdrawn on some replicas: ask them all.
+                    var newest = !hinted.Contains(id);
+                    if (await ring.LookupAsync(id, newest).ConfigureAwait(false) is not NotificationObject found) continue;
                     if (found.IsWithdrawn)
                     {
                         results.Add(new Withdrawn(id, true));
@@ -155,11 +167,8 @@ public sealed partial class UserAgent
             // Withdraw only once the filing is durable here: a crash in between files nothing twice (the id is kept).
             foreach (var notification in withdraw) WithdrawAsync(notification).PipeTo(Self);
             _collecting = false;
-            if (_collectAgain)
-            {
-                _collectAgain = false;
-                StartCollecting(null);
-            }
+            if (_collectAgain) StartCollecting(null);
+            else if (_hints.Count > 0) StartCollecting(_hints.First());
         });
     }
 
