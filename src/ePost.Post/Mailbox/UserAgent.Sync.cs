@@ -42,6 +42,7 @@ public sealed partial class UserAgent
         Command<ForkSuspected>(fork => ReadFork(_books[fork.Label]));
         Command<ForkRead>(OnForkRead);
         Command<Adopted>(OnAdopted);
+        Command<OrphanCheck>(check => BringBackIfOrphaned(_books[check.Label]));
     }
 
     /// <summary>Pushes the log's unsynced records and head, after checking that the ring's head is one of ours.</summary>
@@ -160,7 +161,8 @@ public sealed partial class UserAgent
             Notify(label);
             if (label == LogHead.RootLabel) AdoptMissingFolders();
             StartSync(book, force: true);
-            BringBackIfOrphaned(book);
+            // Not from inside this handler: a write started in a persistence callback would wait on itself.
+            Self.Tell(new OrphanCheck(label));
         });
     }
 
@@ -317,6 +319,8 @@ public sealed partial class UserAgent
     }
 
     private sealed record LogSynced(string Label, long Seq);
+
+    private sealed record OrphanCheck(string Label);
 
     private sealed record SyncFailed(string Label, string Reason);
 

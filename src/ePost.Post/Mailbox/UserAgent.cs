@@ -199,9 +199,12 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
             return;
         }
         var labels = events.Select(e => e.Label).Distinct().ToList();
+        var started = System.Diagnostics.Stopwatch.StartNew();
         PersistAll(events, _ => { });
         DeferAsync(labels, touched =>
         {
+            if (started.Elapsed > TimeSpan.FromSeconds(1))
+                _log.Warning("Writing {0} records of {1} to the journal took {2:F1} s", events.Count, _keys.Certificate.Address, started.Elapsed.TotalSeconds);
             after();
             foreach (var label in touched)
             {
