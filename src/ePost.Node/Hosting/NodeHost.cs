@@ -3,6 +3,7 @@ using Akka.Configuration;
 using ePost.Node.Identity;
 using ePost.Overlay;
 using ePost.Overlay.Node;
+using ePost.Storage.Glacier;
 using ePost.Storage.Replication;
 
 namespace ePost.Node.Hosting;
@@ -10,9 +11,10 @@ namespace ePost.Node.Hosting;
 /// <summary>One running node: its actor system (listening for ring traffic), its identity and its layer actors.</summary>
 public sealed class NodeHost : IAsyncDisposable
 {
-    private NodeHost(ActorSystem system, NodeIdentity identity, long epoch, IActorRef overlay, IActorRef storage, NodeSettings settings)
+    private NodeHost(ActorSystem system, NodeIdentity identity, long epoch, IActorRef overlay, IActorRef storage, IActorRef glacier, NodeSettings settings)
     {
         Storage = storage;
+        Glacier = glacier;
         System = system;
         Identity = identity;
         Epoch = epoch;
@@ -36,6 +38,9 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>The <see cref="ReplicaManager"/> actor: the node's storage API.</summary>
     public IActorRef Storage { get; }
 
+    /// <summary>The <see cref="GlacierActor"/>: the node's archive API.</summary>
+    public IActorRef Glacier { get; }
+
     /// <summary>The address peers use to reach this node (the bootstrap address for others).</summary>
     public string Address { get; }
 
@@ -48,14 +53,15 @@ public sealed class NodeHost : IAsyncDisposable
         var settings = NodeSettings.Create(config);
         var overlay = OverlaySettings.Create(config);
         var storage = StorageSettings.Create(config);
+        var glacier = GlacierSettings.Create(config);
         var identity = NodeIdentity.LoadOrCreate(settings.DataDir);
         var epoch = identity.NextEpoch();
         var system = ActorSystem.Create(settings.SystemName, config);
         try
         {
-            var guardian = system.ActorOf(NodeGuardian.Props(overlay, storage, settings.DataDir, identity.Id, epoch, settings.Bootstrap), NodeGuardian.Name);
+            var guardian = system.ActorOf(NodeGuardian.Props(overlay, storage, glacier, settings.DataDir, identity.Id, epoch, settings.Bootstrap, identity.SigningKey), NodeGuardian.Name);
             var layers = await guardian.Ask<NodeGuardian.Layers>(NodeGuardian.GetLayers.Instance, timeout ?? TimeSpan.FromSeconds(10));
-            return new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, settings);
+            return new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, layers.Glacier, settings);
         }
         catch
         {

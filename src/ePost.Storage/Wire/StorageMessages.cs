@@ -22,6 +22,9 @@ public enum TransferPurpose
 
     /// <summary>The answer to a repair fetch: the receiver stores it (it is in the receiver's range).</summary>
     Repair = 4,
+
+    /// <summary>A Glacier fragment with its manifest (carried by <see cref="Glacier.FragmentChunk"/>, never by the replica store).</summary>
+    Fragment = 5,
 }
 
 /// <summary>
