@@ -204,18 +204,6 @@ public sealed class SqliteFragmentStore : IMetaStore, IDisposable
         }
     }
 
-    /// <summary>Overwrites a stored fragment's bytes without any check (tests simulate disk corruption with it).</summary>
-    internal void CorruptForTest(FragmentKey key, byte[] data)
-    {
-        lock (_gate)
-        {
-            using var command = Command("UPDATE fragments SET data = $d WHERE container = $c AND idx = $i", null);
-            Key(command, key.Container, key.Index);
-            command.Parameters.AddWithValue("$d", data);
-            command.ExecuteNonQuery();
-        }
-    }
-
     /// <inheritdoc />
     public void Dispose()
     {

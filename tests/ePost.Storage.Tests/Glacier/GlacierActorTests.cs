@@ -1,0 +1,190 @@
+using Akka.Actor;
+using Akka.TestKit;
+using ePost.Core.Erasure;
+using ePost.Core.Ids;
+using ePost.Overlay;
+using ePost.Overlay.Node;
+using ePost.Storage.Glacier;
+using ePost.Storage.Leases;
+using ePost.Storage.Objects;
+using ePost.Storage.Tests.Support;
+using ePost.Storage.Transfer;
+using ePost.Storage.Wire;
+
+namespace ePost.Storage.Tests.Glacier;
+
+/// <summary>Twelve GlacierActors with the default code (48, 5) on a loopback overlay and virtual time: the archive's contract.</summary>
+public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
+{
+    private readonly GlacierRing _ring;
+
+    public GlacierActorTests() : base(GlacierRing.Config("epost.glacier.leases.collection-interval = 1h"))
+    {
+        _ring = new GlacierRing(Sys, 12);
+        AwaitCondition(() => _ring.AllRegistered, TimeSpan.FromSeconds(10));
+    }
+
+    private TestScheduler Scheduler => (TestScheduler)Sys.Scheduler;
+
+    private object Ask(GlacierRing.Member node, object command)
+    {
+        node.Glacier.Tell(command, TestActor);
+        return ExpectMsg<object>(TimeSpan.FromSeconds(20));
+    }
+
+    private static List<StoredObject> Blocks(int count, int seed) =>
+        Enumerable.Range(0, count).Select(i => (StoredObject)TestObjects.Block(seed * 10_000 + i, 300 + i * 7)).ToList();
+
+    private HashSet<FragmentKey> Held(GlacierRing.Member node) => ((HeldFragments)Ask(node, ListFragments.Instance)).Fragments.ToHashSet();
+
+    /// <summary>Fragment positions of the container whose live root does not hold the fragment.</summary>
+    private int MisplacedFragments(ContainerRef reference)
+    {
+        var held = _ring.Live.ToDictionary(n => n.Handle.Id, Held);
+        return Enumerable.Range(0, reference.N).Count(i =>
+            !held[_ring.RootOf(FragmentPlacement.Position(reference.ContainerId, i, reference.N)).Handle.Id].Contains(new FragmentKey(reference.ContainerId, i)));
+    }
+
+    [Fact]
+    public void Archived_objects_are_packed_into_containers_and_restored_from_another_node()
+    {
+        var objects = Blocks(30, 1);
+        objects.Add(TestObjects.Head(3));
+        var archived = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(objects, LeaseDuration.FromDays(30))));
+        Assert.Equal(2, archived.Containers.Count);
+
+        var restored = archived.Containers.SelectMany(c => Assert.IsType<Restored>(Ask(_ring.Nodes[7], new Restore(c))).Objects).ToList();
+        Assert.Equal(objects.Count, restored.Count);
+        for (var i = 0; i < objects.Count; i++) Assert.True(restored[i].SameBytesAs(objects[i]));
+    }
+
+    [Fact]
+    public void Every_fragment_lives_on_the_root_of_its_position()
+    {
+        var reference = Assert.IsType<Archived>(Ask(_ring.Nodes[3], new Archive(Blocks(5, 2), LeaseDuration.FromDays(30)))).Containers.Single();
+        AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(10));
+        Assert.Equal(48, _ring.Nodes.Sum(n => Held(n).Count));
+    }
+
+    [Fact]
+    public void A_restore_with_fewer_than_m_fragments_left_is_a_clear_error()
+    {
+        var reference = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(Blocks(3, 3), LeaseDuration.FromDays(30)))).Containers.Single();
+        AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(10));
+        // Keep the two nodes holding the fewest fragments (together fewer than m = 5 on this seed), fail the rest.
+        var counts = _ring.Nodes.ToDictionary(n => n, n => Held(n).Count);
+        var survivors = counts.OrderBy(c => c.Value).Take(2).Select(c => c.Key).ToList();
+        var left = survivors.Sum(s => counts[s]);
+        Assert.True(left < 5, $"precondition: the survivors hold {left} fragments");
+        _ring.Fail(_ring.Nodes.Except(survivors));
+
+        var failed = Assert.IsType<RestoreFailed>(Ask(survivors[0], new Restore(reference)));
+        Assert.Contains($"{left} of the 5 fragments needed were found", failed.Reason);
+    }
+
+    [Fact]
+    public void A_corrupt_fragment_on_disk_is_dropped_by_its_holder_and_the_restore_uses_others()
+    {
+        var objects = Blocks(4, 4);
+        var reference = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(objects, LeaseDuration.FromDays(30)))).Containers.Single();
+        AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(10));
+        // Damage every data fragment (0..m-1), the ones a restore asks for first.
+        for (var i = 0; i < 5; i++)
+        {
+            var holder = _ring.RootOf(FragmentPlacement.Position(reference.ContainerId, i, 48));
+            RawDatabase.Execute(Path.Combine(holder.DataDir, SqliteFragmentStore.FileName),
+                "UPDATE fragments SET data = zeroblob(length(data)) WHERE container = $c AND idx = $i", ("$c", reference.ContainerId.ToBytes()), ("$i", i));
+        }
+
+        var restored = Assert.IsType<Restored>(Ask(_ring.Nodes[5], new Restore(reference)));
+        Assert.Equal(objects.Count, restored.Objects.Count);
+        var dropped = _ring.Nodes.Sum(n => ((GlacierStatus)Ask(n, GetGlacierStatus.Instance)).Store.CorruptDropped);
+        Assert.Equal(5, dropped);
+    }
+
+    [Fact]
+    public void A_forged_manifest_and_a_fragment_that_does_not_match_its_manifest_are_refused_by_the_holder()
+    {
+        var reference = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(Blocks(2, 5), LeaseDuration.FromDays(30)))).Containers.Single();
+        AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(10));
+        var holder = _ring.RootOf(FragmentPlacement.Position(reference.ContainerId, 0, 48));
+        var genuine = Held(holder).First(k => k.Container == reference.ContainerId);
+        var attacker = JoinAsProbe();
+
+        // Mallory signs a manifest for the same container (longer lease, her own digests) and offers her own bytes.
+        var bogus = new byte[100];
+        var digests = FragmentDigests.Compute(Enumerable.Repeat(bogus, 48).ToList());
+        var forged = FragmentManifest.Create(TestObjects.Mallory, reference.ContainerId, 48, 5, 500, digests, LeaseDuration.Maximum, version: 9);
+        var refusal = SendTransfer(holder, attacker, new FragmentTransfer(FragmentTransferKind.Store, forged, genuine.Index == 0 ? 1 : 0, bogus));
+        Assert.False(refusal.Held);
+        Assert.Contains("another writer", refusal.Message);
+
+        // A genuine manifest with bytes that are not the fragment it names.
+        var manifest = FragmentManifest.Create(TestObjects.Mallory, RingId.FromSha256([1]), 48, 5, 500, digests, LeaseDuration.FromDays(1));
+        var encoded = new FragmentTransfer(FragmentTransferKind.Store, manifest, 0, bogus).Encode();
+        encoded[^1] ^= 1;
+        var mismatch = SendEncoded(holder, attacker, encoded);
+        Assert.False(mismatch.Held);
+        Assert.Contains("does not match its manifest's hash", mismatch.Message);
+        Assert.True(((GlacierStatus)Ask(holder, GetGlacierStatus.Instance)).TransfersRejected >= 1);
+    }
+
+    [Fact]
+    public void Missing_fragments_are_rebuilt_at_their_positions_new_roots_after_nodes_fail()
+    {
+        var references = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(Blocks(60, 6), LeaseDuration.FromDays(30)))).Containers;
+        foreach (var reference in references) AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(10));
+        _ring.Fail([_ring.Nodes[2], _ring.Nodes[5], _ring.Nodes[9]]);
+        Assert.All(references, r => Assert.True(MisplacedFragments(r) > 0));
+
+        foreach (var node in _ring.Live) node.Glacier.Tell(MaintainNow.Instance);
+        foreach (var reference in references) AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(20));
+        Assert.True(_ring.Live.Sum(n => ((GlacierStatus)Ask(n, GetGlacierStatus.Instance)).Rebuilt) > 0);
+    }
+
+    [Fact]
+    public void Fragments_are_collected_once_their_lease_has_run_on_the_holders_clock()
+    {
+        Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(Blocks(2, 7), LeaseDuration.FromDays(1))));
+        AwaitAssert(() => Assert.Equal(48, _ring.Nodes.Sum(n => Held(n).Count)), TimeSpan.FromSeconds(10));
+        Scheduler.Advance(TimeSpan.FromHours(23));
+        AwaitAssert(() => Assert.Equal(48, _ring.Nodes.Sum(n => Held(n).Count)), TimeSpan.FromSeconds(5));
+        Scheduler.Advance(TimeSpan.FromHours(2));
+        AwaitAssert(() => Assert.Equal(0, _ring.Nodes.Sum(n => Held(n).Count)), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void Archiving_nothing_or_an_invalid_object_is_refused_with_the_reason()
+    {
+        Assert.Contains("nothing", Assert.IsType<ArchiveFailed>(Ask(_ring.Nodes[0], new Archive([], LeaseDuration.FromDays(1)))).Reason);
+        var lying = new ContentBlock(RingId.FromSha256([9]), new byte[] { 1, 2, 3 });
+        Assert.Contains("refused", Assert.IsType<ArchiveFailed>(Ask(_ring.Nodes[0], new Archive([lying], LeaseDuration.FromDays(1)))).Reason);
+    }
+
+    /// <summary>Adds a node to the loopback membership whose application is the test actor, so holders can answer it.</summary>
+    private NodeHandle JoinAsProbe()
+    {
+        var probe = new NodeHandle(RingId.Random(new Random(99)), "loop://probe", 1);
+        lock (_ring.Membership) _ring.Membership.Nodes[probe.Id] = (probe, TestActor);
+        _ring.Membership.Down.Add(probe.Id); // never a root: FindRoot only answers with live nodes
+        return probe;
+    }
+
+    private FragmentStored SendTransfer(GlacierRing.Member to, NodeHandle from, FragmentTransfer transfer) => SendEncoded(to, from, transfer.Encode());
+
+    private FragmentStored SendEncoded(GlacierRing.Member to, NodeHandle from, byte[] encoded)
+    {
+        lock (_ring.Membership) _ring.Membership.Down.Remove(from.Id);
+        foreach (var chunk in Chunker.Split(77, TransferPurpose.Fragment, 1000, encoded, 49152))
+            to.Glacier.Tell(new DirectDelivered(from, new FragmentChunk(chunk)));
+        var answer = ExpectMsg<DirectDelivered>(TimeSpan.FromSeconds(10));
+        lock (_ring.Membership) _ring.Membership.Down.Add(from.Id);
+        return Assert.IsType<FragmentStored>(answer.Payload);
+    }
+
+    void IDisposable.Dispose()
+    {
+        Shutdown();
+        _ring.Dispose();
+    }
+}

@@ -1,0 +1,22 @@
+using ePost.Core.Erasure;
+using ePost.Storage.Glacier;
+using ePost.Storage.Leases;
+using ePost.Storage.Objects;
+using ePost.Storage.Tests.Support;
+
+namespace ePost.Storage.Tests.Glacier;
+
+/// <summary>Containers and manifests for Glacier tests.</summary>
+public static class GlacierFixtures
+{
+    /// <summary>A container of <paramref name="count"/> blocks, cut with (n, m), with its manifest signed by Alice.</summary>
+    public static (byte[] Container, byte[][] Fragments, FragmentManifest Manifest) Encoded(int count = 5, int n = 8, int m = 3, int seed = 1)
+    {
+        var members = Enumerable.Range(0, count).Select(i => new ContainerMember(TestObjects.Block(seed * 1000 + i, 200 + i), LeaseDuration.FromDays(30))).ToList();
+        var container = ContainerCodec.Pack(members);
+        var fragments = new ErasureCodec(n, m).Encode(container);
+        var manifest = FragmentManifest.Create(TestObjects.Alice, ContainerCodec.IdOf(container), n, m, container.Length,
+            FragmentDigests.Compute(fragments), LeaseDuration.FromDays(30));
+        return (container, fragments, manifest);
+    }
+}
