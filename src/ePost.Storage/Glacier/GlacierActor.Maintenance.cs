@@ -15,6 +15,9 @@ public sealed partial class GlacierActor
     private int _rebuildsInFlight;
     private long _rebuilt, _rebuildsFailed, _probesSent, _transfersRefused;
 
+    /// <summary>True while a round's checks, rebuilds or the placing of rebuilt fragments are under way.</summary>
+    private bool MaintenanceRunning => _round is not null || _rebuildsInFlight > 0 || _placements.Values.Any(p => p.Container is null);
+
     private void StartMaintenanceRound()
     {
         if (_round is not null) return;

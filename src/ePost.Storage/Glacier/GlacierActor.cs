@@ -111,7 +111,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         Receive<MaintainNow>(_ => StartMaintenanceRound());
         Receive<ListFragments>(_ => Sender.Tell(new HeldFragments(ListAll())));
         Receive<GetGlacierStatus>(_ => Sender.Tell(new GlacierStatus(_store.GetStats(), _rebuilt, _rebuildsFailed, _probesSent,
-            _assembler.Rejected + _transfersRefused, _round is not null || _rebuildsInFlight > 0)));
+            _assembler.Rejected + _transfersRefused, MaintenanceRunning)));
         Receive<RootFound>(found => ResolveRoot(found.Key, found.Root));
         Receive<RootNotFound>(missing => ResolveRoot(missing.Key, null));
         Receive<DirectDelivered>(d => d.Payload is IGlacierMessage, d => OnWire(d.From, (IGlacierMessage)d.Payload));

@@ -48,7 +48,7 @@ public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     [Fact]
     public void Archived_objects_are_packed_into_containers_and_restored_from_another_node()
     {
-        var objects = Blocks(30, 1);
+        var objects = Blocks(130, 1);
         objects.Add(TestObjects.Head(3));
         var archived = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(objects, LeaseDuration.FromDays(30))));
         Assert.Equal(2, archived.Containers.Count);
@@ -132,7 +132,7 @@ public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     [Fact]
     public void Missing_fragments_are_rebuilt_at_their_positions_new_roots_after_nodes_fail()
     {
-        var references = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(Blocks(60, 6), LeaseDuration.FromDays(30)))).Containers;
+        var references = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(Blocks(250, 6), LeaseDuration.FromDays(30)))).Containers;
         foreach (var reference in references) AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(10));
         _ring.Fail([_ring.Nodes[2], _ring.Nodes[5], _ring.Nodes[9]]);
         Assert.All(references, r => Assert.True(MisplacedFragments(r) > 0));
