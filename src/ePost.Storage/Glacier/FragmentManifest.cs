@@ -32,6 +32,9 @@ public sealed class FragmentManifest
     /// <summary>Longest encoding (n = 255).</summary>
     public const int MaxEncodedLength = HeaderLength + ErasureCodec.MaxFragments * Sha256.Length + Ed25519.SignatureLength;
 
+    /// <summary>Bytes in the manifest of a container cut into <paramref name="n"/> fragments (every holder stores one).</summary>
+    public static int EncodedLengthFor(int n) => HeaderLength + n * Sha256.Length + Ed25519.SignatureLength;
+
     private readonly byte[] _encoded;
 
     private FragmentManifest(byte[] encoded, RingId containerId, int n, int m, int containerLength, LeaseDuration lease, long version, FragmentDigests digests)

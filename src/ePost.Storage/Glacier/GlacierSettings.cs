@@ -41,7 +41,7 @@ public sealed record GlacierSettings(
         var root = ReferenceEquals(config, StorageSettings.DefaultConfig) ? config : config.WithFallback(StorageSettings.DefaultConfig);
         var c = root.GetConfig("epost.glacier");
         var settings = new GlacierSettings(
-            Code: ChooseCode(c.GetConfig("code")),
+            Code: ChooseCode(c.GetConfig("code"), c.GetInt("container.max-bytes")),
             ContainerMaxBytes: c.GetInt("container.max-bytes"),
             ContainerMaxObjects: c.GetInt("container.max-objects"),
             ArchiveQuorum: c.GetInt("archive-quorum"),
@@ -64,8 +64,11 @@ public sealed record GlacierSettings(
         return settings;
     }
 
-    /// <summary>Fixed (n, m) when both are given, else the cheapest code meeting the target loss at the failure fraction.</summary>
-    private static ErasureSetting ChooseCode(Config c)
+    /// <summary>
+    /// Fixed (n, m) when both are given, else the code meeting the target loss at the failure fraction that stores the
+    /// fewest bytes for a container of <c>code.sizing-container-bytes</c>, manifests included (<see cref="CodeChoice"/>).
+    /// </summary>
+    private static ErasureSetting ChooseCode(Config c, int containerMaxBytes)
     {
         var failure = c.GetDouble("failure-fraction");
         if (!(failure is > 0 and < 1)) throw new ConfigurationException("epost.glacier.code.failure-fraction must be in (0, 1).");
@@ -81,7 +84,9 @@ public sealed record GlacierSettings(
         var maxN = c.GetInt("max-fragments");
         if (!(target is > 0 and <= 1) || maxN is < 1 or > ErasureCodec.MaxFragments)
             throw new ConfigurationException("epost.glacier.code.target-loss must be in (0, 1] and max-fragments in 1..255.");
-        return DurabilityCalculator.Cheapest(failure, target, maxN)
+        var sizing = c.GetLong("sizing-container-bytes");
+        if (sizing < 1 || sizing > containerMaxBytes) throw new ConfigurationException("epost.glacier.code.sizing-container-bytes must be 1..container.max-bytes.");
+        return CodeChoice.Cheapest(failure, target, maxN, sizing)
                ?? throw new ConfigurationException($"no code with at most {maxN} fragments loses less than {target} at {failure:P0} failure.");
     }
 

@@ -42,7 +42,7 @@ public sealed class CorrelatedFailureSpecification(ITestOutputHelper output) : A
         var survivors = ring.Live.ToList();
         Assert.Equal(80, survivors.Count);
         var missingAfterFailure = MisplacedFragments(references);
-        output.WriteLine($"after the failure {missingAfterFailure} of {references.Count * 48} fragment positions are empty");
+        output.WriteLine($"after the failure {missingAfterFailure} of {references.Sum(r => r.N)} fragment positions are empty");
 
         // Every message is rebuilt from the survivors' fragments alone.
         var restored = new Dictionary<RingId, StoredObject>();
