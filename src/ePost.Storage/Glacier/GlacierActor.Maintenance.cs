@@ -117,7 +117,7 @@ public sealed partial class GlacierActor
                 _rebuildsInFlight--;
                 var codec = CodecFor(n, manifest.M);
                 foreach (var index in missing)
-                    Place(manifest, index, codec.RebuildFragment(g.Fragments, index, manifest.Digests), leaseMs, null);
+                    Place(new Placement(null, manifest, index, codec.RebuildFragment(g.Fragments, index, manifest.Digests), LeaseMs: leaseMs));
             },
             (_, why) =>
             {

@@ -33,21 +33,73 @@ public sealed partial class GlacierActor
 
     private void FinishRestore(IActorRef replyTo, Gathering g)
     {
+        if (TryDecode(g, out _, out var members, out var problem)) replyTo.Tell(new Restored(g.Reference, members.Select(m => m.Object).ToList()));
+        else replyTo.Tell(new RestoreFailed(g.Reference, problem!));
+    }
+
+    private void OnRefresh(Refresh refresh)
+    {
+        var reference = refresh.Container;
+        var replyTo = Sender;
+        try
+        {
+            reference.Validate();
+            ArgumentNullException.ThrowIfNull(refresh.Live);
+        }
+        catch (ArgumentException e)
+        {
+            replyTo.Tell(new RefreshFailed(reference, e.Message));
+            return;
+        }
+        StartGathering(new Gathering(reference, Enumerable.Range(0, reference.N), _settings.RestoreTimeout,
+            g =>
+            {
+                if (!TryDecode(g, out var bytes, out var members, out var problem))
+                {
+                    replyTo.Tell(new RefreshFailed(reference, problem!));
+                    return;
+                }
+                var canSign = reference.WriterKey.Span.SequenceEqual(_signer.PublicKey);
+                var plan = RepackPolicy.Plan(members, refresh.Live, canSign, _settings.RepackBelowLiveFraction);
+                Action<IReadOnlyList<ContainerRef>> done = now => replyTo.Tell(new Refreshed(reference, now));
+                Action<string> failed = why => replyTo.Tell(new RefreshFailed(reference, why));
+                switch (plan.Action)
+                {
+                    case RefreshAction.Drop: done([]); break;
+                    case RefreshAction.Repack: StartArchive(plan.Kept, done, failed); break;
+                    case RefreshAction.RenewInPlace:
+                        var old = g.Manifest!;
+                        var renewed = FragmentManifest.Create(_signer, old.ContainerId, old.N, old.M, old.ContainerLength, old.Digests, plan.Lease!.Value,
+                            g.Versions.Max() + 1);
+                        StartRenewal(renewed, bytes, done, failed);
+                        break;
+                }
+            },
+            (_, why) => replyTo.Tell(new RefreshFailed(reference, why))));
+    }
+
+    /// <summary>Decodes a gathered container and checks it end to end: its hash against the reference, then every member.</summary>
+    private bool TryDecode(Gathering g, out byte[] bytes, out IReadOnlyList<ContainerMember> members, out string? problem)
+    {
+        bytes = [];
+        members = [];
+        problem = null;
         try
         {
             var manifest = g.Manifest!;
-            var bytes = CodecFor(manifest.N, manifest.M).Decode(g.Fragments, manifest.ContainerLength, manifest.Digests);
+            bytes = CodecFor(manifest.N, manifest.M).Decode(g.Fragments, manifest.ContainerLength, manifest.Digests);
             if (ContainerCodec.IdOf(bytes) != g.Reference.ContainerId)
             {
-                replyTo.Tell(new RestoreFailed(g.Reference, "the rebuilt container does not hash to its id"));
-                return;
+                problem = "the rebuilt container does not hash to its id";
+                return false;
             }
-            var members = ContainerCodec.Unpack(bytes, _settings.MaxObjectBytes);
-            replyTo.Tell(new Restored(g.Reference, members.Select(m => m.Object).ToList()));
+            members = ContainerCodec.Unpack(bytes, _settings.MaxObjectBytes);
+            return true;
         }
         catch (Exception e) when (e is InvalidDataException or NotEnoughFragmentsException or ArgumentException)
         {
-            replyTo.Tell(new RestoreFailed(g.Reference, e.Message));
+            problem = e.Message;
+            return false;
         }
     }
 
@@ -95,6 +147,7 @@ public sealed partial class GlacierActor
             return;
         }
         g.Manifest ??= transfer.Manifest;
+        g.Versions.Add(transfer.Manifest.Version);
         g.Fragments[transfer.Index] = transfer.Data;
         FetchMore(g);
     }
@@ -145,6 +198,7 @@ public sealed partial class GlacierActor
         public Action<Gathering, string> Failed { get; } = failed;
         public Dictionary<int, byte[]> Fragments { get; } = new();
         public FragmentManifest? Manifest { get; set; }
+        public List<long> Versions { get; } = [];
         public int InFlight { get; set; }
         public int Missing { get; set; }
         public int Problems { get; set; }

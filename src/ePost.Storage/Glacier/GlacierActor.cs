@@ -108,6 +108,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
     {
         Receive<Archive>(OnArchive);
         Receive<Restore>(OnRestore);
+        Receive<Refresh>(OnRefresh);
         Receive<MaintainNow>(_ => StartMaintenanceRound());
         Receive<ListFragments>(_ => Sender.Tell(new HeldFragments(ListAll())));
         Receive<GetGlacierStatus>(_ => Sender.Tell(new GlacierStatus(_store.GetStats(), _rebuilt, _rebuildsFailed, _probesSent,
@@ -150,6 +151,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
             case FragmentStored stored: OnStored(stored.Op, stored.Held, stored.Message); break;
             case FragmentQuery query: OnQuery(from, query); break;
             case FragmentAnswer answer: OnAnswer(answer); break;
+            case FragmentRenewal renewal: OnRenewal(from, renewal); break;
         }
     }
 
@@ -181,7 +183,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         var held = query.Index is >= 0 and < ErasureCodec.MaxFragments ? _store.Get(new FragmentKey(query.Container, query.Index)) : null;
         if (held is null)
         {
-            Send(from, new FragmentAnswer(query.Op, query.Container, query.Index, false, "not held here"));
+            Send(from, new FragmentAnswer(query.Op, query.Container, query.Index, false, NotHeld));
             return;
         }
         if (!query.Fetch)

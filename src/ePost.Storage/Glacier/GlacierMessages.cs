@@ -25,3 +25,10 @@ public sealed record FragmentQuery(long Op, RingId Container, int Index, bool Fe
 
 /// <summary>Whether the asked node holds a verified copy of the fragment.</summary>
 public sealed record FragmentAnswer(long Op, RingId Container, int Index, bool Held, string Message) : IGlacierMessage;
+
+/// <summary>
+/// A renewal for the root of fragment <paramref name="Index"/>'s position: a newer manifest version by the same
+/// writer with the same digests and a new lease. The holder extends its copy and answers with
+/// <see cref="FragmentStored"/>; a node without the fragment answers not held, and gets the whole fragment next.
+/// </summary>
+public sealed record FragmentRenewal(long Op, int Index, byte[] Manifest) : IGlacierMessage;

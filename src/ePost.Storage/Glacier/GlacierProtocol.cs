@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ePost.Core.Ids;
 using ePost.Storage.Leases;
 using ePost.Storage.Objects;
 
@@ -14,6 +15,12 @@ using ePost.Storage.Objects;
 //                            |  RestoreFailed(ref, why) checks each against the writer-signed manifest, decodes,
 //                                                      checks the container's hash against the ref and verifies every
 //                                                      object. Works from any node, and after the writer is gone.
+//   Refresh(ref, live)       -> Refreshed(ref, now)    the owner's periodic renewal: live maps each id it still
+//                            |  RefreshFailed(ref, why) references to the lease it wants. Mostly live and signed by
+//                                                      this node: renewed in place (a new manifest version, lease =
+//                                                      the longest-lived member's), now = [ref]. Mostly expired or
+//                                                      another node's: live members repacked into new containers,
+//                                                      now = their refs. Nothing live: now = []. Replace ref by now.
 //   MaintainNow              -> (no answer)            starts a maintenance round now (the timer does it anyway).
 //   ListFragments            -> HeldFragments(keys)    the fragments this node holds (tests, operators).
 //   GetGlacierStatus         -> GlacierStatus(...)     counters.
@@ -43,6 +50,15 @@ public sealed record Restored(ContainerRef Container, IReadOnlyList<StoredObject
 
 /// <summary>The container could not be rebuilt; <paramref name="Reason"/> says how many fragments were found of the m needed.</summary>
 public sealed record RestoreFailed(ContainerRef Container, string Reason);
+
+/// <summary>Renews a container's live members (each id to the lease the owner wants) and lets the rest expire.</summary>
+public sealed record Refresh(ContainerRef Container, IReadOnlyDictionary<RingId, LeaseDuration> Live) : IGlacierCommand;
+
+/// <summary>The refresh is done: <paramref name="Now"/> replaces <paramref name="Container"/> in the owner's records.</summary>
+public sealed record Refreshed(ContainerRef Container, IReadOnlyList<ContainerRef> Now);
+
+/// <summary>The container could not be read back or renewed; the owner keeps the old reference and tries again later.</summary>
+public sealed record RefreshFailed(ContainerRef Container, string Reason);
 
 /// <summary>Starts a maintenance round now.</summary>
 public sealed record MaintainNow : IGlacierCommand

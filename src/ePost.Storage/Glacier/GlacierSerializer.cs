@@ -11,5 +11,6 @@ public sealed class GlacierSerializer(ExtendedActorSystem system) : WireSerializ
         .Add<FragmentChunk>("gch")
         .Add<FragmentStored>("gst")
         .Add<FragmentQuery>("gq")
-        .Add<FragmentAnswer>("gan");
+        .Add<FragmentAnswer>("gan")
+        .Add<FragmentRenewal>("grn");
 }

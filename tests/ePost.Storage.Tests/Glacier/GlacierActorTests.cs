@@ -154,6 +154,59 @@ public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     [Fact]
+    public void A_mostly_live_container_refreshed_by_its_writer_outlives_its_first_lease_in_place()
+    {
+        var objects = Blocks(10, 8);
+        var reference = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(objects, LeaseDuration.FromDays(1)))).Containers.Single();
+        AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(10));
+        var live = objects.Take(8).ToDictionary(o => o.Id, _ => LeaseDuration.FromDays(30));
+
+        var control = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(Blocks(2, 18), LeaseDuration.FromDays(1)))).Containers.Single();
+
+        var refreshed = Assert.IsType<Refreshed>(Ask(_ring.Nodes[0], new Refresh(reference, live)));
+        Assert.Equal([reference], refreshed.Now);
+        Scheduler.Advance(TimeSpan.FromDays(2));
+        // The control container, not refreshed, is collected everywhere; the refreshed one is intact.
+        AwaitAssert(() => Assert.Equal(48, _ring.Nodes.Sum(n => Held(n).Count)), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(_ring.Nodes.SelectMany(Held), k => k.Container == control.ContainerId);
+        Assert.Equal(0, MisplacedFragments(reference));
+        Assert.Equal(10, Assert.IsType<Restored>(Ask(_ring.Nodes[4], new Restore(reference))).Objects.Count);
+    }
+
+    [Fact]
+    public void A_mostly_expired_container_is_repacked_and_the_old_one_is_collected_when_its_lease_ends()
+    {
+        var objects = Blocks(10, 9);
+        var reference = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(objects, LeaseDuration.FromDays(1)))).Containers.Single();
+        AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(10));
+        var live = objects.Skip(7).ToDictionary(o => o.Id, _ => LeaseDuration.FromDays(30));
+
+        var refreshed = Assert.IsType<Refreshed>(Ask(_ring.Nodes[0], new Refresh(reference, live)));
+        var repacked = Assert.Single(refreshed.Now);
+        Assert.NotEqual(reference, repacked);
+        AwaitAssert(() => Assert.Equal(0, MisplacedFragments(repacked)), TimeSpan.FromSeconds(10));
+        Scheduler.Advance(TimeSpan.FromDays(2));
+        AwaitAssert(() => Assert.Equal(48, _ring.Nodes.Sum(n => Held(n).Count)), TimeSpan.FromSeconds(10));
+
+        var restored = Assert.IsType<Restored>(Ask(_ring.Nodes[6], new Restore(repacked))).Objects;
+        Assert.Equal(objects.Skip(7).Select(o => o.Id), restored.Select(o => o.Id));
+        Assert.IsType<RestoreFailed>(Ask(_ring.Nodes[6], new Restore(reference)));
+    }
+
+    [Fact]
+    public void Another_node_refreshing_a_container_repacks_it_under_its_own_key_and_nothing_live_drops_it()
+    {
+        var objects = Blocks(6, 10);
+        var reference = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(objects, LeaseDuration.FromDays(1)))).Containers.Single();
+        AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(10));
+
+        var moved = Assert.Single(Assert.IsType<Refreshed>(Ask(_ring.Nodes[3], new Refresh(reference, objects.ToDictionary(o => o.Id, _ => LeaseDuration.FromDays(9))))).Now);
+        Assert.False(moved.WriterKey.Span.SequenceEqual(reference.WriterKey.Span));
+        Assert.Equal(6, Assert.IsType<Restored>(Ask(_ring.Nodes[1], new Restore(moved))).Objects.Count);
+        Assert.Empty(Assert.IsType<Refreshed>(Ask(_ring.Nodes[0], new Refresh(moved, new Dictionary<RingId, LeaseDuration>()))).Now);
+    }
+
+    [Fact]
     public void Archiving_nothing_or_an_invalid_object_is_refused_with_the_reason()
     {
         Assert.Contains("nothing", Assert.IsType<ArchiveFailed>(Ask(_ring.Nodes[0], new Archive([], LeaseDuration.FromDays(1)))).Reason);
