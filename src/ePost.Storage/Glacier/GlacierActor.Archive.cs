@@ -123,6 +123,11 @@ public sealed partial class GlacierActor
             Place(placement with { Data = fragment(), Fallback = null });
             return;
         }
+        if (placement.HandOff)
+        {
+            if (held) _handedOff++;
+            return;
+        }
         if (placement.Container is null)
         {
             if (held) _rebuilt++;
@@ -183,7 +188,7 @@ public sealed partial class GlacierActor
         public string? LastProblem { get; set; }
     }
 
-    /// <summary>One fragment on its way to a holder; <c>Container</c> is null for a rebuild, <c>Fallback</c> set for a renewal.</summary>
+    /// <summary>One fragment on its way to a holder; <c>Container</c> is null for a rebuild or hand-off, <c>Fallback</c> set for a renewal.</summary>
     private sealed record Placement(ArchivingContainer? Container, FragmentManifest Manifest, int Index, byte[]? Data,
-        Func<byte[]>? Fallback = null, long? LeaseMs = null);
+        Func<byte[]>? Fallback = null, long? LeaseMs = null, bool HandOff = false);
 }

@@ -1,22 +1,25 @@
 using Akka.Event;
+using ePost.Overlay;
 
 namespace ePost.Storage.Glacier;
 
 /// <summary>
 /// Maintenance: each holder walks the fragments after its own (i+1, i+2, ...) until it meets one that is held, then
 /// rebuilds the run of missing ones before it from any m fragments. Every gap thus has one rebuilder, the last
-/// surviving holder before it, and probing costs about one query per fragment per round.
+/// surviving holder before it, and probing costs about one query per fragment per round. A holder that is no longer
+/// the root of its own fragment's position hands the fragment to the new root instead of walking.
 /// </summary>
 public sealed partial class GlacierActor
 {
     private readonly Dictionary<long, Check> _probes = new();
+    private readonly Dictionary<long, (HeldFragment Held, NodeHandle Root)> _handOffs = new();
     private MaintenanceRound? _round;
     private FragmentKey? _cursor;
     private int _rebuildsInFlight;
-    private long _rebuilt, _rebuildsFailed, _probesSent, _transfersRefused;
+    private long _rebuilt, _rebuildsFailed, _handedOff, _probesSent, _transfersRefused;
 
     /// <summary>True while a round's checks, rebuilds or the placing of rebuilt fragments are under way.</summary>
-    private bool MaintenanceRunning => _round is not null || _rebuildsInFlight > 0 || _placements.Values.Any(p => p.Container is null);
+    private bool MaintenanceRunning => _round is not null || _rebuildsInFlight > 0 || _handOffs.Count > 0 || _placements.Values.Any(p => p.Container is null);
 
     private void StartMaintenanceRound()
     {
@@ -38,7 +41,19 @@ public sealed partial class GlacierActor
             var held = _store.Get(round.Pending.Dequeue());
             if (held is null || RemainingMs(held.Expiry) is null || held.Manifest.N == 1) continue;
             round.Running++;
-            ProbeNext(new Check(held) { Next = (held.Index + 1) % held.Manifest.N });
+            var check = new Check(held) { Next = (held.Index + 1) % held.Manifest.N };
+            WithRoot(held.Manifest.Position(held.Index), root =>
+            {
+                if (root is null) FinishCheck(check);
+                else if (IsSelf(root)) ProbeNext(check);
+                else
+                {
+                    // Another node is now the root of this position (it joined, or we are the survivor of an old
+                    // root): hand it our copy and leave the walk to it, so a gap is never rebuilt twice.
+                    HandOff(held, root);
+                    FinishCheck(check);
+                }
+            });
         }
         if (round.Running == 0 && round.Pending.Count == 0) _round = null;
     }
@@ -60,6 +75,7 @@ public sealed partial class GlacierActor
         WithRoot(manifest.Position(index), root =>
         {
             if (!_probes.ContainsKey(op)) return;
+            check.Root = root;
             if (root is null) OnProbeTimeout(op);
             else Send(root, new FragmentQuery(op, manifest.ContainerId, index, Fetch: false));
         });
@@ -67,6 +83,11 @@ public sealed partial class GlacierActor
 
     private void OnAnswer(FragmentAnswer answer)
     {
+        if (_handOffs.Remove(answer.Op, out var handOff))
+        {
+            OnHandOffAnswer(answer, handOff.Held, handOff.Root);
+            return;
+        }
         if (!_probes.Remove(answer.Op, out var check))
         {
             OnFetchAnswer(answer);
@@ -78,6 +99,14 @@ public sealed partial class GlacierActor
             FinishCheck(check);
             return;
         }
+        if (check.Root is { } root && _store.Get(new FragmentKey(check.Held.Manifest.ContainerId, check.Next)) is { } mine)
+        {
+            // The position has a new root and the old copy is ours: hand it over rather than rebuild it, and let
+            // the new root walk on from there.
+            OnHandOffAnswer(answer, mine, root);
+            FinishCheck(check);
+            return;
+        }
         check.Missing.Add(check.Next);
         check.Next = (check.Next + 1) % check.Held.Manifest.N;
         ProbeNext(check);
@@ -86,6 +115,7 @@ public sealed partial class GlacierActor
     /// <summary>An unanswered probe proves nothing (the root may be dead and not yet noticed): rebuild only what was confirmed missing.</summary>
     private void OnProbeTimeout(long op)
     {
+        _handOffs.Remove(op);
         if (!_probes.Remove(op, out var check)) return;
         Timers.Cancel(("probe", op));
         FinishCheck(check);
@@ -100,6 +130,25 @@ public sealed partial class GlacierActor
         }
         if (_round is not null) _round.Running--;
         RunChecks();
+    }
+
+    /// <summary>Asks the new root whether it holds the fragment and sends it only if not, so the old copy (kept until its lease ends) is sent once.</summary>
+    private void HandOff(HeldFragment held, NodeHandle root)
+    {
+        var op = NextOp();
+        _handOffs[op] = (held, root);
+        _probesSent++;
+        Timers.StartSingleTimer(("probe", op), new OpExpired(OpKind.Probe, op), _settings.FragmentTimeout);
+        Send(root, new FragmentQuery(op, held.Manifest.ContainerId, held.Index, Fetch: false));
+    }
+
+    private void OnHandOffAnswer(FragmentAnswer answer, HeldFragment held, NodeHandle root)
+    {
+        Timers.Cancel(("probe", answer.Op));
+        if (answer.Held || RemainingMs(held.Expiry) is not { } leaseMs) return;
+        var op = NextOp();
+        _placements[op] = new Placement(null, held.Manifest, held.Index, held.Data, LeaseMs: leaseMs, HandOff: true);
+        SendTransfer(root, op, leaseMs, new FragmentTransfer(FragmentTransferKind.Store, held.Manifest, held.Index, held.Data));
     }
 
     private void Rebuild(HeldFragment held, List<int> missing)
@@ -143,6 +192,7 @@ public sealed partial class GlacierActor
     {
         public HeldFragment Held { get; } = held;
         public int Next { get; set; }
+        public NodeHandle? Root { get; set; }
         public List<int> Missing { get; } = new();
     }
 }

@@ -111,7 +111,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         Receive<Refresh>(OnRefresh);
         Receive<MaintainNow>(_ => StartMaintenanceRound());
         Receive<ListFragments>(_ => Sender.Tell(new HeldFragments(ListAll())));
-        Receive<GetGlacierStatus>(_ => Sender.Tell(new GlacierStatus(_store.GetStats(), _rebuilt, _rebuildsFailed, _probesSent,
+        Receive<GetGlacierStatus>(_ => Sender.Tell(new GlacierStatus(_store.GetStats(), _rebuilt, _rebuildsFailed, _handedOff, _probesSent,
             _assembler.Rejected + _transfersRefused, MaintenanceRunning)));
         Receive<RootFound>(found => ResolveRoot(found.Key, found.Root));
         Receive<RootNotFound>(missing => ResolveRoot(missing.Key, null));

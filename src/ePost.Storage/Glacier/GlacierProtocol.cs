@@ -84,5 +84,6 @@ public sealed record GetGlacierStatus : IGlacierCommand
     public static readonly GetGlacierStatus Instance = new();
 }
 
-/// <summary>Glacier's counters: the store's, plus fragments rebuilt for others and maintenance progress.</summary>
-public sealed record GlacierStatus(FragmentStoreStats Store, long Rebuilt, long RebuildsFailed, long ProbesSent, long TransfersRejected, bool MaintenanceRunning);
+/// <summary>Glacier's counters: the store's, fragments rebuilt and handed to new roots, and maintenance progress.</summary>
+public sealed record GlacierStatus(FragmentStoreStats Store, long Rebuilt, long RebuildsFailed, long HandedOff, long ProbesSent, long TransfersRejected,
+    bool MaintenanceRunning);

@@ -143,6 +143,31 @@ public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     [Fact]
+    public void A_node_that_joins_at_a_fragments_position_is_handed_the_fragment_not_sent_a_rebuild()
+    {
+        var reference = Assert.IsType<Archived>(Ask(_ring.Nodes[2], new Archive(Blocks(5, 11), LeaseDuration.FromDays(30)))).Containers.Single();
+        AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(10));
+        var position = FragmentPlacement.Position(reference.ContainerId, 7, 48);
+        var oldRoot = _ring.RootOf(position);
+
+        var newcomer = _ring.Join(position);
+        AwaitCondition(() => _ring.AllRegistered, TimeSpan.FromSeconds(10));
+        Assert.True(MisplacedFragments(reference) > 0);
+        oldRoot.Glacier.Tell(MaintainNow.Instance);
+
+        AwaitAssert(() => Assert.Contains(new FragmentKey(reference.ContainerId, 7), Held(newcomer)), TimeSpan.FromSeconds(10));
+        AwaitAssert(() => Assert.False(((GlacierStatus)Ask(oldRoot, GetGlacierStatus.Instance)).MaintenanceRunning), TimeSpan.FromSeconds(10));
+        var handedOff = ((GlacierStatus)Ask(oldRoot, GetGlacierStatus.Instance)).HandedOff;
+        Assert.True(handedOff >= 1);
+        Assert.Equal(0, _ring.Nodes.Sum(n => ((GlacierStatus)Ask(n, GetGlacierStatus.Instance)).Rebuilt));
+
+        // The old root keeps its copy until the lease ends, but does not send it again once the new root holds it.
+        oldRoot.Glacier.Tell(MaintainNow.Instance);
+        AwaitAssert(() => Assert.False(((GlacierStatus)Ask(oldRoot, GetGlacierStatus.Instance)).MaintenanceRunning), TimeSpan.FromSeconds(10));
+        Assert.Equal(handedOff, ((GlacierStatus)Ask(oldRoot, GetGlacierStatus.Instance)).HandedOff);
+    }
+
+    [Fact]
     public void Fragments_are_collected_once_their_lease_has_run_on_the_holders_clock()
     {
         Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(Blocks(2, 7), LeaseDuration.FromDays(1))));

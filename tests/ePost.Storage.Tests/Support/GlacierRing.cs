@@ -28,23 +28,36 @@ public sealed class GlacierRing : IDisposable
 
     private readonly TempDataDirectory _root = new();
     private readonly ActorSystem _system;
+    private readonly VirtualMonotonicClock _clock;
 
     public GlacierRing(ActorSystem system, int count, int seed = 11)
     {
         _system = system;
         Settings = GlacierSettings.Create(system.Settings.Config);
-        var clock = new VirtualMonotonicClock((TestScheduler)system.Scheduler);
+        _clock = new VirtualMonotonicClock((TestScheduler)system.Scheduler);
         var random = new Random(seed);
         var handles = Enumerable.Range(0, count).Select(i => new NodeHandle(RingId.Random(random), $"loop://g{i}", 1)).ToList();
         foreach (var handle in handles) Membership.Nodes[handle.Id] = (handle, null);
-        for (var i = 0; i < count; i++)
-        {
-            var dir = Path.Combine(_root.Path, $"g{i}");
-            var key = Ed25519.FromSeed(Enumerable.Repeat((byte)(i + 1), 32).ToArray());
-            var handle = handles[i];
-            var overlay = system.ActorOf(Props.Create(() => new LoopbackOverlay(Membership, handle)));
-            Nodes.Add(new Member(handle, overlay, system.ActorOf(GlacierActor.Props(Settings, overlay, key, dir, clock)), dir));
-        }
+        foreach (var handle in handles) Start(handle);
+    }
+
+    /// <summary>Adds a node with the given id to the running ring (it becomes the root of the keys nearest it).</summary>
+    public Member Join(RingId id)
+    {
+        var handle = new NodeHandle(id, $"loop://g{Nodes.Count}", 1);
+        lock (Membership) Membership.Nodes[id] = (handle, null);
+        return Start(handle);
+    }
+
+    private Member Start(NodeHandle handle)
+    {
+        var i = Nodes.Count;
+        var dir = Path.Combine(_root.Path, $"g{i}");
+        var key = Ed25519.FromSeed(Enumerable.Repeat((byte)(i + 1), 32).ToArray());
+        var overlay = _system.ActorOf(Props.Create(() => new LoopbackOverlay(Membership, handle)));
+        var member = new Member(handle, overlay, _system.ActorOf(GlacierActor.Props(Settings, overlay, key, dir, _clock)), dir);
+        Nodes.Add(member);
+        return member;
     }
 
     public GlacierSettings Settings { get; }
