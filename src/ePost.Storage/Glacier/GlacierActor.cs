@@ -54,7 +54,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         _overlay = overlay;
         _signer = signer;
         _time = time ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
-        _store = SqliteFragmentStore.Open(dataDirectory, settings.MaxFragmentBytes);
+        _store = SqliteFragmentStore.Open(dataDirectory, settings.MaxFragmentBytes, settings.NodeBudgetBytes);
         _clock = LeaseClock.Resume(_time, _store);
         _assembler = new ChunkAssembler(settings.MaxFragmentBytes + FragmentManifest.MaxEncodedLength + 4, settings.MaxPendingTransfers, settings.TransferTimeout);
         _aggregator = new Aggregator(settings.ContainerMaxBytes, settings.ContainerMaxObjects);

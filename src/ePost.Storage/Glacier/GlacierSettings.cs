@@ -10,6 +10,7 @@ public sealed record GlacierSettings(
     int ContainerMaxBytes,
     int ContainerMaxObjects,
     double RepackBelowLiveFraction,
+    long NodeBudgetBytes,
     int ArchiveQuorum,
     TimeSpan ArchiveTimeout,
     TimeSpan RestoreTimeout,
@@ -46,6 +47,7 @@ public sealed record GlacierSettings(
             ContainerMaxBytes: c.GetInt("container.max-bytes"),
             ContainerMaxObjects: c.GetInt("container.max-objects"),
             RepackBelowLiveFraction: c.GetDouble("container.repack-below-live-fraction"),
+            NodeBudgetBytes: c.GetLong("node-budget-bytes"),
             ArchiveQuorum: c.GetInt("archive-quorum"),
             ArchiveTimeout: c.GetTimeSpan("archive-timeout"),
             RestoreTimeout: c.GetTimeSpan("restore-timeout"),
@@ -97,6 +99,7 @@ public sealed record GlacierSettings(
         if (ContainerMaxBytes < ContainerCodec.HeaderLength + ContainerCodec.MemberOverhead + 1 || ContainerMaxObjects is < 1 or > ContainerCodec.MaxMembers)
             throw new ConfigurationException("epost.glacier.container limits are out of range.");
         if (!(RepackBelowLiveFraction is >= 0 and <= 1)) throw new ConfigurationException("epost.glacier.container.repack-below-live-fraction must be in [0, 1].");
+        if (NodeBudgetBytes < MaxFragmentBytes) throw new ConfigurationException("epost.glacier.node-budget-bytes must hold at least one fragment.");
         if (ArchiveQuorum < 1) throw new ConfigurationException("epost.glacier.archive-quorum must be at least 1.");
         if (ChunkBytes is < 1024 or > 60000) throw new ConfigurationException("epost.glacier.chunk-bytes must be 1024..60000 (Akka.Remote's frame limit).");
         if (ExtraFetches < 0 || MaxPendingTransfers < 1 || MaintenanceBatch < 1 || MaxConcurrentChecks < 1 || MaxRebuildsPerRound < 1 || CollectionBatch < 1)

@@ -36,16 +36,21 @@ public sealed class SqliteFragmentStore : IMetaStore, IDisposable
     private readonly object _gate = new();
     private readonly SqliteConnection _connection;
     private readonly int _maxFragmentBytes;
-    private long _refused, _corrupt, _collected;
+    private readonly long _budgetBytes;
+    private long _refused, _corrupt, _collected, _bytes;
 
-    private SqliteFragmentStore(SqliteConnection connection, int maxFragmentBytes)
+    private SqliteFragmentStore(SqliteConnection connection, int maxFragmentBytes, long budgetBytes)
     {
         _connection = connection;
         _maxFragmentBytes = maxFragmentBytes;
+        _budgetBytes = budgetBytes;
     }
 
-    /// <summary>Opens (creating if needed) the fragment database in <paramref name="dataDirectory"/>.</summary>
-    public static SqliteFragmentStore Open(string dataDirectory, int maxFragmentBytes)
+    /// <summary>
+    /// Opens (creating if needed) the fragment database in <paramref name="dataDirectory"/>; fragments over
+    /// <paramref name="maxFragmentBytes"/>, or beyond <paramref name="budgetBytes"/> held in all, are refused.
+    /// </summary>
+    public static SqliteFragmentStore Open(string dataDirectory, int maxFragmentBytes, long budgetBytes = long.MaxValue)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         Directory.CreateDirectory(dataDirectory);
@@ -61,7 +66,7 @@ public sealed class SqliteFragmentStore : IMetaStore, IDisposable
                 throw new InvalidOperationException($"The fragment database at {path} cannot use WAL.");
             Scalar(connection, "PRAGMA synchronous=FULL");
             Scalar(connection, Schema);
-            return new SqliteFragmentStore(connection, maxFragmentBytes);
+            return new SqliteFragmentStore(connection, maxFragmentBytes, budgetBytes) { _bytes = (long)Scalar(connection, "SELECT coalesce(sum(size), 0) FROM fragments")! };
         }
         catch
         {
@@ -104,6 +109,8 @@ public sealed class SqliteFragmentStore : IMetaStore, IDisposable
             }
             else
             {
+                // Anyone may archive, so a node bounds what others can make it hold.
+                if (_bytes + data.Length > _budgetBytes) return Refuse($"the node's fragment budget of {_budgetBytes} bytes is full");
                 using var insert = Command(
                     "INSERT OR REPLACE INTO fragments (container, idx, expiry, size, manifest, data) VALUES ($c, $i, $e, $s, $m, $d)", transaction);
                 Key(insert, manifest.ContainerId, index);
@@ -115,6 +122,7 @@ public sealed class SqliteFragmentStore : IMetaStore, IDisposable
                 outcome = FragmentOutcome.Stored;
             }
             transaction.Commit();
+            if (outcome == FragmentOutcome.Stored) _bytes += data.Length;
             return new FragmentPutResult(outcome, outcome == FragmentOutcome.Stored ? "stored" : "already held");
         }
     }
@@ -160,10 +168,16 @@ public sealed class SqliteFragmentStore : IMetaStore, IDisposable
         lock (_gate)
         {
             using var command = Command(
-                "DELETE FROM fragments WHERE rowid IN (SELECT rowid FROM fragments WHERE expiry <= $now ORDER BY expiry LIMIT $l)", null);
+                "DELETE FROM fragments WHERE rowid IN (SELECT rowid FROM fragments WHERE expiry <= $now ORDER BY expiry LIMIT $l) RETURNING size", null);
             command.Parameters.AddWithValue("$now", now.Milliseconds);
             command.Parameters.AddWithValue("$l", maxBatch);
-            var deleted = command.ExecuteNonQuery();
+            using var reader = command.ExecuteReader();
+            var deleted = 0;
+            while (reader.Read())
+            {
+                deleted++;
+                _bytes -= reader.GetInt64(0);
+            }
             _collected += deleted;
             return deleted;
         }
@@ -224,9 +238,9 @@ public sealed class SqliteFragmentStore : IMetaStore, IDisposable
         var manifest = FragmentManifest.TryDecode(manifestBytes, out _);
         if (manifest is not null && manifest.ContainerId == key.Container && manifest.Verifies(key.Index, data))
             return new HeldFragment(manifest, key.Index, data, new LeaseInstant(expiry));
-        using var delete = Command("DELETE FROM fragments WHERE container = $c AND idx = $i", transaction);
+        using var delete = Command("DELETE FROM fragments WHERE container = $c AND idx = $i RETURNING size", transaction);
         Key(delete, key.Container, key.Index);
-        delete.ExecuteNonQuery();
+        if (delete.ExecuteScalar() is long size) _bytes -= size;
         _corrupt++;
         return null;
     }

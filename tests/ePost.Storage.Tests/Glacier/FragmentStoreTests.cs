@@ -111,6 +111,26 @@ public class FragmentStoreTests : IDisposable
     }
 
     [Fact]
+    public void Fragments_beyond_the_nodes_budget_are_refused_and_collection_frees_room()
+    {
+        using var dir = new TempDataDirectory();
+        var (_, fragments, manifest) = GlacierFixtures.Encoded();
+        var size = fragments[0].Length;
+        using (var store = SqliteFragmentStore.Open(dir.Path, 1 << 20, budgetBytes: 3L * size))
+        {
+            for (var i = 0; i < 3; i++) Assert.Equal(FragmentOutcome.Stored, store.Put(manifest, i, fragments[i], new LeaseInstant(10)).Outcome);
+            var refused = store.Put(manifest, 3, fragments[3], new LeaseInstant(10));
+            Assert.Equal(FragmentOutcome.Refused, refused.Outcome);
+            Assert.Contains("budget", refused.Message);
+        }
+        // The count survives a restart; expired fragments make room again.
+        using var reopened = SqliteFragmentStore.Open(dir.Path, 1 << 20, budgetBytes: 3L * size);
+        Assert.Equal(FragmentOutcome.Refused, reopened.Put(manifest, 3, fragments[3], new LeaseInstant(10)).Outcome);
+        Assert.Equal(3, reopened.CollectExpired(new LeaseInstant(10), 10));
+        Assert.Equal(FragmentOutcome.Stored, reopened.Put(manifest, 3, fragments[3], new LeaseInstant(20)).Outcome);
+    }
+
+    [Fact]
     public void A_fragment_over_the_size_limit_is_refused_before_hashing()
     {
         using var dir = new TempDataDirectory();

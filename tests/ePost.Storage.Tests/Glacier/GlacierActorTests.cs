@@ -239,6 +239,29 @@ public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         Assert.Contains("refused", Assert.IsType<ArchiveFailed>(Ask(_ring.Nodes[0], new Archive([lying], LeaseDuration.FromDays(1)))).Reason);
     }
 
+    [Fact]
+    public void Malformed_peer_messages_are_refused_with_a_reason_and_cost_nothing_more()
+    {
+        var node = _ring.Nodes[4];
+        var peer = JoinAsProbe();
+        lock (_ring.Membership) _ring.Membership.Down.Remove(peer.Id);
+
+        // A chunk of another purpose, and one announcing more bytes than any fragment may have: dropped and counted.
+        node.Glacier.Tell(new DirectDelivered(peer, new FragmentChunk(new ObjectChunk(1, TransferPurpose.Insert, 1, 0, 1, 3, new byte[32], [1, 2, 3]))));
+        node.Glacier.Tell(new DirectDelivered(peer, new FragmentChunk(new ObjectChunk(2, TransferPurpose.Fragment, 1, 0, 2, int.MaxValue, new byte[32], [1]))));
+        // A query for an impossible index, and a renewal whose manifest is garbage: answered "no".
+        node.Glacier.Tell(new DirectDelivered(peer, new FragmentQuery(3, RingId.Zero, 300, Fetch: true)));
+        Assert.False(Assert.IsType<FragmentAnswer>(ExpectMsg<DirectDelivered>(TimeSpan.FromSeconds(5)).Payload).Held);
+        node.Glacier.Tell(new DirectDelivered(peer, new FragmentRenewal(4, 0, [1, 2, 3])));
+        var renewal = Assert.IsType<FragmentStored>(ExpectMsg<DirectDelivered>(TimeSpan.FromSeconds(5)).Payload);
+        Assert.False(renewal.Held);
+        Assert.Contains("manifest", renewal.Message);
+
+        var status = (GlacierStatus)Ask(node, GetGlacierStatus.Instance);
+        Assert.Equal(3, status.TransfersRejected);
+        Assert.Equal(0, status.Store.Fragments);
+    }
+
     /// <summary>Adds a node to the loopback membership whose application is the test actor, so holders can answer it.</summary>
     private NodeHandle JoinAsProbe()
     {
