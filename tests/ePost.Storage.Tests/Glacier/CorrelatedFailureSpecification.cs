@@ -58,8 +58,10 @@ public sealed class CorrelatedFailureSpecification(ITestOutputHelper output) : A
 
         // Maintenance rounds (rate-limited per node) until every position's new root holds its fragment again.
         var rounds = 0;
-        while (MisplacedFragments(references) > 0)
+        int misplaced;
+        while ((misplaced = MisplacedFragments(references)) > 0)
         {
+            output.WriteLine($"round {rounds + 1}: {misplaced} positions empty");
             Assert.True(++rounds <= 5, $"{MisplacedFragments(references)} fragments still missing after {rounds - 1} maintenance rounds");
             foreach (var node in survivors) node.Glacier.Tell(MaintainNow.Instance);
             await Eventually(async () => (await Task.WhenAll(survivors.Select(n => n.Glacier.Ask<GlacierStatus>(GetGlacierStatus.Instance))))
