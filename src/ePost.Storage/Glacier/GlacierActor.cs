@@ -139,7 +139,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         switch (message)
         {
             case FragmentChunk { Chunk: var chunk }:
-                if (chunk is null || chunk.Purpose != TransferPurpose.Fragment)
+                if (chunk is null || chunk.Purpose is not (TransferPurpose.Fragment or TransferPurpose.FragmentFetched))
                 {
                     _transfersRefused++;
                     return;
@@ -229,7 +229,8 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
             OnTransfer(_self, op, leaseMs, transfer.Encode());
             return;
         }
-        foreach (var chunk in Chunker.Split(op, TransferPurpose.Fragment, leaseMs, transfer.Encode(), _settings.ChunkBytes))
+        var purpose = transfer.Kind == FragmentTransferKind.Fetched ? TransferPurpose.FragmentFetched : TransferPurpose.Fragment;
+        foreach (var chunk in Chunker.Split(op, purpose, leaseMs, transfer.Encode(), _settings.ChunkBytes))
             _overlay.Tell(new SendTo(to, new FragmentChunk(chunk)));
     }
 

@@ -8,7 +8,8 @@ namespace ePost.Storage.Glacier;
 public interface IGlacierMessage : IWireMessage;
 
 /// <summary>
-/// One chunk of a <see cref="FragmentTransfer"/> (purpose <see cref="TransferPurpose.Fragment"/>): fragments move in
+/// One chunk of a <see cref="FragmentTransfer"/> (purpose <see cref="TransferPurpose.Fragment"/>, or
+/// <see cref="TransferPurpose.FragmentFetched"/> for an answer to a fetch): fragments move in
 /// the same digest-checked chunks as objects, under Akka.Remote's frame limit. <c>LeaseMs</c> is a duration.
 /// </summary>
 public sealed record FragmentChunk(ObjectChunk Chunk) : IGlacierMessage;
