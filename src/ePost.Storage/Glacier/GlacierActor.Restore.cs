@@ -37,47 +37,6 @@ public sealed partial class GlacierActor
         else replyTo.Tell(new RestoreFailed(g.Reference, problem!));
     }
 
-    private void OnRefresh(Refresh refresh)
-    {
-        var reference = refresh.Container;
-        var replyTo = Sender;
-        try
-        {
-            reference.Validate();
-            ArgumentNullException.ThrowIfNull(refresh.Live);
-        }
-        catch (ArgumentException e)
-        {
-            replyTo.Tell(new RefreshFailed(reference, e.Message));
-            return;
-        }
-        StartGathering(new Gathering(reference, Enumerable.Range(0, reference.N), _settings.RestoreTimeout,
-            g =>
-            {
-                if (!TryDecode(g, out var bytes, out var members, out var problem))
-                {
-                    replyTo.Tell(new RefreshFailed(reference, problem!));
-                    return;
-                }
-                var canSign = reference.WriterKey.Span.SequenceEqual(_signer.PublicKey);
-                var plan = RepackPolicy.Plan(members, refresh.Live, canSign, _settings.RepackBelowLiveFraction);
-                Action<IReadOnlyList<ContainerRef>> done = now => replyTo.Tell(new Refreshed(reference, now));
-                Action<string> failed = why => replyTo.Tell(new RefreshFailed(reference, why));
-                switch (plan.Action)
-                {
-                    case RefreshAction.Drop: done([]); break;
-                    case RefreshAction.Repack: StartArchive(plan.Kept, done, failed); break;
-                    case RefreshAction.RenewInPlace:
-                        var old = g.Manifest!;
-                        var renewed = FragmentManifest.Create(_signer, old.ContainerId, old.N, old.M, old.ContainerLength, old.Digests, plan.Lease!.Value,
-                            g.Versions.Max() + 1);
-                        StartRenewal(renewed, bytes, done, failed);
-                        break;
-                }
-            },
-            (_, why) => replyTo.Tell(new RefreshFailed(reference, why))));
-    }
-
     /// <summary>Decodes a gathered container and checks it end to end: its hash against the reference, then every member.</summary>
     private bool TryDecode(Gathering g, out byte[] bytes, out IReadOnlyList<ContainerMember> members, out string? problem)
     {

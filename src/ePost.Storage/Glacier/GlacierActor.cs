@@ -56,7 +56,8 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         _time = time ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
         _store = SqliteFragmentStore.Open(dataDirectory, settings.MaxFragmentBytes, settings.NodeBudgetBytes);
         _clock = LeaseClock.Resume(_time, _store);
-        _assembler = new ChunkAssembler(settings.MaxFragmentBytes + FragmentManifest.MaxEncodedLength + 4, settings.MaxPendingTransfers, settings.TransferTimeout);
+        // A fetched fragment may come from a container cut with a smaller m than ours: allow a whole container (m = 1).
+        _assembler = new ChunkAssembler((int)settings.MaxContainerBytes + FragmentManifest.MaxEncodedLength + 4, settings.MaxPendingTransfers, settings.TransferTimeout);
         _aggregator = new Aggregator(settings.ContainerMaxBytes, settings.ContainerMaxObjects);
         Starting();
     }
