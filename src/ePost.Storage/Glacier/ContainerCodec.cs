@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using ePost.Core.Ids;
 using ePost.Storage.Leases;
 using ePost.Storage.Objects;
 
@@ -9,9 +8,9 @@ namespace ePost.Storage.Glacier;
 /// <summary>The byte layout of a container: many small objects packed into one unit of erasure coding.</summary>
 /// <remarks>
 /// <code>"EPGC" | u8 format = 1 | salt (16) | u16 count | count x (i64 lease ms | u32 length | object encoding)</code>
-/// The random salt makes every container unique, so two writers archiving the same objects get two containers
-/// (two ids, two manifests) instead of fighting over one. A container's id is the first 160 bits of SHA-256 of
-/// these bytes. Unpacking checks every length against what remains and verifies every object it yields.
+/// The random salt makes every container unique, even the same objects archived twice. A container's id is derived
+/// from its writer and the SHA-256 of these bytes (<see cref="FragmentManifest.IdFor"/>). Unpacking checks every
+/// length against what remains and verifies every object it yields.
 /// </remarks>
 public static class ContainerCodec
 {
@@ -27,9 +26,6 @@ public static class ContainerCodec
     private const int SaltLength = 16;
     private const byte Format = 1;
     private static ReadOnlySpan<byte> Magic => "EPGC"u8;
-
-    /// <summary>The id of a container's bytes.</summary>
-    public static RingId IdOf(ReadOnlySpan<byte> container) => RingId.FromSha256(container);
 
     /// <summary>Packs members (in order) with a fresh random salt.</summary>
     public static byte[] Pack(IReadOnlyList<ContainerMember> members)

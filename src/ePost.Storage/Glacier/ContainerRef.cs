@@ -7,14 +7,15 @@ namespace ePost.Storage.Glacier;
 
 /// <summary>
 /// What the owner records (in the user's root log) to find an archived container again from its fragments alone:
-/// the container's content id, the code it was cut with and the key that signs its manifests.
+/// the container's id, the code it was cut with and the key that signs its manifests.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Fragment i lives at the root of <see cref="FragmentPlacement.Position"/>(id, i, n), so id and n locate every
-/// fragment; the writer key tells a genuine manifest from a forged one; the id (SHA-256 of the container bytes)
-/// checks the rebuilt container end to end. The manifest itself is not named: a lease renewal re-signs it with a
-/// higher version, and the reference must stay valid across renewals.
+/// fragment; the id is bound to the writer key and the container's SHA-256 (<see cref="FragmentManifest.IdFor"/>),
+/// so only that writer's manifests describe it and the rebuilt container is checked end to end against the hash
+/// they carry. The manifest itself is not named: a renewal re-signs it with a higher version, and the reference
+/// must stay valid across renewals.
 /// </para>
 /// <code>u8 version = 1 | container id (20) | u8 n | u8 m | writer key (32)</code>
 /// </remarks>

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using ePost.Core.Erasure;
+using ePost.Core.Hashing;
 using ePost.Storage.Objects;
 
 namespace ePost.Storage.Glacier;
@@ -44,7 +45,7 @@ public sealed partial class GlacierActor
         {
             var bytes = ContainerCodec.Pack(group);
             var fragments = codec.Encode(bytes);
-            var manifest = FragmentManifest.Create(_signer, ContainerCodec.IdOf(bytes), codec.N, codec.M, bytes.Length,
+            var manifest = FragmentManifest.Create(_signer, Sha256.Hash(bytes), codec.N, codec.M, bytes.Length,
                 FragmentDigests.Compute(fragments), Aggregator.LeaseOf(group));
             var container = job.Add(manifest, _settings.FragmentsToAcknowledge);
             for (var i = 0; i < fragments.Length; i++) Place(new Placement(container, manifest, i, fragments[i]));

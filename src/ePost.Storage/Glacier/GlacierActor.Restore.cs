@@ -1,5 +1,6 @@
 using Akka.Actor;
 using ePost.Core.Erasure;
+using ePost.Core.Hashing;
 
 namespace ePost.Storage.Glacier;
 
@@ -47,9 +48,9 @@ public sealed partial class GlacierActor
         {
             var manifest = g.Manifest!;
             bytes = CodecFor(manifest.N, manifest.M).Decode(g.Fragments, manifest.ContainerLength, manifest.Digests);
-            if (ContainerCodec.IdOf(bytes) != g.Reference.ContainerId)
+            if (!Sha256.Matches(bytes, manifest.ContentHash.Span))
             {
-                problem = "the rebuilt container does not hash to its id";
+                problem = "the rebuilt container does not match its manifest's content hash";
                 return false;
             }
             members = ContainerCodec.Unpack(bytes, _settings.MaxObjectBytes);

@@ -77,8 +77,8 @@ public sealed class SqliteFragmentStore : IMetaStore, IDisposable
 
     /// <summary>
     /// Stores fragment <paramref name="index"/> of the manifest's container after checking its bytes against the
-    /// manifest. A fragment already held keeps its bytes; its lease only extends and a newer manifest by the same
-    /// writer replaces the old one. A manifest signed by a different writer than the one held is refused.
+    /// manifest. A fragment already held keeps its bytes; its lease only extends and a newer manifest replaces the
+    /// old one (only the container's writer can sign one: the id is bound to its key).
     /// </summary>
     public FragmentPutResult Put(FragmentManifest manifest, int index, ReadOnlySpan<byte> data, LeaseInstant expiry)
     {
@@ -88,12 +88,6 @@ public sealed class SqliteFragmentStore : IMetaStore, IDisposable
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            using (var other = Command("SELECT manifest FROM fragments WHERE container = $c LIMIT 1", transaction))
-            {
-                other.Parameters.AddWithValue("$c", manifest.ContainerId.ToBytes());
-                if (other.ExecuteScalar() is byte[] held && FragmentManifest.TryDecode(held, out _) is { } heldManifest && !heldManifest.SameWriterAs(manifest))
-                    return Refuse("another writer's manifest is held for this container");
-            }
             var existing = Read(new FragmentKey(manifest.ContainerId, index), transaction);
             FragmentOutcome outcome;
             if (existing is not null)

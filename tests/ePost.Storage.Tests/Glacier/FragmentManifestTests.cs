@@ -22,12 +22,13 @@ public class FragmentManifestTests
 
     [Theory]
     [InlineData(5)]    // container id
-    [InlineData(25)]   // n
-    [InlineData(30)]   // container length
-    [InlineData(35)]   // lease
-    [InlineData(45)]   // version
-    [InlineData(60)]   // writer key
-    [InlineData(100)]  // a fragment digest
+    [InlineData(30)]   // content hash
+    [InlineData(57)]   // n
+    [InlineData(60)]   // container length
+    [InlineData(65)]   // lease
+    [InlineData(75)]   // version
+    [InlineData(90)]   // writer key
+    [InlineData(130)]  // a fragment digest
     [InlineData(-1)]   // the signature
     public void A_manifest_altered_after_signing_is_refused(int offset)
     {
@@ -38,14 +39,21 @@ public class FragmentManifestTests
     }
 
     [Fact]
-    public void A_manifest_forged_under_another_key_verifies_only_as_that_writers_and_does_not_describe_the_reference()
+    public void A_forged_manifest_for_another_writers_container_is_refused_even_when_validly_signed()
     {
-        var (_, fragments, genuine) = GlacierFixtures.Encoded();
-        var forged = FragmentManifest.Create(TestObjects.Mallory, genuine.ContainerId, 8, 3, genuine.ContainerLength,
-            FragmentDigests.Compute(fragments.Select(f => f.Select(b => (byte)(b ^ 0x55)).ToArray()).ToList()), LeaseDuration.FromDays(1));
-        Assert.False(genuine.Reference.Describes(forged));
-        Assert.False(forged.SameWriterAs(genuine));
-        Assert.False(forged.Verifies(0, fragments[0]));
+        var (_, _, genuine) = GlacierFixtures.Encoded();
+        var forged = GlacierFixtures.ForgedFor(genuine.ContainerId, TestObjects.Mallory, genuine);
+        var error = Assert.Throws<InvalidDataException>(() => FragmentManifest.Decode(forged));
+        Assert.Contains("not bound", error.Message);
+    }
+
+    [Fact]
+    public void A_container_id_is_bound_to_its_writer_and_content()
+    {
+        var (container, _, manifest) = GlacierFixtures.Encoded();
+        Assert.Equal(FragmentManifest.IdFor(TestObjects.Alice.PublicKey, Core.Hashing.Sha256.Hash(container)), manifest.ContainerId);
+        Assert.NotEqual(FragmentManifest.IdFor(TestObjects.Mallory.PublicKey, Core.Hashing.Sha256.Hash(container)), manifest.ContainerId);
+        Assert.True(manifest.ContentHash.Span.SequenceEqual(Core.Hashing.Sha256.Hash(container)));
     }
 
     [Theory]

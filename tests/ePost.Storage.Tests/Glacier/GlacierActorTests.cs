@@ -111,16 +111,18 @@ public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         var genuine = Held(holder).First(k => k.Container == reference.ContainerId);
         var attacker = JoinAsProbe();
 
-        // Mallory signs a manifest for the same container (longer lease, her own digests) and offers her own bytes.
+        // Mallory signs a manifest claiming the same container (longer lease, higher version) for a genuine
+        // fragment's slot: refused, because the container id is not bound to her key.
+        var held = ReadHeld(holder, genuine);
+        var forged = GlacierFixtures.ForgedFor(reference.ContainerId, TestObjects.Mallory, held.Manifest);
+        var refusal = SendEncoded(holder, attacker, [(byte)FragmentTransferKind.Store, (byte)genuine.Index, (byte)(forged.Length >> 8), (byte)forged.Length, .. forged, .. held.Data]);
+        Assert.False(refusal.Held);
+        Assert.Contains("not bound", refusal.Message);
+
         var bogus = new byte[100];
         var digests = FragmentDigests.Compute(Enumerable.Repeat(bogus, 48).ToList());
-        var forged = FragmentManifest.Create(TestObjects.Mallory, reference.ContainerId, 48, 5, 500, digests, LeaseDuration.Maximum, version: 9);
-        var refusal = SendTransfer(holder, attacker, new FragmentTransfer(FragmentTransferKind.Store, forged, genuine.Index == 0 ? 1 : 0, bogus));
-        Assert.False(refusal.Held);
-        Assert.Contains("another writer", refusal.Message);
-
         // A genuine manifest with bytes that are not the fragment it names.
-        var manifest = FragmentManifest.Create(TestObjects.Mallory, RingId.FromSha256([1]), 48, 5, 500, digests, LeaseDuration.FromDays(1));
+        var manifest = FragmentManifest.Create(TestObjects.Mallory, new byte[32], 48, 5, 500, digests, LeaseDuration.FromDays(1));
         var encoded = new FragmentTransfer(FragmentTransferKind.Store, manifest, 0, bogus).Encode();
         encoded[^1] ^= 1;
         var mismatch = SendEncoded(holder, attacker, encoded);
@@ -260,6 +262,19 @@ public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         var status = (GlacierStatus)Ask(node, GetGlacierStatus.Instance);
         Assert.Equal(3, status.TransfersRejected);
         Assert.Equal(0, status.Store.Fragments);
+    }
+
+    /// <summary>A holder's copy of a fragment, read from its database behind its back.</summary>
+    private static HeldFragment ReadHeld(GlacierRing.Member holder, FragmentKey key)
+    {
+        using var connection = RawDatabase.Open(Path.Combine(holder.DataDir, SqliteFragmentStore.FileName));
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT manifest, data FROM fragments WHERE container = $c AND idx = $i";
+        command.Parameters.AddWithValue("$c", key.Container.ToBytes());
+        command.Parameters.AddWithValue("$i", key.Index);
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        return new HeldFragment(FragmentManifest.Decode((byte[])reader.GetValue(0)), key.Index, (byte[])reader.GetValue(1), default);
     }
 
     /// <summary>Adds a node to the loopback membership whose application is the test actor, so holders can answer it.</summary>
