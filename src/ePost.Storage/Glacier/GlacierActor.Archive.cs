@@ -66,8 +66,8 @@ public sealed partial class GlacierActor
         {
             var index = i;
             var op = NextOp();
-            _placements[op] = new Placement(tracked, renewed, index, null,
-                () => (fragments ??= CodecFor(renewed.N, renewed.M).Encode(container))[index]);
+            Track(op, new Placement(tracked, renewed, index, null,
+                () => (fragments ??= CodecFor(renewed.N, renewed.M).Encode(container))[index]));
             WithRoot(renewed.Position(index), root =>
             {
                 if (root is null) OnStored(op, false, "the root of the fragment's position was not found");
@@ -89,13 +89,20 @@ public sealed partial class GlacierActor
     private void Place(Placement placement)
     {
         var op = NextOp();
-        _placements[op] = placement;
+        Track(op, placement);
         WithRoot(placement.Manifest.Position(placement.Index), root =>
         {
             if (root is null) OnStored(op, false, "the root of the fragment's position was not found");
             else SendTransfer(root, op, placement.LeaseMs ?? placement.Manifest.Lease.Milliseconds,
                 new FragmentTransfer(FragmentTransferKind.Store, placement.Manifest, placement.Index, placement.Data!));
         });
+    }
+
+    /// <summary>Remembers a fragment on its way until its holder answers or, if the root died on the way, until the archive timeout.</summary>
+    private void Track(long op, Placement placement)
+    {
+        _placements[op] = placement;
+        Timers.StartSingleTimer(("place", op), new OpExpired(OpKind.Placement, op), _settings.ArchiveTimeout);
     }
 
     /// <summary>At a holder: extend a held fragment to a renewed manifest (same writer, same digest, checked by the store).</summary>
@@ -118,6 +125,7 @@ public sealed partial class GlacierActor
     private void OnStored(long op, bool held, string message)
     {
         if (!_placements.Remove(op, out var placement)) return;
+        Timers.Cancel(("place", op));
         if (!held && message == NotHeld && placement.Fallback is { } fragment)
         {
             // A renewal reached a root without the fragment: send it the fragment itself.

@@ -147,7 +147,7 @@ public sealed partial class GlacierActor
         Timers.Cancel(("probe", answer.Op));
         if (answer.Held || RemainingMs(held.Expiry) is not { } leaseMs) return;
         var op = NextOp();
-        _placements[op] = new Placement(null, held.Manifest, held.Index, held.Data, LeaseMs: leaseMs, HandOff: true);
+        Track(op, new Placement(null, held.Manifest, held.Index, held.Data, LeaseMs: leaseMs, HandOff: true));
         SendTransfer(root, op, leaseMs, new FragmentTransfer(FragmentTransferKind.Store, held.Manifest, held.Index, held.Data));
     }
 

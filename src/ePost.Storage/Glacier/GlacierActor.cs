@@ -271,6 +271,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
             case OpKind.Fetch: FailFetch(expired.Op, "no answer in time"); break;
             case OpKind.Gathering: ExpireGathering(expired.Op); break;
             case OpKind.Probe: OnProbeTimeout(expired.Op); break;
+            case OpKind.Placement: OnStored(expired.Op, false, "no answer from the holder in time"); break;
         }
     }
 
@@ -287,6 +288,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         Fetch,
         Gathering,
         Probe,
+        Placement,
     }
 
     private sealed record OpExpired(OpKind Kind, long Op);

@@ -240,6 +240,26 @@ public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     [Fact]
+    public void An_archive_whose_holders_never_answer_fails_after_its_timeout_with_the_count_stored()
+    {
+        // The writer with the widest stretch of ring between its neighbours: more than 1/12 of the ring, so it is
+        // the root of at least one of any 48 evenly spaced positions.
+        var sorted = _ring.Nodes.OrderBy(n => n.Handle.Id).ToList();
+        var writer = sorted.Select((n, k) => (Node: n, Span: sorted[(k + 1) % sorted.Count].Handle.Id - sorted[(k + sorted.Count - 1) % sorted.Count].Handle.Id))
+            .MaxBy(x => x.Span).Node;
+        lock (_ring.Membership)
+            foreach (var node in _ring.Nodes.Where(n => n != writer)) _ring.Membership.Silent.Add(node.Handle.Id);
+        writer.Glacier.Tell(new Archive(Blocks(3, 12), LeaseDuration.FromDays(1)), TestActor);
+        // Only the positions the writer is itself root of are stored; nothing else can answer.
+        AwaitAssert(() => Assert.True(((GlacierStatus)Ask(writer, GetGlacierStatus.Instance)).Store.Fragments > 0), TimeSpan.FromSeconds(10));
+        var stored = ((GlacierStatus)Ask(writer, GetGlacierStatus.Instance)).Store.Fragments;
+        Scheduler.Advance(_ring.Settings.ArchiveTimeout);
+
+        var failed = ExpectMsg<ArchiveFailed>(TimeSpan.FromSeconds(10));
+        Assert.Contains($"{stored} of the 15 fragments needed were stored", failed.Reason);
+    }
+
+    [Fact]
     public void Archiving_nothing_or_an_invalid_object_is_refused_with_the_reason()
     {
         Assert.Contains("nothing", Assert.IsType<ArchiveFailed>(Ask(_ring.Nodes[0], new Archive([], LeaseDuration.FromDays(1)))).Reason);
