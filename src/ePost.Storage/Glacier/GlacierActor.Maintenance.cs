@@ -18,7 +18,7 @@ public sealed partial class GlacierActor
     private int _rebuildsInFlight;
     private long _rebuilt, _rebuildsFailed, _handedOff, _probesSent, _transfersRefused;
 
-    /// <summary>True while a round's checks, rebuilds or the placing of rebuilt fragments are under way.</summary>
+    /// <summary>True while a round's checks, rebuilds, hand-offs or the placing of rebuilt fragments are under way.</summary>
     private bool MaintenanceRunning => _round is not null || _rebuildsInFlight > 0 || _handOffs.Count > 0 || _placements.Values.Any(p => p.Container is null);
 
     private void StartMaintenanceRound()
@@ -48,8 +48,8 @@ public sealed partial class GlacierActor
                 else if (IsSelf(root)) ProbeNext(check);
                 else
                 {
-                    // Another node is now the root of this position (it joined, or we are the survivor of an old
-                    // root): hand it our copy and leave the walk to it, so a gap is never rebuilt twice.
+                    // Another node is now the root of this position (it joined nearer to it): hand it our copy
+                    // and leave the walk to it, so a gap is never rebuilt twice.
                     HandOff(held, root);
                     FinishCheck(check);
                 }
