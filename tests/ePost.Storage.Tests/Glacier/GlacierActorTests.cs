@@ -260,6 +260,22 @@ public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     [Fact]
+    public void A_restore_or_refresh_of_an_impossible_reference_fails_at_once_with_the_reason()
+    {
+        var shortKey = new ContainerRef(RingId.FromSha256([7]), 48, 5, new byte[3]);
+        Assert.Contains("writer key", Assert.IsType<RestoreFailed>(Ask(_ring.Nodes[0], new Restore(shortKey))).Reason);
+        var badCode = new ContainerRef(RingId.FromSha256([7]), 4, 5, TestObjects.Alice.PublicKey);
+        Assert.Contains("impossible code", Assert.IsType<RefreshFailed>(Ask(_ring.Nodes[0], new Refresh(badCode, new Dictionary<RingId, LeaseDuration>()))).Reason);
+    }
+
+    [Fact]
+    public void A_restore_of_a_container_nobody_holds_says_none_of_the_fragments_were_found()
+    {
+        var unknown = new ContainerRef(RingId.FromSha256([8]), 48, 5, TestObjects.Alice.PublicKey);
+        Assert.Contains("0 of the 5 fragments needed were found", Assert.IsType<RestoreFailed>(Ask(_ring.Nodes[0], new Restore(unknown))).Reason);
+    }
+
+    [Fact]
     public void Archiving_nothing_or_an_invalid_object_is_refused_with_the_reason()
     {
         Assert.Contains("nothing", Assert.IsType<ArchiveFailed>(Ask(_ring.Nodes[0], new Archive([], LeaseDuration.FromDays(1)))).Reason);
