@@ -16,6 +16,9 @@ public static class Program
         StatusCommand.Verb,
         StoreCommand.Verb,
         CaCommand.Verb,
+        RecoverCommand.Verb,
+        MailCommands.Send,
+        MailCommands.List,
         SimCommand.Verb,
         BenchCommand.Verb,
     ];

@@ -28,6 +28,7 @@ public sealed class LocalRing : IAsyncDisposable
         akka.actor.serialize-messages = off
         """;
 
+    private int _started;
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("epost-ring-").FullName;
 
     /// <summary>The running nodes.</summary>
@@ -37,21 +38,27 @@ public sealed class LocalRing : IAsyncDisposable
     public OverlaySettings Settings { get; } = OverlaySettings.Create(ConfigurationFactory.ParseString(FastLiveness));
 
     /// <summary>Starts one more node, joining through the first (or starting the ring), and waits until it is ready.</summary>
-    public async Task<NodeHost> AddAsync(string extraConfig = "")
+    public async Task<NodeHost> AddAsync(string extraConfig = "", IReadOnlyList<Post.Access.LocalUser>? users = null, string? dataDir = null)
     {
         var bootstrap = Nodes.Count == 0 ? "" : $"epost.node.bootstrap = [{NodeConfig.Quote(Nodes[0].Address)}]";
         var config = NodeConfig.Build(ConfigurationFactory.ParseString($"""
             epost.node.port = 0
-            epost.node.data-dir = {NodeConfig.Quote(Path.Combine(_dataRoot, $"n{Nodes.Count}"))}
+            epost.node.data-dir = {NodeConfig.Quote(dataDir ?? DataDirOf(_started++))}
             {bootstrap}
             {extraConfig}
             {FastLiveness}
             """));
-        var node = await NodeHost.StartAsync(config);
+        var node = await NodeHost.StartAsync(config, users);
         Nodes.Add(node);
         await Eventually.True(async () => (await node.StatusAsync()).Ready, TimeSpan.FromSeconds(30), "node never became ready");
         return node;
     }
+
+    /// <summary>The data directory the <paramref name="index"/>th node started by this ring uses unless told otherwise.</summary>
+    public string DataDirOf(int index) => Path.Combine(_dataRoot, $"n{index}");
+
+    /// <summary>A fresh data directory under this ring's root.</summary>
+    public string NewDataDir(string name) => Path.Combine(_dataRoot, name);
 
     /// <summary>Shuts one node down (its ActorSystem terminates; peers are not told).</summary>
     public async Task ShutdownAsync(NodeHost node)

@@ -65,7 +65,7 @@ public sealed class PartitionHealingTests
         await SetLinks([a], [b], Unthrottled.Instance);
     }
 
-    private static async Task<bool> EachSideIsItsOwnRing(LocalRing ring, List<NodeHost> big, List<NodeHost> small)
+    internal static async Task<bool> EachSideIsItsOwnRing(LocalRing ring, List<NodeHost> big, List<NodeHost> small)
     {
         foreach (var side in new[] { big, small })
         {
@@ -76,7 +76,7 @@ public sealed class PartitionHealingTests
         return true;
     }
 
-    private static async Task SetLinks(List<NodeHost> a, List<NodeHost> b, ThrottleMode mode)
+    internal static async Task SetLinks(List<NodeHost> a, List<NodeHost> b, ThrottleMode mode)
     {
         foreach (var x in a)
         foreach (var y in b)

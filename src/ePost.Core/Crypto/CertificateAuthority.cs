@@ -67,6 +67,26 @@ public sealed class CertificateAuthority
         return new(CertificateRejection.None, $"Valid certificate for {certificate.Address}, serial {certificate.Serial}.", certificate);
     }
 
+    /// <summary>Checks a certificate's published form (as the ring stores it, without the address) against the CA key.</summary>
+    /// <returns>Null when valid, else the reason.</returns>
+    public static string? VerifyPublished(ReadOnlySpan<byte> caPublicKey, ReadOnlySpan<byte> published)
+    {
+        (byte[] Issuer, ulong Serial, Ids.RingId UserId, byte[] SignedBytes, byte[] Signature) fields;
+        try
+        {
+            fields = UserCertificate.ReadPublished(published);
+        }
+        catch (FormatException e)
+        {
+            return e.Message;
+        }
+        if (!CryptographicOperations.FixedTimeEquals(fields.Issuer, caPublicKey))
+            return $"The certificate of user {fields.UserId.ToShortString()} was issued by another CA.";
+        return Ed25519.Verify(caPublicKey, fields.SignedBytes, fields.Signature)
+            ? null
+            : $"The CA signature on the certificate of user {fields.UserId.ToShortString()} does not verify: it was forged or altered.";
+    }
+
     /// <summary>Decodes and checks a certificate as received from the ring.</summary>
     public static CertificateVerdict Verify(ReadOnlySpan<byte> caPublicKey, ReadOnlySpan<byte> encodedCertificate) =>
         UserCertificate.TryDecode(encodedCertificate, out var certificate, out var reason)

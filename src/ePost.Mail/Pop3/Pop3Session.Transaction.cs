@@ -81,7 +81,7 @@ public sealed partial class Pop3Session
         {
             if (doomed.Count > 0) await mailbox.DeleteAsync(User!, doomed, cancellation);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException or Backend.MailStoreException)
         {
             return SessionStep.ReplyAndClose("-ERR [SYS/TEMP] Deleted messages were not removed; try again");
         }

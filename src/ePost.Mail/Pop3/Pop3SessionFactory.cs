@@ -13,5 +13,5 @@ public sealed class Pop3SessionFactory(Pop3Settings settings, IMailUserDirectory
     public byte[] TooManyConnections => SessionStep.Encode(["-ERR [IN-USE] Too many connections from your address"]);
 
     /// <inheritdoc />
-    public IProtocolSession Create(SessionContext context) => new Pop3Session(settings, context, directory, mailbox, throttle);
+    public ISessionDialogue Create(SessionContext context) => new Pop3Session(settings, context, directory, mailbox, throttle);
 }

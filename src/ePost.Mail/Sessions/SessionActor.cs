@@ -6,8 +6,10 @@ namespace ePost.Mail.Sessions;
 
 /// <summary>
 /// One connection: pulls bytes from the <see cref="IConnection"/> only when the framer has no complete line, feeds lines
-/// one at a time to the <see cref="IProtocolSession"/>, writes its replies, and carries out its actions (STARTTLS,
-/// close, delayed replies). Idle time and reply delays run on the Akka scheduler, so tests drive them on virtual time.
+/// one at a time to the <see cref="IProtocolSession"/> (or raw bytes to an <see cref="IStreamProtocolSession"/>, which
+/// frames its own input and may wake the actor to speak unprompted), writes its replies, and carries out its actions
+/// (STARTTLS, close, delayed replies). Idle time and reply delays run on the Akka scheduler, so tests drive them on
+/// virtual time.
 /// </summary>
 public sealed class SessionActor : ReceiveActor, IWithTimers
 {
@@ -15,7 +17,9 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private const string DelayTimer = "delay";
 
     private readonly IConnection connection;
-    private readonly IProtocolSession session;
+    private readonly ISessionDialogue session;
+    private readonly IProtocolSession? lineSession;
+    private readonly IStreamProtocolSession? streamSession;
     private readonly X509Certificate2? certificate;
     private readonly TimeSpan idleTimeout;
     private readonly LineFramer framer = new();
@@ -25,6 +29,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private bool reading;
     private bool closing;
     private bool idleGoodbyePending;
+    private bool wakeUpPending;
 
     /// <summary>Props for a session over an accepted connection.</summary>
     /// <param name="connection">The connection; the actor owns and disposes it.</param>
@@ -32,17 +37,21 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     /// <param name="certificate">Server certificate for STARTTLS and implicit TLS (null: no TLS).</param>
     /// <param name="implicitTls">Handshake before the greeting (SMTPS 465, POP3S 995).</param>
     /// <param name="idleTimeout">Close after this long without a complete line from the client.</param>
-    public static Props Props(IConnection connection, IProtocolSession session, X509Certificate2? certificate, bool implicitTls, TimeSpan idleTimeout) =>
+    public static Props Props(IConnection connection, ISessionDialogue session, X509Certificate2? certificate, bool implicitTls, TimeSpan idleTimeout) =>
         Akka.Actor.Props.Create(() => new SessionActor(connection, session, certificate, implicitTls, idleTimeout));
 
     /// <summary>Timers bound to this actor (set by Akka).</summary>
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>Use <see cref="Props"/>; public only because Akka activates actors through public constructors.</summary>
-    public SessionActor(IConnection connection, IProtocolSession session, X509Certificate2? certificate, bool implicitTls, TimeSpan idleTimeout)
+    public SessionActor(IConnection connection, ISessionDialogue session, X509Certificate2? certificate, bool implicitTls, TimeSpan idleTimeout)
     {
         this.connection = connection;
         this.session = session;
+        lineSession = session as IProtocolSession;
+        streamSession = session as IStreamProtocolSession;
+        if (lineSession is null == streamSession is null)
+            throw new ArgumentException("A session is either a line session or a stream session.", nameof(session));
         this.certificate = certificate;
         this.idleTimeout = idleTimeout;
         ImplicitTls = implicitTls;
@@ -53,6 +62,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         Receive<DelayedStep>(d => Write(d.Step));
         Receive<Written>(w => AfterWrite(w.Action));
         Receive<IdleExpired>(_ => OnIdle());
+        Receive<WakeUp>(_ => OnWakeUp());
         Receive<Status.Failure>(f => Fail(f.Cause));
     }
 
@@ -63,6 +73,8 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     {
         RestartIdleTimer();
         busy = true;
+        var self = Self;
+        streamSession?.AttachWakeUp(() => self.Tell(WakeUp.Instance));
         if (ImplicitTls)
         {
             connection.UpgradeToTlsAsync(certificate ?? throw new InvalidOperationException("Implicit TLS needs a certificate."), stopping.Token)
@@ -78,6 +90,8 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         stopping.Cancel();
+        // Sessions holding subscriptions (IMAP watches its folders) release them with the connection.
+        (session as IDisposable)?.Dispose();
         // Disposal is fire-and-forget: the socket closes whether or not the peer still listens.
         _ = connection.DisposeAsync().AsTask();
         stopping.Dispose();
@@ -103,19 +117,30 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             Context.Stop(Self);
             return;
         }
-        framer.Append(bytes);
+        if (streamSession is not null) streamSession.Append(bytes);
+        else framer.Append(bytes);
         Pump();
     }
 
     private void Pump()
     {
         if (busy || closing) return;
-        if (framer.TryReadLine(session.MaxLineLength, out var line))
+        if (streamSession is not null)
+        {
+            if (streamSession.HandleNext(stopping.Token) is { } next)
+            {
+                busy = true;
+                RestartIdleTimer();
+                next.AsTask().PipeTo(Self);
+                return;
+            }
+        }
+        else if (framer.TryReadLine(lineSession!.MaxLineLength, out var line))
         {
             busy = true;
             // Only complete lines count as activity: a client trickling bytes without a line end still times out.
             RestartIdleTimer();
-            session.HandleAsync(line, stopping.Token).AsTask().PipeTo(Self);
+            lineSession.HandleAsync(line, stopping.Token).AsTask().PipeTo(Self);
             return;
         }
         if (reading) return;
@@ -162,9 +187,24 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 return;
             default:
                 busy = false;
-                Pump();
+                if (wakeUpPending) OnWakeUp();
+                else Pump();
                 return;
         }
+    }
+
+    private void OnWakeUp()
+    {
+        if (closing) return;
+        if (busy)
+        {
+            // Speaking now would interleave with the step in progress; the session is asked once that step is written.
+            wakeUpPending = true;
+            return;
+        }
+        wakeUpPending = false;
+        busy = true;
+        streamSession!.WakeUpAsync(stopping.Token).AsTask().PipeTo(Self);
     }
 
     private void OnIdle()
@@ -207,5 +247,10 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private sealed class IdleExpired
     {
         public static readonly IdleExpired Instance = new();
+    }
+
+    private sealed class WakeUp
+    {
+        public static readonly WakeUp Instance = new();
     }
 }

@@ -146,7 +146,17 @@ public sealed partial class SmtpSession : IProtocolSession
     {
         if (recipients.Count >= settings.MaxRecipients) return Failed("452 4.5.3 Too many recipients");
         if (!smtpUtf8 && MailPath.IsInternational(rcpt.Recipient)) return Failed("553 5.6.7 Non-ASCII address requires SMTPUTF8");
-        var kind = await directory.ClassifyAsync(rcpt.Recipient, cancellation);
+        AddressKind kind;
+        try
+        {
+            kind = await directory.ClassifyAsync(rcpt.Recipient, cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            // The ring could not be asked (partition, timeout): a temporary refusal, so the sending MTA retries,
+            // never an acceptance on a guess (that would be a relay for whatever the guess got wrong).
+            return Failed("451 4.4.3 Cannot verify the recipient now; try again later");
+        }
         switch (kind)
         {
             case AddressKind.UnknownInRingDomain:

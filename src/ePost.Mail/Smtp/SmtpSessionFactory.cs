@@ -15,5 +15,5 @@ public sealed class SmtpSessionFactory(SmtpSettings settings, IMailUserDirectory
     public byte[] TooManyConnections => SessionStep.Encode([$"421 4.7.0 {settings.HostName} Too many connections from your address"]);
 
     /// <inheritdoc />
-    public IProtocolSession Create(SessionContext context) => new SmtpSession(settings, context, directory, spool, throttle, clock);
+    public ISessionDialogue Create(SessionContext context) => new SmtpSession(settings, context, directory, spool, throttle, clock);
 }

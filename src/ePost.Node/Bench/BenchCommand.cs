@@ -11,6 +11,8 @@ public static class BenchCommand
         ErasureBench.Verb,
         StorageBench.Verb,
         RingStorageBench.Verb,
+        MailBench.Delivery,
+        MailBench.Smtp,
     ];
 
     /// <summary>The verb for the top-level command table.</summary>

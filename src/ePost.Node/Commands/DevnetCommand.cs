@@ -9,7 +9,8 @@ namespace ePost.Node.Commands;
 
 /// <summary>
 /// <c>epost devnet</c>: a local ring of N nodes on 127.0.0.1, each its own actor system over real Akka.Remote,
-/// joined one by one; prints each node and a <c>ready</c> line, then runs until Ctrl-C.
+/// joined one by one, each serving one user (issued by a devnet CA) over SMTP, POP3 and IMAP; prints each node, each
+/// user's mail settings and a <c>ready</c> line, writes the same to <c>devnet.json</c>, then runs until Ctrl-C.
 /// </summary>
 public static class DevnetCommand
 {
@@ -46,19 +47,28 @@ public static class DevnetCommand
         var clock = Stopwatch.StartNew();
         var nodes = new List<NodeHost>();
         var overlay = OverlaySettings.Create(NodeConfig.Defaults);
+        var (ca, users) = DevnetUsers.LoadOrCreate(dataDir, count);
         try
         {
             for (var i = 0; i < count; i++)
             {
                 var port = basePort == 0 ? 0 : basePort + i;
+                int MailPort(int offset) => basePort == 0 ? 0 : basePort + 1000 + 10 * i + offset;
                 var bootstrap = nodes.Count == 0 ? "" : $"epost.node.bootstrap = [{NodeConfig.Quote(nodes[0].Address)}]";
                 var config = NodeConfig.Build(ConfigurationFactory.ParseString($"""
                     epost.node.port = {port}
                     epost.node.data-dir = {NodeConfig.Quote(Path.Combine(dataDir, $"node{i + 1}"))}
                     {bootstrap}
+                    epost.storage.certificate-authority = "{Convert.ToHexStringLower(ca.PublicKey)}"
+                    epost.mail.smtp-port = {MailPort(0)}
+                    epost.mail.smtps-port = {MailPort(1)}
+                    epost.mail.pop3-port = {MailPort(2)}
+                    epost.mail.pop3s-port = {MailPort(3)}
+                    epost.mail.imap-port = {MailPort(4)}
+                    epost.mail.imaps-port = {MailPort(5)}
                     akka.loglevel = WARNING
                     """));
-                var node = await NodeHost.StartAsync(config);
+                var node = await NodeHost.StartAsync(config, [users[i].ToLocalUser()]);
                 nodes.Add(node);
                 // One at a time: each node joins a ring that already knows every earlier node.
                 await WaitAsync(async () => (await node.StatusAsync()).Ready, TimeSpan.FromSeconds(60), cancel);
@@ -67,6 +77,13 @@ public static class DevnetCommand
             var statuses = await Task.WhenAll(nodes.Select(n => n.StatusAsync()));
             for (var i = 0; i < nodes.Count; i++)
                 output.WriteLine($"node{i + 1}  id {statuses[i].Self.Id}  {statuses[i].Self.Address}  leaf set {statuses[i].Clockwise.Concat(statuses[i].CounterClockwise).DistinctBy(n => n.Id).Count()}  data {Path.Combine(dataDir, $"node{i + 1}")}");
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                var mail = nodes[i].MailEndpoints!;
+                output.WriteLine($"{users[i].Address}  password {users[i].Password}  node{i + 1}  smtp {mail.Host}:{mail.Smtp} (STARTTLS)  smtps {mail.Smtps}  pop3 {mail.Pop3}  pop3s {mail.Pop3s}  imap {mail.Imap}  imaps {mail.Imaps}");
+            }
+            var json = DevnetJson.Write(dataDir, ca, users, nodes);
+            output.WriteLine($"mail settings for scripts: {json}; TLS certificates are self-signed (one per node)");
             output.WriteLine($"ready: {nodes.Count} nodes in one ring after {clock.Elapsed.TotalSeconds:F1} s (epost status --node {nodes[0].Address}); Ctrl-C stops");
             return nodes;
         }

@@ -3,6 +3,9 @@ using Akka.Configuration;
 using ePost.Node.Identity;
 using ePost.Overlay;
 using ePost.Overlay.Node;
+using ePost.Post;
+using ePost.Post.Access;
+using ePost.Post.Mailbox;
 using ePost.Storage.Glacier;
 using ePost.Storage.Replication;
 
@@ -11,8 +14,10 @@ namespace ePost.Node.Hosting;
 /// <summary>One running node: its actor system (listening for ring traffic), its identity and its layer actors.</summary>
 public sealed class NodeHost : IAsyncDisposable
 {
-    private NodeHost(ActorSystem system, NodeIdentity identity, long epoch, IActorRef overlay, IActorRef storage, IActorRef glacier, NodeSettings settings)
+    private NodeHost(ActorSystem system, NodeIdentity identity, long epoch, IActorRef overlay, IActorRef storage, IActorRef glacier, NodeSettings settings,
+        NodeMail? mail)
     {
+        Mail = mail;
         Storage = storage;
         Glacier = glacier;
         System = system;
@@ -47,21 +52,41 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>The node settings it runs with.</summary>
     public NodeSettings Settings { get; }
 
+    /// <summary>POST and the mail backends of this node's users; null when the ring has no CA configured.</summary>
+    public NodeMail? Mail { get; }
+
+    /// <summary>Where the node's SMTP, POP3 and IMAP listen; null when the node serves no mail (no CA, or no users).</summary>
+    public MailEndpoints? MailEndpoints { get; private set; }
+
     /// <summary>Starts a node from a complete configuration (see <see cref="NodeConfig.Build"/>).</summary>
-    public static async Task<NodeHost> StartAsync(Config config, TimeSpan? timeout = null)
+    /// <param name="config">The node's configuration.</param>
+    /// <param name="users">Users to serve besides those in <c>epost.post.users</c> (devnet, tests).</param>
+    /// <param name="timeout">How long the layers may take to start.</param>
+    public static async Task<NodeHost> StartAsync(Config config, IReadOnlyList<LocalUser>? users = null, TimeSpan? timeout = null)
     {
         var settings = NodeSettings.Create(config);
         var overlay = OverlaySettings.Create(config);
         var storage = StorageSettings.Create(config);
         var glacier = GlacierSettings.Create(config);
+        var post = PostSettings.Create(config);
+        var allUsers = NodeMail.LoadUsers(config).Concat(users ?? []).ToList();
         var identity = NodeIdentity.LoadOrCreate(settings.DataDir);
         var epoch = identity.NextEpoch();
         var system = ActorSystem.Create(settings.SystemName, config);
         try
         {
-            var guardian = system.ActorOf(NodeGuardian.Props(overlay, storage, glacier, settings.DataDir, identity.Id, epoch, settings.Bootstrap, identity.SigningKey), NodeGuardian.Name);
+            var guardian = system.ActorOf(NodeGuardian.Props(overlay, storage, glacier, post, settings.DataDir, identity.Id, epoch, settings.Bootstrap,
+                allUsers.Select(u => (u.Keys, u.Recover)).ToList(), identity.SigningKey), NodeGuardian.Name);
             var layers = await guardian.Ask<NodeGuardian.Layers>(NodeGuardian.GetLayers.Instance, timeout ?? TimeSpan.FromSeconds(10));
-            return new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, layers.Glacier, settings);
+            NodeMail? mail = null;
+            if (layers.Post is { } office && layers.PostServices is { } services)
+            {
+                var agents = await office.Ask<PostOffice.Agents>(PostOffice.GetAgents.Instance, timeout ?? TimeSpan.FromSeconds(10));
+                mail = NodeMail.Create(config, settings.DataDir, office, services, allUsers, agents.ByAddress);
+            }
+            var host = new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, layers.Glacier, settings, mail);
+            if (mail is not null && allUsers.Count > 0) host.MailEndpoints = await MailProtocols.StartAsync(system, config, settings.DataDir, mail);
+            return host;
         }
         catch
         {

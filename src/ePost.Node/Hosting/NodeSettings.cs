@@ -20,17 +20,19 @@ public sealed record NodeSettings(string SystemName, string Host, int Port, stri
 /// <summary>Builds a node's complete configuration from the embedded defaults and the operator's overrides.</summary>
 public static class NodeConfig
 {
-    /// <summary>node.conf, overlay.conf, storage.conf and akka.conf, as shipped in <c>hocon/</c>.</summary>
+    /// <summary>node.conf, overlay.conf, storage.conf, post.conf, mail.conf and akka.conf, as shipped in <c>hocon/</c>.</summary>
     public static Config Defaults { get; } =
         EmbeddedConfig.Load(typeof(NodeConfig).Assembly, "ePost.Node.node.conf")
             .WithFallback(Overlay.OverlaySettings.DefaultConfig)
             .WithFallback(Storage.Replication.StorageSettings.DefaultConfig)
+            .WithFallback(Post.PostSettings.DefaultConfig)
+            .WithFallback(Mail.Delivery.DeliverySettings.DefaultConfig)
             .WithFallback(EmbeddedConfig.Load(typeof(NodeConfig).Assembly, "ePost.Node.akka.conf"));
 
     /// <summary>
     /// The configuration a node runs with: <paramref name="overrides"/> (highest), then the environment
     /// (EPOST_HOST, EPOST_PORT, EPOST_PUBLIC_HOST, EPOST_DATA_DIR, EPOST_BOOTSTRAP), then the defaults; and the
-    /// Akka transport settings derived from <c>epost.node</c>.
+    /// Akka transport and journal settings derived from <c>epost.node</c>.
     /// </summary>
     public static Config Build(Config? overrides = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
@@ -43,7 +45,7 @@ public static class NodeConfig
               {{(node.PublicHostname.Length > 0 ? "public-hostname = " + Quote(node.PublicHostname) : "")}}
             }
             """);
-        return transport.WithFallback(config);
+        return transport.WithFallback(config).WithFallback(Post.PostPersistence.For(node.DataDir));
     }
 
     private static Config Layer(Config top, Config fallback) =>

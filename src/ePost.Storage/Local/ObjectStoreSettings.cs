@@ -26,4 +26,7 @@ public sealed record ObjectStoreSettings
 
     /// <summary>Most encoded bytes held in all.</summary>
     public long MaxTotalBytes { get; }
+
+    /// <summary>The ring CA's Ed25519 public key: the only issuer whose certificates this node stores (none when null).</summary>
+    public byte[]? TrustedIssuer { get; init; }
 }

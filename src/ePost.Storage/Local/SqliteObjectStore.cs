@@ -100,6 +100,8 @@ public sealed partial class SqliteObjectStore : IObjectStore
             ThrowIfDisposed();
             var intrinsic = ObjectValidator.Check(value, Settings.MaxObjectBytes);
             if (!intrinsic.IsAccepted) return Refuse(intrinsic);
+            var policy = ObjectValidator.CheckPolicy(value, Settings.TrustedIssuer);
+            if (!policy.IsAccepted) return Refuse(policy);
             var encoded = value.Encode();
 
             using var transaction = _connection.BeginTransaction();

@@ -12,6 +12,10 @@ namespace ePost.Storage.Objects;
 /// content block:  u8 kind = 1 | id (20) | u32 data length | data
 /// signed object:  u8 kind = 2 | id (20) | owner key (32) | u16 label length | label (UTF-8)
 ///                 | u64 version | u32 payload length | payload | signature (64)
+/// certificate:    u8 kind = 3 | id (20) | u32 certificate length | certificate (UserCertificate encoding)
+/// notification:   u8 kind = 4 | id (20) | recipient key (32) | u8 state
+///                 | state 0 (pending):   u32 body length | body
+///                 | state 1 (withdrawn): recipient signature (64)
 /// </code>
 /// Key and signature are fixed-size Ed25519 fields, so they carry no length; another algorithm would be another kind.
 /// The decoder checks the total against the caller's size limit before it reads anything, and every length against
@@ -25,6 +29,12 @@ public static class ObjectCodec
     /// <summary>Bytes a signed object's encoding adds to its label and payload.</summary>
     public const int SignedObjectOverhead =
         1 + RingId.ByteLength + Ed25519.PublicKeyLength + 2 + 8 + 4 + Ed25519.SignatureLength;
+
+    /// <summary>Bytes a certificate object's encoding adds to the certificate.</summary>
+    public const int CertificateOverhead = 1 + RingId.ByteLength + 4;
+
+    /// <summary>Bytes every notification encoding has before its state-specific part.</summary>
+    public const int NotificationOverhead = 1 + RingId.ByteLength + Ed25519.PublicKeyLength + 1;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -52,6 +62,24 @@ public static class ObjectCodec
                 writer.Raw(signed.Payload.Span);
                 writer.Raw(signed.Signature.Span);
                 break;
+            case CertificateObject certificate:
+                writer.UInt32((uint)certificate.EncodedCertificate.Length);
+                writer.Raw(certificate.EncodedCertificate.Span);
+                break;
+            case NotificationObject notification:
+                writer.Raw(notification.RecipientKey.Span);
+                if (notification.IsWithdrawn)
+                {
+                    writer.Byte(1);
+                    writer.Raw(notification.Withdrawal.Span);
+                }
+                else
+                {
+                    writer.Byte(0);
+                    writer.UInt32((uint)notification.Body.Length);
+                    writer.Raw(notification.Body.Span);
+                }
+                break;
             default:
                 throw new ArgumentException($"No encoding for {value.GetType().Name}.", nameof(value));
         }
@@ -76,6 +104,8 @@ public static class ObjectCodec
         {
             (byte)ObjectKind.ContentBlock => DecodeContentBlock(ref reader),
             (byte)ObjectKind.SignedObject => DecodeSignedObject(ref reader),
+            (byte)ObjectKind.Certificate => new CertificateObject(reader.Id(), reader.LengthPrefixed32("certificate")),
+            (byte)ObjectKind.Notification => DecodeNotification(ref reader),
             _ => throw new ObjectFormatException(RefusalReason.UnknownKind, $"Unknown object kind {kind}."),
         };
         if (reader.Remaining != 0)
@@ -113,6 +143,18 @@ public static class ObjectCodec
         var payload = reader.LengthPrefixed32("payload");
         var signature = reader.Fixed(Ed25519.SignatureLength, "signature");
         return new SignedObject(id, ownerKey, label, version, payload, signature);
+    }
+
+    private static NotificationObject DecodeNotification(ref Reader reader)
+    {
+        var id = reader.Id();
+        var recipientKey = reader.Fixed(Ed25519.PublicKeyLength, "recipient key");
+        return reader.Byte() switch
+        {
+            0 => new NotificationObject(id, recipientKey, reader.LengthPrefixed32("body"), ReadOnlyMemory<byte>.Empty),
+            1 => new NotificationObject(id, recipientKey, ReadOnlyMemory<byte>.Empty, reader.Fixed(Ed25519.SignatureLength, "withdrawal")),
+            var state => throw new ObjectFormatException(RefusalReason.Malformed, $"Unknown notification state {state}."),
+        };
     }
 
     private ref struct Reader(ReadOnlySpan<byte> bytes)

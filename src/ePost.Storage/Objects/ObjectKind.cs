@@ -9,4 +9,10 @@ public enum ObjectKind : byte
 
     /// <summary>Mutable bytes under an owner key and label, versioned and Ed25519-signed.</summary>
     SignedObject = 2,
+
+    /// <summary>A CA-signed user certificate published under the user's id; a higher serial replaces a lower one.</summary>
+    Certificate = 3,
+
+    /// <summary>A delivery notification waiting near its recipient's id; the recipient's signed receipt withdraws it.</summary>
+    Notification = 4,
 }

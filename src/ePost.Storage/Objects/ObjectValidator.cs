@@ -1,3 +1,4 @@
+using ePost.Core.Crypto;
 using ePost.Core.Ids;
 
 namespace ePost.Storage.Objects;
@@ -49,9 +50,47 @@ public static class ObjectValidator
                     ? ValidationResult.Accepted
                     : ValidationResult.Refuse(RefusalReason.BadSignature,
                         $"Signed object {signed.Id.ToShortString()} v{signed.Version}: the signature does not verify under its owner key.");
+            case CertificateObject certificate:
+                return CheckCertificate(certificate);
+            case NotificationObject notification:
+                if (notification.IsWithdrawn)
+                    return notification.WithdrawalIsValid()
+                        ? ValidationResult.Accepted
+                        : ValidationResult.Refuse(RefusalReason.BadNotification,
+                            $"Notification {notification.Id.ToShortString()}: the withdrawal is not signed by its recipient key.");
+                return notification.IdMatchesBody()
+                    ? ValidationResult.Accepted
+                    : ValidationResult.Refuse(RefusalReason.BadNotification,
+                        $"Notification {notification.Id.ToShortString()} is not the id of its recipient key and body.");
             default:
                 return ValidationResult.Refuse(RefusalReason.UnknownKind, $"Unknown object type {value.GetType().Name}.");
         }
+    }
+
+    private static ValidationResult CheckCertificate(CertificateObject value)
+    {
+        if (value.TryRead(out var reason) is not { } fields)
+            return ValidationResult.Refuse(RefusalReason.BadCertificate, $"Certificate object {value.Id.ToShortString()}: {reason}");
+        if (fields.UserId != value.Id)
+            return ValidationResult.Refuse(RefusalReason.BadCertificate,
+                $"The certificate of user {fields.UserId.ToShortString()} is not published under that user's id.");
+        var problem = CertificateAuthority.VerifyPublished(fields.Issuer, value.EncodedCertificate.Span);
+        return problem is null ? ValidationResult.Accepted : ValidationResult.Refuse(RefusalReason.BadCertificate, problem);
+    }
+
+    /// <summary>The storing node's policy on top of the intrinsic checks: certificates only from the ring's CA.</summary>
+    /// <param name="value">An object that passed <see cref="Check(StoredObject, int)"/>.</param>
+    /// <param name="trustedIssuer">The ring CA's public key, or null when the node has none configured (then it stores no certificates).</param>
+    public static ValidationResult CheckPolicy(StoredObject value, ReadOnlySpan<byte> trustedIssuer)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value is not CertificateObject certificate) return ValidationResult.Accepted;
+        var decoded = certificate.TryRead(out _);
+        if (trustedIssuer.IsEmpty)
+            return ValidationResult.Refuse(RefusalReason.BadCertificate, "This node has no ring CA key configured, so it stores no certificates.");
+        return decoded is { } fields && fields.Issuer.AsSpan().SequenceEqual(trustedIssuer)
+            ? ValidationResult.Accepted
+            : ValidationResult.Refuse(RefusalReason.BadCertificate, $"The certificate {certificate.Id.ToShortString()} was not issued by this ring's CA.");
     }
 
     /// <summary>Checks whether <paramref name="incoming"/> may take the place of <paramref name="held"/> (both assumed individually valid).</summary>
@@ -68,6 +107,13 @@ public static class ObjectValidator
         if (held.Kind != incoming.Kind)
             return ValidationResult.Refuse(RefusalReason.VersionConflict,
                 $"Object {incoming.Id.ToShortString()} is held as a {held.Kind}, not a {incoming.Kind}.");
+        switch (incoming, held)
+        {
+            case (CertificateObject newCertificate, CertificateObject heldCertificate):
+                return CheckCertificateReplacement(newCertificate, heldCertificate);
+            case (NotificationObject newNotification, NotificationObject heldNotification):
+                return CheckNotificationReplacement(newNotification, heldNotification);
+        }
         if (incoming is not SignedObject newer || held is not SignedObject older) return ValidationResult.Accepted;
         if (newer.Version < older.Version)
             return ValidationResult.Refuse(RefusalReason.StaleVersion,
@@ -75,6 +121,26 @@ public static class ObjectValidator
         if (newer.Version == older.Version && !newer.SameBytesAs(older))
             return ValidationResult.Refuse(RefusalReason.VersionConflict,
                 $"Signed object {incoming.Id.ToShortString()} v{newer.Version} differs from the held copy of the same version.");
+        return ValidationResult.Accepted;
+    }
+
+    private static ValidationResult CheckCertificateReplacement(CertificateObject incoming, CertificateObject held)
+    {
+        var newSerial = incoming.Serial ?? 0;
+        var heldSerial = held.Serial ?? 0;
+        if (newSerial < heldSerial)
+            return ValidationResult.Refuse(RefusalReason.StaleVersion, $"Certificate {incoming.Id.ToShortString()} serial {newSerial} is older than the held serial {heldSerial}.");
+        if (newSerial == heldSerial && !incoming.SameBytesAs(held))
+            return ValidationResult.Refuse(RefusalReason.VersionConflict, $"Certificate {incoming.Id.ToShortString()} serial {newSerial} differs from the held one.");
+        return ValidationResult.Accepted;
+    }
+
+    private static ValidationResult CheckNotificationReplacement(NotificationObject incoming, NotificationObject held)
+    {
+        if (!incoming.RecipientKey.Span.SequenceEqual(held.RecipientKey.Span))
+            return ValidationResult.Refuse(RefusalReason.BadNotification, $"Notification {incoming.Id.ToShortString()} names another recipient key than the held one.");
+        if (held.IsWithdrawn && !incoming.IsWithdrawn)
+            return ValidationResult.Refuse(RefusalReason.StaleVersion, $"Notification {incoming.Id.ToShortString()} was already withdrawn by its recipient.");
         return ValidationResult.Accepted;
     }
 
@@ -105,4 +171,31 @@ public static class ObjectValidator
         }
         return best;
     }
+
+    /// <summary>
+    /// What a reader takes from replicas' copies of any kind: for signed objects <see cref="SelectNewest"/>; for
+    /// certificates the highest valid serial; for notifications the withdrawn form over the pending one; for content
+    /// blocks any valid copy. Null when no copy is valid.
+    /// </summary>
+    public static StoredObject? SelectNewestOfAnyKind(RingId id, IReadOnlyCollection<StoredObject?> copies, int maxEncodedLength)
+    {
+        ArgumentNullException.ThrowIfNull(copies);
+        if (SelectNewest(id, copies, maxEncodedLength) is { } signed) return signed;
+        StoredObject? best = null;
+        foreach (var copy in copies)
+        {
+            if (copy is null || copy.Id != id || copy is SignedObject || !Check(copy, maxEncodedLength).IsAccepted) continue;
+            if (best is null || Supersedes(copy, best)) best = copy;
+        }
+        return best;
+    }
+
+    private static bool Supersedes(StoredObject candidate, StoredObject best) => (candidate, best) switch
+    {
+        (CertificateObject c, CertificateObject b) =>
+            (c.Serial ?? 0).CompareTo(b.Serial ?? 0) is var order &&
+            (order > 0 || order == 0 && c.EncodedCertificate.Span.SequenceCompareTo(b.EncodedCertificate.Span) < 0),
+        (NotificationObject c, NotificationObject b) => c.IsWithdrawn && !b.IsWithdrawn,
+        _ => false,
+    };
 }

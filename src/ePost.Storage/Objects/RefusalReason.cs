@@ -32,4 +32,10 @@ public enum RefusalReason
 
     /// <summary>Storing it would exceed the node's storage budget.</summary>
     OverBudget,
+
+    /// <summary>A certificate that does not verify, is not published under its user's id, or was not issued by this ring's CA.</summary>
+    BadCertificate,
+
+    /// <summary>A notification whose id is not derived from its contents, or a withdrawal not signed by its recipient.</summary>
+    BadNotification,
 }

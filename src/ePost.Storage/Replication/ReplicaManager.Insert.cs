@@ -160,6 +160,7 @@ public sealed partial class ReplicaManager
         }
         if (_writes.ContainsKey(expired.Op)) FinishWrite(expired.Op, 0, $"no answer from the root within {_settings.InsertTimeout}");
         else if (_lookups.ContainsKey(expired.Op)) CompleteLookup(expired.Op, final: true);
+        else FinishArcListing(expired.Op, complete: false);
     }
 
     private sealed record PendingWrite(IActorRef ReplyTo, RingId Id, bool Renewal);

@@ -94,8 +94,7 @@ public sealed partial class ReplicaManager
         StoredObject? answer = null;
         if (!pending.Newest) answer = pending.Answers.FirstOrDefault();
         else if (final || everyoneAnswered)
-            answer = (StoredObject?)ObjectValidator.SelectNewest(pending.Id, pending.Answers, _settings.MaxObjectBytes)
-                     ?? pending.Answers.OfType<ContentBlock>().FirstOrDefault();
+            answer = ObjectValidator.SelectNewestOfAnyKind(pending.Id, pending.Answers, _settings.MaxObjectBytes);
         if (answer is null && !final && !everyoneAnswered) return;
 
         _lookups.Remove(op);
@@ -108,11 +107,11 @@ public sealed partial class ReplicaManager
         pending.ReplyTo.Tell(new Found(answer));
         var leaseMs = pending.AnswerLeases.DefaultIfEmpty(0).Max();
         RestoreIfReplica(answer, leaseMs);
-        if (pending.Newest && answer is SignedObject && leaseMs > 0) RepairStaleReplicas(pending, answer, leaseMs);
+        if (pending.Newest && answer is not ContentBlock && leaseMs > 0) RepairStaleReplicas(pending, answer, leaseMs);
     }
 
     /// <summary>
-    /// Read repair for signed objects: every replica asked that did not return this version gets it (the Bloom
+    /// Read repair for versioned objects (signed objects, certificates, notifications): every replica asked that did not return this version gets it (the Bloom
     /// filters of repair compare ids, not versions, so this is how a replica that missed updates converges).
     /// </summary>
     private void RepairStaleReplicas(PendingLookup pending, StoredObject newest, long leaseMs)

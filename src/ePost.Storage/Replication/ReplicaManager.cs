@@ -113,6 +113,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         Receive<ListHeld>(_ => Sender.Tell(new HeldIds(ListAll())));
         Receive<GetStorageStatus>(_ => Sender.Tell(new StorageStatus(_store.GetStats(), _clock.Now, _assembler.Rejected + _refusedAtOrigin, _repairFetches)));
         Receive<RepairNow>(_ => StartRepairRound());
+        Receive<ListArc>(OnListArc);
         Receive<ClientPut>(OnClientPut);
         Receive<ClientGet>(get => Self.Tell(new Lookup(get.Id), Context.ActorOf(ClientReplyAdapter.Props(Sender, get.Id))));
         Receive<ClientListHeld>(_ => Sender.Tell(new ClientHeldIds(ListAll().ToArray())));
@@ -179,6 +180,8 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
             case RenewAck ack: OnRenewAck(ack); break;
             case RepairDigest digest: OnRepairDigest(from, digest); break;
             case RepairOffer offer: OnRepairOffer(from, offer); break;
+            case ArcQuery query: Send(from, new ArcAnswer(query.Op, HeldInArc(query.First, query.Last, query.Limit).ToArray())); break;
+            case ArcAnswer answer: OnArcAnswer(answer); break;
         }
     }
 

@@ -75,3 +75,14 @@ public sealed record RepairNow : IStorageCommand
     /// <summary>The one instance.</summary>
     public static readonly RepairNow Instance = new();
 }
+
+/// <summary>
+/// Lists the ids held in the arc [<paramref name="First"/>, <paramref name="Last"/>] (both inclusive) by this node and
+/// by the root of <paramref name="First"/>, at most <paramref name="Limit"/>; answered with <see cref="ArcListed"/>.
+/// POST collects a user's waiting notifications this way (they all live in one small arc after the user's id).
+/// </summary>
+public sealed record ListArc(RingId First, RingId Last, int Limit) : IStorageCommand;
+
+/// <summary>The ids found, in ring order without duplicates; <paramref name="Complete"/> is false when the root did not answer in time.</summary>
+public sealed record ArcListed(IReadOnlyList<RingId> Ids, bool Complete);
+

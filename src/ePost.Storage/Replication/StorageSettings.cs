@@ -34,8 +34,11 @@ public sealed record StorageSettings(
     /// <summary>Acknowledgements an insert needs: a majority of r.</summary>
     public int Majority => ReplicationFactor / 2 + 1;
 
+    /// <summary>The ring CA's Ed25519 public key (<c>certificate-authority</c>, hex); null when the node has none and then stores no certificates.</summary>
+    public byte[]? CertificateAuthority { get; init; }
+
     /// <summary>The limits handed to the local store.</summary>
-    public ObjectStoreSettings StoreSettings => new(MaxObjectBytes, NodeBudgetBytes);
+    public ObjectStoreSettings StoreSettings => new(MaxObjectBytes, NodeBudgetBytes) { TrustedIssuer = CertificateAuthority };
 
     /// <summary>Reads <c>epost.storage</c> from <paramref name="config"/>, falling back to the defaults.</summary>
     public static StorageSettings Create(Config config)
@@ -59,9 +62,26 @@ public sealed record StorageSettings(
             HandOffBatch: c.GetInt("repair.hand-off-batch"),
             CheckpointInterval: c.GetTimeSpan("leases.checkpoint-interval"),
             CollectionInterval: c.GetTimeSpan("leases.collection-interval"),
-            CollectionBatch: c.GetInt("leases.collection-batch"));
+            CollectionBatch: c.GetInt("leases.collection-batch"))
+        {
+            CertificateAuthority = ParseAuthority(c.GetString("certificate-authority", "")),
+        };
         settings.Validate();
         return settings;
+    }
+
+    private static byte[]? ParseAuthority(string hex)
+    {
+        if (string.IsNullOrWhiteSpace(hex)) return null;
+        try
+        {
+            var key = Convert.FromHexString(hex.Trim());
+            if (key.Length == Core.Crypto.Ed25519.PublicKeyLength) return key;
+        }
+        catch (FormatException)
+        {
+        }
+        throw new ConfigurationException($"epost.storage.certificate-authority must be the CA's {Core.Crypto.Ed25519.PublicKeyLength}-byte Ed25519 public key in hex (epost ca init prints it).");
     }
 
     private void Validate()

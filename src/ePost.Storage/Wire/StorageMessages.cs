@@ -79,3 +79,10 @@ public sealed record RepairDigest(long Round, RingId Start, RingId End, byte[] F
 /// <summary>Ids the sender holds that the receiver should hold (missing from its digest, or handed off); the receiver fetches those it lacks.</summary>
 /// <param name="LeaseMs">When present, the sender's remaining lease for each id (a duration): a holder extends its own lease to it.</param>
 public sealed record RepairOffer(long Round, RingId[] Ids, long[]? LeaseMs = null) : IStorageMessage;
+
+/// <summary>Asks a node which ids it holds in the arc [<paramref name="First"/>, <paramref name="Last"/>], at most <paramref name="Limit"/> of them.</summary>
+public sealed record ArcQuery(long Op, RingId First, RingId Last, int Limit) : IStorageMessage;
+
+/// <summary>The ids a node holds in the queried arc, in ring order (possibly cut at the limit).</summary>
+public sealed record ArcAnswer(long Op, RingId[] Ids) : IStorageMessage;
+

@@ -22,5 +22,7 @@ public sealed class StorageSerializer(ExtendedActorSystem system) : WireSerializ
         .Add<Replication.ClientGet>("cget")
         .Add<Replication.ClientGetResult>("cgetr")
         .Add<Replication.ClientListHeld>("cheld")
-        .Add<Replication.ClientHeldIds>("cheldr");
+        .Add<Replication.ClientHeldIds>("cheldr")
+        .Add<ArcQuery>("arcq")
+        .Add<ArcAnswer>("arca");
 }

@@ -41,15 +41,18 @@ public class CertificateAuthorityTests
         var keys = Ca.IssueNewUser("a@b", 0x0102030405060708, Random);
         var encoded = keys.Certificate.Encode();
         Assert.Equal("EPCERT"u8.ToArray(), encoded[..6]);
-        Assert.Equal(1, encoded[6]);
+        Assert.Equal(2, encoded[6]);
         Assert.Equal(Ca.PublicKey, encoded[7..39]);
         Assert.Equal(Convert.FromHexString("0102030405060708"), encoded[39..47]);
-        Assert.Equal(new byte[] { 0, 3 }, encoded[47..49]);
-        Assert.Equal("a@b"u8.ToArray(), encoded[49..52]);
-        Assert.Equal(keys.Signing.PublicKey, encoded[52..84]);
-        Assert.Equal(keys.Encryption.PublicKey, encoded[84..116]);
-        Assert.True(Ed25519.Verify(Ca.PublicKey, encoded[..116], encoded[116..]));
-        Assert.Equal(180, encoded.Length);
+        Assert.Equal(RingId.ForAddress("a@b").ToBytes(), encoded[47..67]);
+        Assert.Equal(keys.Signing.PublicKey, encoded[67..99]);
+        Assert.Equal(keys.Encryption.PublicKey, encoded[99..131]);
+        Assert.True(Ed25519.Verify(Ca.PublicKey, encoded[..131], encoded[131..195]));
+        Assert.Equal(new byte[] { 0, 3 }, encoded[195..197]);
+        Assert.Equal("a@b"u8.ToArray(), encoded[197..200]);
+        Assert.Equal(200, encoded.Length);
+        // The published form is the signed part alone: it names the user by id, never by address.
+        Assert.Equal(encoded[..195], keys.Certificate.PublishedForm());
     }
 
     [Fact]
@@ -84,7 +87,7 @@ public class CertificateAuthorityTests
         var mallory = CertificateAuthority.Create(Random);
         var forged = mallory.IssueNewUser("bob@example.org", 99, Random).Certificate.Encode();
         Ca.PublicKey.CopyTo(forged, 7);
-        var body = forged[..^64];
+        var body = forged[..131];
         Ed25519.Sign(mallory.PrivateKey, body).CopyTo(forged, body.Length);
         var verdict = CertificateAuthority.Verify(Ca.PublicKey, forged);
         Assert.Equal(CertificateRejection.BadSignature, verdict.Rejection);
@@ -94,13 +97,13 @@ public class CertificateAuthorityTests
     [Theory]
     [InlineData(0)]
     [InlineData(10)]
-    [InlineData(179)]
-    [InlineData(181)]
+    [InlineData(199)]
+    [InlineData(201)]
     [InlineData(2000)]
     public void Truncated_padded_or_random_bytes_are_refused_as_malformed(int length)
     {
-        var bytes = length <= 180 ? Ca.IssueNewUser("a@b", 1, Random).Certificate.Encode()[..Math.Min(length, 180)] : new byte[length];
-        if (length == 181) bytes = [.. Ca.IssueNewUser("a@b", 1, Random).Certificate.Encode(), 0];
+        var bytes = length <= 200 ? Ca.IssueNewUser("a@b", 1, Random).Certificate.Encode()[..Math.Min(length, 200)] : new byte[length];
+        if (length == 201) bytes = [.. Ca.IssueNewUser("a@b", 1, Random).Certificate.Encode(), 0];
         var verdict = CertificateAuthority.Verify(Ca.PublicKey, bytes);
         Assert.Equal(CertificateRejection.Malformed, verdict.Rejection);
         Assert.Null(verdict.Certificate);
@@ -110,7 +113,7 @@ public class CertificateAuthorityTests
     public void Certificate_whose_address_is_not_in_normal_form_is_refused_as_malformed()
     {
         var encoded = Ca.IssueNewUser("bob@example.org", 1, Random).Certificate.Encode();
-        encoded[49] = (byte)'B';
+        encoded[197] = (byte)'B';
         var e = Assert.Throws<FormatException>(() => UserCertificate.Decode(encoded));
         Assert.Contains("normal form", e.Message);
     }
@@ -159,5 +162,18 @@ public class CertificateAuthorityTests
         var restored = CertificateAuthority.FromPrivateKey(Ca.PrivateKey);
         Assert.Equal(Ca.PublicKey, restored.PublicKey);
         Assert.True(CertificateAuthority.Verify(Ca.PublicKey, restored.IssueNewUser("c@d", 5, Random).Certificate).IsValid);
+    }
+
+    [Fact]
+    public void A_published_certificate_binds_only_to_the_address_whose_id_it_names()
+    {
+        var certificate = Ca.IssueNewUser("bob@example.org", 1, Random).Certificate;
+        var published = certificate.PublishedForm();
+        Assert.Equal("bob@example.org", UserCertificate.FromPublished(published, "Bob@Example.org").Address);
+        var e = Assert.Throws<FormatException>(() => UserCertificate.FromPublished(published, "eve@example.org"));
+        Assert.Contains("another address", e.Message);
+        Assert.Null(CertificateAuthority.VerifyPublished(Ca.PublicKey, published));
+        published[100] ^= 1;
+        Assert.Contains("forged or altered", CertificateAuthority.VerifyPublished(Ca.PublicKey, published));
     }
 }

@@ -12,6 +12,9 @@ public sealed class InMemoryUserDirectory : IMailUserDirectory
     /// <summary>Domains the ring serves.</summary>
     public HashSet<string> RingDomains { get; } = new(StringComparer.OrdinalIgnoreCase) { "ring.test" };
 
+    /// <summary>When set, ClassifyAsync fails with it (the ring out of reach).</summary>
+    public Exception? ClassifyFailure { get; set; }
+
     /// <summary>alice (password "secret", alice@ring.test) is local; bob@ring.test is a ring user on another node.</summary>
     public static InMemoryUserDirectory Standard()
     {
@@ -34,6 +37,7 @@ public sealed class InMemoryUserDirectory : IMailUserDirectory
     /// <inheritdoc />
     public Task<AddressKind> ClassifyAsync(string address, CancellationToken cancellation)
     {
+        if (ClassifyFailure is not null) return Task.FromException<AddressKind>(ClassifyFailure);
         if (local.Contains(address)) return Task.FromResult(AddressKind.LocalUser);
         if (ring.Contains(address)) return Task.FromResult(AddressKind.RingUser);
         var domain = address[(address.LastIndexOf('@') + 1)..];

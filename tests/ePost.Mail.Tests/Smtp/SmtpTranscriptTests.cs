@@ -71,6 +71,21 @@ public sealed class SmtpTranscriptTests
         TranscriptRunner.RunAsync(Session(Gateway, remote: Internet), "Transcripts/gateway_mode.txt");
 
     [Fact]
+    public async Task Gateway_refuses_every_spelling_of_a_relay_attempt_before_and_after_starttls()
+    {
+        await TranscriptRunner.RunAsync(Session(Gateway, remote: Internet), "Transcripts/gateway_relay_attempts.txt");
+        Assert.Empty(spool.Accepted);
+    }
+
+    [Fact]
+    public async Task Gateway_answers_451_when_the_ring_cannot_say_who_exists()
+    {
+        directory.ClassifyFailure = new TimeoutException("ring lookup timed out");
+        await TranscriptRunner.RunAsync(Session(Gateway, remote: Internet), "Transcripts/gateway_directory_unavailable.txt");
+        Assert.Empty(spool.Accepted);
+    }
+
+    [Fact]
     public Task Declared_and_actual_size_over_the_limit_are_refused() =>
         TranscriptRunner.RunAsync(Session(Gateway with { MaxMessageSize = 100 }), "Transcripts/size_limit.txt");
 

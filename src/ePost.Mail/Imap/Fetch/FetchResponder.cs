@@ -5,7 +5,11 @@ namespace ePost.Mail.Imap.Fetch;
 
 /// <summary>The per-message facts a FETCH response may need; <see cref="Content"/> is loaded only when an item needs it.</summary>
 /// <param name="Flags">Flags as the client sees them (including \Recent, and \Seen already set if this FETCH sets it).</param>
-public sealed record FetchableMessage(uint Uid, IEnumerable<string> Flags, DateTimeOffset InternalDate, ulong ModSeq, Lazy<ImapMessage> Content);
+public sealed record FetchableMessage(uint Uid, IEnumerable<string> Flags, DateTimeOffset InternalDate, ulong ModSeq, Lazy<ImapMessage> Content)
+{
+    /// <summary>RFC822.SIZE when the store already knows it, so FETCH (FLAGS RFC822.SIZE) never loads the message.</summary>
+    public long? KnownSize { get; init; }
+}
 
 /// <summary>Writes the complete "* n FETCH (...)" response for one message and a list of items.</summary>
 public static class FetchResponder
@@ -43,7 +47,7 @@ public static class FetchResponder
             case FetchAttributeKind.Flags: writer.FlagList(message.Flags); break;
             case FetchAttributeKind.InternalDate: writer.DateTime(message.InternalDate); break;
             case FetchAttributeKind.ModSeq: writer.Raw("(").Number(message.ModSeq).Raw(")"); break;
-            case FetchAttributeKind.Rfc822Size: writer.Number((ulong)message.Content.Value.Size); break;
+            case FetchAttributeKind.Rfc822Size: writer.Number((ulong)(message.KnownSize ?? message.Content.Value.Size)); break;
             case FetchAttributeKind.Envelope: EnvelopeWriter.Write(writer, message.Content.Value.Message); break;
             case FetchAttributeKind.BodyStructure: BodyStructureWriter.Write(writer, message.Content.Value, extensible: true); break;
             case FetchAttributeKind.Body: BodyStructureWriter.Write(writer, message.Content.Value, extensible: false); break;

@@ -136,11 +136,13 @@ public sealed class SelectedMailboxView
     }
 
     /// <summary>Writes the untagged data of a SELECT/EXAMINE reply (everything before the tagged OK).</summary>
-    public void WriteSelectData(ImapResponseWriter writer, IEnumerable<string> keywords, bool condStore)
+    /// <remarks>A read-only (EXAMINE) view announces no permanent flags: the client can change none (RFC 3501 §6.3.2).</remarks>
+    public void WriteSelectData(ImapResponseWriter writer, IEnumerable<string> keywords, bool condStore, bool readOnly = false)
     {
         var flags = SystemFlags.Concat(keywords).ToList();
         writer.Raw("* FLAGS ").FlagList(flags).EndLine();
-        writer.Raw("* OK [PERMANENTFLAGS ").FlagList(flags.Append("\\*")).Raw("] Flags permitted").EndLine();
+        writer.Raw("* OK [PERMANENTFLAGS ").FlagList(readOnly ? [] : flags.Append("\\*")).Raw("] ")
+            .Raw(readOnly ? "No permanent flags permitted" : "Flags permitted").EndLine();
         writer.Untagged($"{Count} EXISTS");
         writer.Untagged($"{RecentCount} RECENT");
         if (FirstUnseen is { } unseen) writer.UntaggedStatus(ImapStatus.Ok, $"UNSEEN {unseen}", "First unseen");

@@ -16,7 +16,7 @@ public sealed class ImapCommandReader
 {
     private const int InitialLiteralCapacity = 64 * 1024;
 
-    private readonly ImapLimits _limits;
+    private ImapLimits _limits;
     private readonly Queue<ImapReaderEvent> _events = new();
     private byte[] _input = new byte[4096];
     private int _inputStart;
@@ -38,6 +38,16 @@ public sealed class ImapCommandReader
 
     /// <summary>Creates a reader bounded by <paramref name="limits"/>.</summary>
     public ImapCommandReader(ImapLimits? limits = null) => _limits = limits ?? ImapLimits.Default;
+
+    /// <summary>
+    /// The limits in force; the session tightens them before login (so an anonymous client cannot make the server
+    /// buffer a 50 MiB literal) and relaxes them after. A change applies from the next command on.
+    /// </summary>
+    public ImapLimits Limits
+    {
+        get => _limits;
+        set => _limits = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>Bytes received but not yet framed (the session stops reading the socket while this is large).</summary>
     public int BufferedByteCount => _inputEnd - _inputStart;

@@ -1,0 +1,176 @@
+using Akka.Actor;
+using Akka.Event;
+using ePost.Mail.Backend;
+using ePost.Mail.Spool;
+
+namespace ePost.Mail.Delivery;
+
+/// <summary>
+/// Drains the submission spool: every message accepted by SMTP (and every bounce) is delivered to each recipient,
+/// ring users through POST and others through the relay, with retries on the scheduler's clock and a bounce when a
+/// recipient fails for good or the give-up age passes. Whatever the spool holds at start-up is picked up, so a node
+/// that crashed resumes where its durable progress records say it was. Publishes a <see cref="DeliveryReport"/> on
+/// the event stream after every attempt.
+/// </summary>
+public sealed class DeliveryAgent : ReceiveActor, IWithTimers
+{
+    private const string WakeTimer = "wake";
+    private readonly DeliverySettings settings;
+    private readonly FileSpool spool;
+    private readonly DeliveryAttempt attempt;
+    private readonly Dictionary<string, Queued> queue = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource stopping = new();
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private Action<SpooledMessage>? onCommitted;
+    private int running;
+
+    /// <summary>Props for the agent; the spool is the one the SMTP listeners accept into.</summary>
+    public static Props Props(DeliverySettings settings, FileSpool spool, IMailUserDirectory directory, IRingDelivery ring)
+    {
+        settings.Validate();
+        return Akka.Actor.Props.Create(() => new DeliveryAgent(settings, spool, directory, ring));
+    }
+
+    /// <summary>Use <see cref="Props"/>; public only because Akka creates actors by reflection.</summary>
+    public DeliveryAgent(DeliverySettings settings, FileSpool spool, IMailUserDirectory directory, IRingDelivery ring)
+    {
+        this.settings = settings;
+        this.spool = spool;
+        attempt = new DeliveryAttempt(settings, spool, directory, ring, new SmtpRelay(settings), Context.System.Scheduler);
+        Receive<Committed>(c =>
+        {
+            Enqueue(c.Message, due: null);
+            Dispatch();
+        });
+        Receive<Scan>(_ => ScanSpool());
+        Receive<Wake>(_ => Dispatch());
+        Receive<Finished>(OnFinished);
+        Receive<Crashed>(OnCrashed);
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private DateTimeOffset Now => Context.System.Scheduler.Now;
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        var self = Self;
+        onCommitted = message => self.Tell(new Committed(message));
+        spool.Committed += onCommitted;
+        Timers.StartPeriodicTimer("scan", Scan.Instance, settings.ScanInterval);
+        ScanSpool();
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        spool.Committed -= onCommitted;
+        // Not disposed: attempts still running hold its token until they notice the cancellation.
+        stopping.Cancel();
+    }
+
+    private void ScanSpool()
+    {
+        try
+        {
+            foreach (var message in spool.ListPending())
+            {
+                // The recorded next attempt survives a restart: a node in a crash loop does not hammer a failing relay.
+                if (!queue.ContainsKey(message.Id)) Enqueue(message, spool.ReadProgress(message.Id).NextAttemptAt);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Thrown out of the actor this would restart it, scan again and fail again at once; the next scan is soon enough.
+            log.Error(e, "Listing the spool failed; next try in {0}", settings.ScanInterval);
+        }
+        Dispatch();
+    }
+
+    private void Enqueue(SpooledMessage message, DateTimeOffset? due) => queue.TryAdd(message.Id, new Queued(message, due ?? Now));
+
+    private void Dispatch()
+    {
+        if (running >= settings.MaxConcurrent)
+        {
+            // Every attempt in flight ends in Finished or Crashed, which dispatches again: no timer needed meanwhile.
+            Timers.Cancel(WakeTimer);
+            return;
+        }
+        var now = Now;
+        foreach (var entry in queue.Values.Where(q => !q.Running && q.Due <= now).OrderBy(q => q.Due).ToList())
+        {
+            if (running >= settings.MaxConcurrent) break;
+            Start(entry);
+        }
+        var next = queue.Values.Where(q => !q.Running).Select(q => (DateTimeOffset?)q.Due).Min();
+        if (next is { } due && running < settings.MaxConcurrent) Timers.StartSingleTimer(WakeTimer, Wake.Instance, due > now ? due - now : TimeSpan.Zero);
+        else Timers.Cancel(WakeTimer);
+    }
+
+    private void Start(Queued entry)
+    {
+        entry.Running = true;
+        running++;
+        var id = entry.Message.Id;
+        var token = stopping.Token;
+        var message = entry.Message;
+        // File I/O and fsync block their thread: the whole attempt runs on the thread pool, its result comes back as a message.
+        Task.Run(() => attempt.RunAsync(message, token), token)
+            .PipeTo(Self, success: report => new Finished(report), failure: e => new Crashed(id, e));
+    }
+
+    private void OnFinished(Finished finished)
+    {
+        var report = finished.Report;
+        running--;
+        if (report.Completed) queue.Remove(report.SpoolId);
+        else if (queue.TryGetValue(report.SpoolId, out var entry))
+        {
+            entry.Running = false;
+            entry.Due = report.RetryAt ?? Now;
+        }
+        foreach (var outcome in report.Outcomes.Where(o => o.Result != DeliveryResult.Delivered))
+            log.Info("Delivery of {0} to <{1}>: {2} {3}", report.SpoolId, outcome.Recipient, outcome.Result, outcome.Reply);
+        Context.System.EventStream.Publish(report);
+        Dispatch();
+    }
+
+    private void OnCrashed(Crashed crashed)
+    {
+        // The spool itself failed (disk full, permissions): keep the message and try again after the first back-off.
+        running--;
+        log.Error(crashed.Cause, "Delivery attempt of {0} failed; retrying in {1}", crashed.SpoolId, settings.FirstRetry);
+        if (queue.TryGetValue(crashed.SpoolId, out var entry))
+        {
+            entry.Running = false;
+            entry.Due = Now + settings.FirstRetry;
+        }
+        Dispatch();
+    }
+
+    private sealed class Queued(SpooledMessage message, DateTimeOffset due)
+    {
+        public SpooledMessage Message { get; } = message;
+        public DateTimeOffset Due { get; set; } = due;
+        public bool Running { get; set; }
+    }
+
+    private sealed record Committed(SpooledMessage Message);
+
+    private sealed record Finished(DeliveryReport Report);
+
+    private sealed record Crashed(string SpoolId, Exception Cause);
+
+    private sealed class Scan
+    {
+        public static readonly Scan Instance = new();
+    }
+
+    private sealed class Wake
+    {
+        public static readonly Wake Instance = new();
+    }
+}

@@ -1,0 +1,102 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace ePost.Mail.Delivery;
+
+/// <summary>
+/// Sends a message to recipients outside the ring through the configured relay with MailKit's SMTP client: one
+/// connection and one transaction per call, each recipient's RCPT reply kept apart so one refused address does not
+/// hold back the others.
+/// </summary>
+internal sealed class SmtpRelay(DeliverySettings settings)
+{
+    private RelaySettings Relay => settings.Relay;
+
+    /// <summary>Relays <paramref name="message"/> (exact bytes) and returns one outcome per recipient; never throws for a relay failure.</summary>
+    public async Task<IReadOnlyList<RecipientOutcome>> SendAsync(string sender, IReadOnlyList<string> recipients, byte[] message, CancellationToken cancellation)
+    {
+        if (!Relay.IsConfigured)
+            return All(recipients, DeliveryResult.Permanent, "554 5.3.5 No outbound relay is configured on this node", null);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(Relay.Timeout);
+        using var client = new RecipientReportingClient();
+        client.LocalDomain = settings.HostName;
+        client.Timeout = (int)Math.Min(int.MaxValue, Relay.Timeout.TotalMilliseconds);
+        var refused = new Dictionary<string, RecipientOutcome>(StringComparer.OrdinalIgnoreCase);
+        client.Refused = (mailbox, response) => refused[mailbox.Address] = FromResponse(mailbox.Address, response.StatusCode, response.Response);
+        try
+        {
+            var mime = await MimeMessage.LoadAsync(new MemoryStream(message, writable: false), timeout.Token);
+            var from = sender.Length == 0 ? new MailboxAddress("", "") : new MailboxAddress("", sender);
+            var to = recipients.Select(r => new MailboxAddress("", r)).ToList();
+            await client.ConnectAsync(Relay.Host, Relay.Port, SocketOptions(Relay.Tls), timeout.Token);
+            if (Relay.User.Length > 0) await client.AuthenticateAsync(Relay.User, Relay.Password, timeout.Token);
+            await client.SendAsync(FormatOptions.Default, mime, from, to, timeout.Token);
+            await client.DisconnectAsync(quit: true, timeout.Token);
+            return recipients.Select(r => refused.GetValueOrDefault(r) ?? new RecipientOutcome(r, DeliveryResult.Delivered, "250 2.0.0 Relayed", Relay.Host)).ToList();
+        }
+        catch (NoRecipientAcceptedException)
+        {
+            return recipients.Select(r => refused.GetValueOrDefault(r) ?? Temporary(r, "451 4.3.0 Relay accepted no recipient")).ToList();
+        }
+        catch (SmtpCommandException e)
+        {
+            // MAIL FROM or DATA refused: the whole transaction failed, for every recipient not refused on its own.
+            return recipients.Select(r => refused.GetValueOrDefault(r) ?? FromResponse(r, e.StatusCode, e.Message)).ToList();
+        }
+        catch (ParseException e)
+        {
+            return All(recipients, DeliveryResult.Permanent, $"554 5.6.0 Message or address cannot be relayed: {e.Message}", null);
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
+        {
+            // Relay down, unreachable, too slow, TLS or login trouble (IOException, SocketException, SslHandshakeException,
+            // AuthenticationException, NotSupportedException for a missing STARTTLS, a timeout, whatever else MailKit
+            // throws): an operator can fix these, so they are retried until the give-up age, which then bounces them.
+            // Letting one escape would fail the attempt before the give-up check and retry it forever.
+            return All(recipients, DeliveryResult.Temporary, $"451 4.4.1 Relay {Relay.Host}:{Relay.Port} not usable: {OneLine(e.Message)}", null);
+        }
+    }
+
+    private RecipientOutcome FromResponse(string recipient, SmtpStatusCode code, string text)
+    {
+        var number = (int)code;
+        var result = number >= 500 ? DeliveryResult.Permanent : DeliveryResult.Temporary;
+        return new RecipientOutcome(recipient, result, $"{number} {OneLine(text)}", Relay.Host);
+    }
+
+    // Replies and exception texts end up in a DSN header field: one line, bounded length.
+    private static string OneLine(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Trim();
+        return line.Length <= 400 ? line : line[..400];
+    }
+
+    private static RecipientOutcome Temporary(string recipient, string reply) => new(recipient, DeliveryResult.Temporary, reply);
+
+    private static List<RecipientOutcome> All(IEnumerable<string> recipients, DeliveryResult result, string reply, string? remote) =>
+        recipients.Select(r => new RecipientOutcome(r, result, reply, remote)).ToList();
+
+    private static SecureSocketOptions SocketOptions(RelayTls tls) => tls switch
+    {
+        RelayTls.None => SecureSocketOptions.None,
+        RelayTls.StartTls => SecureSocketOptions.StartTls,
+        RelayTls.Opportunistic => SecureSocketOptions.StartTlsWhenAvailable,
+        RelayTls.Implicit => SecureSocketOptions.SslOnConnect,
+        _ => throw new ArgumentOutOfRangeException(nameof(tls), tls, null),
+    };
+
+    /// <summary>MailKit's client with refused recipients reported instead of aborting the transaction.</summary>
+    private sealed class RecipientReportingClient : SmtpClient
+    {
+        public Action<MailboxAddress, SmtpResponse>? Refused { get; set; }
+
+        protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response) => Refused?.Invoke(mailbox, response);
+
+        protected override void OnNoRecipientsAccepted(MimeMessage message) => throw new NoRecipientAcceptedException();
+    }
+
+    private sealed class NoRecipientAcceptedException : Exception;
+}

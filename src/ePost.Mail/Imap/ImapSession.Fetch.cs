@@ -1,0 +1,148 @@
+using ePost.Mail.Backend;
+using ePost.Mail.Imap.Commands;
+using ePost.Mail.Imap.Fetch;
+using ePost.Mail.Imap.Mime;
+using ePost.Mail.Imap.Protocol;
+using ePost.Mail.Sessions;
+
+namespace ePost.Mail.Imap;
+
+// FETCH (RFC 3501 §6.4.5, CONDSTORE CHANGEDSINCE): answered in pieces of about FetchChunkBytes, so a client fetching
+// every body of a large folder costs one piece of memory at a time, not the folder.
+public sealed partial class ImapSession
+{
+    private static readonly FetchItem FlagsItem = new FetchAttribute(FetchAttributeKind.Flags);
+
+    private async Task<SessionStep> FetchAsync(ImapResponseWriter writer, FetchCommand command, CancellationToken cancellation)
+    {
+        var folder = selected!;
+        if (Resolve(writer, command.Tag, command.Set, command.Uid) is not { } resolved) return CountError(writer);
+        var view = folder.View;
+        var numbers = command.ChangedSince is { } since ? resolved.Where(n => view[n].ModSeq > since).ToList() : resolved;
+        var seenNow = new HashSet<uint>();
+        if (!folder.ReadOnly && command.Items.Any(i => i.SetsSeen))
+        {
+            // Serving a body sets \Seen (RFC 3501 §6.4.5); the changed flags ride along in the same FETCH responses.
+            var unseen = numbers.Select(n => view[n]).Where(e => !e.Flags.Contains("\\Seen") && !view.IsExpungePending(e.Uid))
+                .Select(e => e.Uid).ToList();
+            if (unseen.Count > 0)
+            {
+                await store.StoreFlagsAsync(User!, folder.Name, unseen, FlagChange.Add, ["\\Seen"], cancellation);
+                MarkChanged();
+                seenNow.UnionWith(unseen);
+            }
+        }
+        var reported = command.Items.Contains(FlagsItem) ? numbers.Select(n => view[n].Uid).ToHashSet() : seenNow;
+        await SynchronizeAsync(writer, allowExpunge: false, cancellation, reportedByCaller: reported);
+        var run = new FetchRun(command, numbers, seenNow);
+        return await WriteFetchAsync(writer, run, cancellation);
+    }
+
+    private Task<SessionStep> ContinueFetchAsync(FetchRun run, CancellationToken cancellation) =>
+        WriteFetchAsync(new ImapResponseWriter(), run, cancellation);
+
+    private async Task<SessionStep> WriteFetchAsync(ImapResponseWriter writer, FetchRun run, CancellationToken cancellation)
+    {
+        try
+        {
+            return await WriteFetchPieceAsync(writer, run, cancellation);
+        }
+        catch (MailStoreException e)
+        {
+            // The store failed mid-answer (the ring unreachable): end this FETCH, keep the connection.
+            fetchInProgress = null;
+            writer.Tagged(run.Command.Tag, ImapStatus.No, StoreErrorCode(e.Error, run.Command), e.Message);
+            return Step(writer);
+        }
+    }
+
+    private async Task<SessionStep> WriteFetchPieceAsync(ImapResponseWriter writer, FetchRun run, CancellationToken cancellation)
+    {
+        var folder = selected!;
+        var view = folder.View;
+        var need = FetchContent.Of(run.Command.Items);
+        bool needsContent = need != FetchContentNeed.None;
+        var withFlags = run.Command.Items.Contains(FlagsItem) ? run.Command.Items : [.. run.Command.Items, FlagsItem];
+        while (run.Next < run.Numbers.Count)
+        {
+            uint number = run.Numbers[run.Next++];
+            var entry = view[number];
+            var facts = folder[entry.Uid];
+            byte[]? bytes = null;
+            if (needsContent)
+            {
+                bytes = await store.ReadMessageAsync(User!, folder.Name, entry.Uid, cancellation);
+                if (bytes is null)
+                {
+                    // Expunged by another session after the client learned its number: nothing left to send.
+                    run.Vanished++;
+                    continue;
+                }
+            }
+            var message = new FetchableMessage(entry.Uid, view.FlagsOf(entry), facts.InternalDate, entry.ModSeq,
+                new Lazy<ImapMessage>(() => ImapMessage.Parse(Content(bytes, need))))
+            {
+                KnownSize = facts.Size,
+            };
+            var items = run.SeenNow.Contains(entry.Uid) ? withFlags : run.Command.Items;
+            if (needsContent && !TryParse(message))
+            {
+                // Stored bytes MimeKit cannot read (delivered from outside): answer the rest, report it at the end.
+                run.Unparsable++;
+                continue;
+            }
+            FetchResponder.Write(writer, number, message, items);
+            if (writer.Written.Length >= settings.FetchChunkBytes && run.Next < run.Numbers.Count)
+            {
+                fetchInProgress = run;
+                return Step(writer);
+            }
+        }
+        fetchInProgress = null;
+        if (run.Unparsable > 0)
+        {
+            await SynchronizeAsync(writer, allowExpunge: false, cancellation);
+            writer.Tagged(run.Command.Tag, ImapStatus.No, "PARSE", $"{run.Unparsable} messages could not be parsed");
+            return Step(writer);
+        }
+        if (run.Vanished > 0)
+        {
+            // RFC 2180 §4.1.3 / RFC 5530: say that some messages could not be fetched because they are gone.
+            await SynchronizeAsync(writer, allowExpunge: false, cancellation);
+            writer.Tagged(run.Command.Tag, ImapStatus.No, "EXPUNGEISSUED", "Some messages were expunged meanwhile");
+            return Step(writer);
+        }
+        return await CompleteAsync(writer, run.Command.Tag, "FETCH completed", false, cancellation);
+    }
+
+    private static bool TryParse(FetchableMessage message)
+    {
+        try
+        {
+            _ = message.Content.Value;
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>What to parse: the header block alone when that answers every item (sizes come from the folder state).</summary>
+    private static ReadOnlyMemory<byte> Content(byte[]? bytes, FetchContentNeed need)
+    {
+        if (bytes is null) throw new InvalidOperationException("Content not loaded");
+        return need == FetchContentNeed.Header ? FetchContent.HeaderBlock(bytes) : bytes;
+    }
+
+    /// <summary>A FETCH being answered piece by piece: which messages, how far, and whose \Seen it set.</summary>
+    private sealed class FetchRun(FetchCommand command, IReadOnlyList<uint> numbers, IReadOnlySet<uint> seenNow)
+    {
+        public FetchCommand Command => command;
+        public IReadOnlyList<uint> Numbers => numbers;
+        public IReadOnlySet<uint> SeenNow => seenNow;
+        public int Next { get; set; }
+        public int Vanished { get; set; }
+        public int Unparsable { get; set; }
+    }
+}

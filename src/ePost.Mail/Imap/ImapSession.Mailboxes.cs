@@ -1,0 +1,170 @@
+using ePost.Mail.Backend;
+using ePost.Mail.Imap.Commands;
+using ePost.Mail.Imap.Mailbox;
+using ePost.Mail.Imap.Mime;
+using ePost.Mail.Imap.Protocol;
+using ePost.Mail.Imap.States;
+using ePost.Mail.Sessions;
+
+namespace ePost.Mail.Imap;
+
+// Commands naming a mailbox (RFC 3501 §6.3): SELECT, EXAMINE, CLOSE, UNSELECT, CREATE, DELETE, RENAME, SUBSCRIBE,
+// UNSUBSCRIBE, LIST, LSUB, STATUS, APPEND.
+public sealed partial class ImapSession
+{
+    private async Task<SessionStep> SelectAsync(ImapResponseWriter writer, SelectCommand command, CancellationToken cancellation)
+    {
+        // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1), so the old one is closed first.
+        selected = null;
+        State = ImapSessionState.Authenticated;
+        Interlocked.Exchange(ref folderChanged, 0);
+        var state = await store.ReadFolderAsync(User!, command.Mailbox, cancellation);
+        var snapshot = SelectedFolder.Snapshot(state);
+        var claimed = command.ReadOnly ? [] : recent.Claim(User!, command.Mailbox, snapshot);
+        var folder = new SelectedFolder(command.Mailbox, command.ReadOnly, state, new SelectedMailboxView(snapshot, claimed));
+        condStore |= command.CondStore;
+        var keywords = state.Messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\'))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
+        folder.View.WriteSelectData(writer, keywords, condStore, command.ReadOnly);
+        selected = folder;
+        State = ImapSessionState.Selected;
+        writer.Tagged(command.Tag, ImapStatus.Ok, command.ReadOnly ? "READ-ONLY" : "READ-WRITE",
+            command.ReadOnly ? "EXAMINE completed" : "SELECT completed");
+        return Step(writer);
+    }
+
+    private async Task<SessionStep> CloseAsync(ImapResponseWriter writer, ImapCommand command, bool expunge, CancellationToken cancellation)
+    {
+        var folder = selected!;
+        selected = null;
+        State = ImapSessionState.Authenticated;
+        if (expunge && !folder.ReadOnly)
+        {
+            // CLOSE expunges silently (RFC 3501 §6.4.2): the deleted messages go, no EXPUNGE responses are sent.
+            var state = await store.ReadFolderAsync(User!, folder.Name, cancellation);
+            var deleted = state.Messages.Where(m => HasFlag(m.Flags, "\\Deleted")).Select(m => m.Uid).ToList();
+            if (deleted.Count > 0) await store.ExpungeAsync(User!, folder.Name, deleted, cancellation);
+        }
+        writer.Tagged(command.Tag, ImapStatus.Ok, null, $"{Name(command)} completed");
+        return Step(writer);
+    }
+
+    private async Task<SessionStep> CreateAsync(ImapResponseWriter writer, CreateCommand command, CancellationToken cancellation)
+    {
+        if (command.SpecialUse.Count > 0)
+        {
+            // RFC 6154 §5.2: a mailbox that cannot get the asked special use must not be created.
+            writer.Tagged(command.Tag, ImapStatus.No, "USEATTR", "Special-use attributes are assigned by the server");
+            return Step(writer);
+        }
+        // A trailing delimiter only says the client means to create children under the name (RFC 3501 §6.3.3).
+        string name = command.Mailbox.TrimEnd(ImapDataResponses.HierarchyDelimiter);
+        if (name == "INBOX")
+        {
+            writer.Tagged(command.Tag, ImapStatus.No, "ALREADYEXISTS", "INBOX always exists");
+            return Step(writer);
+        }
+        await store.CreateFolderAsync(User!, name, cancellation);
+        return await CompleteAsync(writer, command.Tag, "CREATE completed", true, cancellation);
+    }
+
+    private async Task<SessionStep> DeleteAsync(ImapResponseWriter writer, DeleteCommand command, CancellationToken cancellation)
+    {
+        if (command.Mailbox == selected?.Name)
+        {
+            writer.Tagged(command.Tag, ImapStatus.No, "INUSE", "Close the mailbox before deleting it");
+            return Step(writer);
+        }
+        await store.DeleteFolderAsync(User!, command.Mailbox, cancellation);
+        return await CompleteAsync(writer, command.Tag, "DELETE completed", true, cancellation);
+    }
+
+    private async Task<SessionStep> RenameAsync(ImapResponseWriter writer, RenameCommand command, CancellationToken cancellation)
+    {
+        string to = command.To.TrimEnd(ImapDataResponses.HierarchyDelimiter);
+        await store.RenameFolderAsync(User!, command.From, to, cancellation);
+        // Renaming INBOX empties it (its messages move); renaming the selected folder keeps it selected under its new name.
+        if (command.From == "INBOX" && selected?.Name == "INBOX") MarkChanged();
+        else selected?.FollowRename(command.From, to);
+        return await CompleteAsync(writer, command.Tag, "RENAME completed", true, cancellation);
+    }
+
+    private async Task<SessionStep> SubscribeAsync(ImapResponseWriter writer, SubscribeCommand command, CancellationToken cancellation)
+    {
+        await store.SetSubscribedAsync(User!, command.Mailbox, command.Subscribe, cancellation);
+        return await CompleteAsync(writer, command.Tag, $"{(command.Subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE")} completed", true, cancellation);
+    }
+
+    private async Task<SessionStep> ListAsync(ImapResponseWriter writer, ListCommand command, CancellationToken cancellation)
+    {
+        string verb = command.IsLsub ? "LSUB" : "LIST";
+        if (MailboxListing.IsDelimiterQuery(command))
+        {
+            ImapDataResponses.List(writer, ["\\Noselect"], "");
+            return await CompleteAsync(writer, command.Tag, $"{verb} completed", true, cancellation);
+        }
+        var folders = await store.ListFoldersAsync(User!, cancellation);
+        var mailboxes = folders.Select(f => new MailboxInfo(f.Name, f.SpecialUse, f.Subscribed)).ToList();
+        foreach (var entry in MailboxListing.List(mailboxes, command))
+            ImapDataResponses.List(writer, entry.Attributes, entry.Name, command.IsLsub);
+        return await CompleteAsync(writer, command.Tag, $"{verb} completed", true, cancellation);
+    }
+
+    private async Task<SessionStep> StatusAsync(ImapResponseWriter writer, StatusCommand command, CancellationToken cancellation)
+    {
+        var state = await store.ReadFolderAsync(User!, command.Mailbox, cancellation);
+        var values = command.Items.Select(item => new KeyValuePair<string, ulong>(item, item switch
+        {
+            "MESSAGES" => (ulong)state.Messages.Count,
+            "RECENT" => RecentCount(command.Mailbox, state),
+            "UIDNEXT" => state.UidNext,
+            "UIDVALIDITY" => state.UidValidity,
+            "UNSEEN" => (ulong)state.Messages.Count(m => !HasFlag(m.Flags, "\\Seen")),
+            "HIGHESTMODSEQ" => state.HighestModSeq,
+            "SIZE" => (ulong)state.Messages.Sum(m => m.Size),
+            _ => throw new InvalidOperationException($"STATUS item {item} passed the parser"),
+        })).ToList();
+        ImapDataResponses.Status(writer, command.Mailbox, values);
+        return await CompleteAsync(writer, command.Tag, "STATUS completed", true, cancellation);
+    }
+
+    /// <summary>STATUS RECENT: the selected folder's own \Recent count, or the messages no session has been told of.</summary>
+    private ulong RecentCount(string mailbox, FolderState state) =>
+        selected is { } folder && folder.Name == mailbox ? folder.View.RecentCount : recent.CountUnclaimed(User!, mailbox, state);
+
+    private async Task<SessionStep> AppendAsync(ImapResponseWriter writer, AppendCommand command, CancellationToken cancellation)
+    {
+        if (command.Message.Length == 0)
+        {
+            writer.Tagged(command.Tag, ImapStatus.No, null, "An empty message cannot be appended");
+            return Step(writer);
+        }
+        if (!IsParsable(command.Message))
+        {
+            // Every FETCH item must be computable later, so a message MimeKit cannot read is refused now.
+            writer.Tagged(command.Tag, ImapStatus.No, "PARSE", "The message is not in RFC 5322 format");
+            return Step(writer);
+        }
+        var result = await store.AppendAsync(User!, command.Mailbox, command.Message, command.Flags.ToList(),
+            command.InternalDate ?? clock.Now, cancellation);
+        if (command.Mailbox == selected?.Name) MarkChanged();
+        return await CompleteAsync(writer, command.Tag, "APPEND completed", true, cancellation,
+            ImapDataResponses.AppendUidCode(result.UidValidity, result.Uid));
+    }
+
+    private static bool IsParsable(byte[] message)
+    {
+        try
+        {
+            ImapMessage.Parse(message);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static bool HasFlag(IEnumerable<string> flags, string flag) =>
+        flags.Any(f => string.Equals(f, flag, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ePost.Core.Crypto;
+using ePost.Node.Hosting;
+using ePost.Node.Identity;
+
+namespace ePost.Node.Commands;
+
+/// <summary><c>devnet.json</c>: what scripts and tests need to use a running devnet as mail clients.</summary>
+public static class DevnetJson
+{
+    /// <summary>The file name in the devnet's data directory.</summary>
+    public const string FileName = "devnet.json";
+
+    /// <summary>One user's mail settings.</summary>
+    public sealed record User(
+        [property: JsonPropertyName("address")] string Address,
+        [property: JsonPropertyName("password")] string Password,
+        [property: JsonPropertyName("host")] string Host,
+        [property: JsonPropertyName("smtp_port")] int SmtpPort,
+        [property: JsonPropertyName("smtps_port")] int SmtpsPort,
+        [property: JsonPropertyName("pop3_port")] int Pop3Port,
+        [property: JsonPropertyName("pop3s_port")] int Pop3sPort,
+        [property: JsonPropertyName("imap_port")] int ImapPort,
+        [property: JsonPropertyName("imaps_port")] int ImapsPort,
+        [property: JsonPropertyName("node")] string Node);
+
+    /// <summary>The whole file.</summary>
+    public sealed record Document(
+        [property: JsonPropertyName("users")] IReadOnlyList<User> Users,
+        [property: JsonPropertyName("ca_public_key")] string CaPublicKey,
+        [property: JsonPropertyName("nodes")] IReadOnlyList<string> Nodes);
+
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+
+    /// <summary>Writes <c>devnet.json</c> and returns its path.</summary>
+    public static string Write(string dataDir, CertificateAuthority ca, IReadOnlyList<DevnetUser> users, IReadOnlyList<NodeHost> nodes)
+    {
+        var entries = users.Select((u, i) =>
+        {
+            var mail = nodes[i].MailEndpoints!;
+            return new User(u.Address, u.Password, mail.Host, mail.Smtp, mail.Smtps, mail.Pop3, mail.Pop3s, mail.Imap, mail.Imaps, nodes[i].Address);
+        }).ToList();
+        var path = Path.Combine(dataDir, FileName);
+        DurableFile.WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(new Document(entries, Convert.ToHexStringLower(ca.PublicKey), nodes.Select(n => n.Address).ToList()), Options), ownerOnly: true);
+        return path;
+    }
+
+    /// <summary>Reads a devnet's <c>devnet.json</c> (from its data directory, or the file itself).</summary>
+    /// <exception cref="FileNotFoundException">When there is none.</exception>
+    public static Document Read(string dataDirOrFile)
+    {
+        var path = Directory.Exists(dataDirOrFile) ? Path.Combine(dataDirOrFile, FileName) : dataDirOrFile;
+        return JsonSerializer.Deserialize<Document>(File.ReadAllBytes(path), Options) ?? throw new InvalidDataException($"{path} is empty.");
+    }
+}

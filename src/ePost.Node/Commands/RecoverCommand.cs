@@ -1,0 +1,64 @@
+using Akka.Actor;
+using ePost.Core.Crypto;
+using ePost.Node.Cli;
+using ePost.Node.Hosting;
+using ePost.Post.Access;
+using ePost.Post.Mailbox;
+
+namespace ePost.Node.Commands;
+
+/// <summary>
+/// <c>epost recover</c>: starts a node that takes over a user's mailbox from the ring with nothing but the user's key
+/// file (the old node and its data are gone), prints what it recovered, and keeps serving the user.
+/// </summary>
+public static class RecoverCommand
+{
+    /// <summary>The verb.</summary>
+    public static Verb Verb => new("recover", "rebuild a mailbox on this node: --key FILE --passphrase-file FILE " + NodeOptions.Usage, RunAsync);
+
+    private static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancel)
+    {
+        var options = Arguments.Parse(args);
+        var keyFile = options.Get("key") ?? throw new UsageException("--key FILE is required (made by epost ca issue).");
+        var passphraseFile = options.Get("passphrase-file") ?? throw new UsageException("--passphrase-file FILE is required.");
+        var overrides = NodeOptions.Overrides(options);
+        options.RejectUnknown();
+        var passphrase = (await File.ReadAllTextAsync(passphraseFile, cancel)).TrimEnd('\r', '\n');
+        UserKeys keys;
+        try
+        {
+            keys = PassphraseKeyFile.OpenUserKeys(await File.ReadAllTextAsync(keyFile, cancel), passphrase);
+        }
+        catch (KeyFileException e)
+        {
+            Console.Error.WriteLine($"epost recover: {keyFile}: {e.Message}");
+            return 1;
+        }
+        var config = NodeConfig.Build(overrides);
+        await using var node = await NodeHost.StartAsync(config, [new LocalUser(keys, passphrase) { Recover = true }]);
+        if (node.Mail is null)
+        {
+            Console.Error.WriteLine("epost recover: this node has no ring CA configured (epost.storage.certificate-authority), so it serves no users.");
+            return 1;
+        }
+        var address = keys.Certificate.Address;
+        Console.WriteLine($"node {node.Identity.Id} recovering the mailbox of {address} from the ring...");
+        var agent = node.Mail.Agents[address];
+        while (!(await agent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(30), cancel)).Ready)
+            await Task.Delay(500, cancel);
+        var user = new Mail.Backend.MailUser(address, address);
+        var folders = await node.Mail.Store.ListFoldersAsync(user, cancel);
+        var messages = 0;
+        foreach (var folder in folders) messages += (await node.Mail.Store.ReadFolderAsync(user, folder.Name, cancel)).Messages.Count;
+        Console.WriteLine($"recovered {address}: {folders.Count} folders, {messages} messages; serving it now (Ctrl-C stops)");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.WriteLine("stopping");
+        }
+        return 0;
+    }
+}

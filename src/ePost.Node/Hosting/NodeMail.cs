@@ -1,0 +1,56 @@
+using Akka.Actor;
+using Akka.Configuration;
+using ePost.Post.Mailbox;
+using ePost.Core.Crypto;
+using ePost.Post;
+using ePost.Post.Access;
+
+namespace ePost.Node.Hosting;
+
+/// <summary>A node's mail side: POST's services and the backends the mail protocols use for this node's users.</summary>
+/// <param name="PostOffice">The <c>/user/node/post</c> actor.</param>
+/// <param name="Services">POST's shared services (ring client, certificates, sender).</param>
+/// <param name="Users">The users this node serves.</param>
+/// <param name="Agents">Each user's agent, by address.</param>
+/// <param name="Directory">Who exists and who may log in.</param>
+/// <param name="Store">The users' folders (IMAP, POP3).</param>
+/// <param name="Delivery">Delivery to ring users (the SMTP spool's outbound side).</param>
+public sealed record NodeMail(IActorRef PostOffice, PostServices Services, IReadOnlyList<LocalUser> Users, IReadOnlyDictionary<string, IActorRef> Agents,
+    PostUserDirectory Directory, PostMailStore Store, PostRingDelivery Delivery)
+{
+    /// <summary>The backends over a started POST layer.</summary>
+    public static NodeMail Create(Config config, string dataDir, IActorRef office, PostServices services, IReadOnlyList<LocalUser> users,
+        IReadOnlyDictionary<string, IActorRef> agents)
+    {
+        var post = config.GetConfig("epost.post");
+        var directory = new PostUserDirectory(users, services.Certificates, post.GetStringList("domains").ToList());
+        var cache = new BlockCache(Path.Combine(dataDir, "cache"), post.GetLong("block-cache-bytes"), services.Ring);
+        return new NodeMail(office, services, users, agents, directory, new PostMailStore(agents, services, cache),
+            new PostRingDelivery(directory, users, services.Sender));
+    }
+
+    /// <summary>The users listed in <c>epost.post.users</c>, their key files opened with their passphrase files.</summary>
+    /// <exception cref="ConfigurationException">When an entry is incomplete or a key file does not open.</exception>
+    public static IReadOnlyList<LocalUser> LoadUsers(Config config)
+    {
+        var users = new List<LocalUser>();
+        foreach (var entry in config.GetValue("epost.post.users")?.GetArray() ?? [])
+        {
+            var item = entry.GetObject();
+            var keyFile = item.GetKey("key-file")?.GetString();
+            var passphraseFile = item.GetKey("passphrase-file")?.GetString();
+            if (string.IsNullOrEmpty(keyFile) || string.IsNullOrEmpty(passphraseFile))
+                throw new ConfigurationException("Each epost.post.users entry needs key-file and passphrase-file.");
+            var passphrase = File.ReadAllText(passphraseFile).TrimEnd('\r', '\n');
+            try
+            {
+                users.Add(new LocalUser(PassphraseKeyFile.OpenUserKeys(File.ReadAllText(keyFile), passphrase), passphrase));
+            }
+            catch (KeyFileException e)
+            {
+                throw new ConfigurationException($"The key file {keyFile} does not open: {e.Message}");
+            }
+        }
+        return users;
+    }
+}

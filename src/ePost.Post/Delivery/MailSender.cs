@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using Akka.Actor;
+using ePost.Core.Crypto;
+using ePost.Mail.Backend;
+using ePost.Overlay.Node;
+using ePost.Post.Identity;
+using ePost.Post.Messages;
+using ePost.Post.Ring;
+using ePost.Post.Wire;
+using ePost.Storage.Objects;
+
+namespace ePost.Post.Delivery;
+
+/// <summary>
+/// Sends a message from a local user to a ring user: stores the encrypted message, deposits a sealed notification
+/// near the recipient's id, and hints the recipient's node (from its presence record) that it is there.
+/// </summary>
+/// <remarks>
+/// When <see cref="SendAsync"/> returns, the message blocks and the notification are on a majority of their replicas:
+/// the recipient will get the message whether or not its node is up now. A retry with the same delivery id may
+/// deposit a second notification; the recipient files each delivery id once.
+/// </remarks>
+public sealed class MailSender(RingClient ring, CertificateDirectory certificates, IActorRef overlay, PostSettings settings)
+{
+    /// <summary>Sends <paramref name="message"/> from <paramref name="sender"/> to the ring user <paramref name="recipient"/>.</summary>
+    /// <returns>The id of the deposited notification.</returns>
+    /// <exception cref="MailDeliveryException">Permanent when the recipient has no certificate in the ring; transient when the ring did not take the message.</exception>
+    public async Task<Core.Ids.RingId> SendAsync(UserKeys sender, string recipient, string deliveryId, ReadOnlyMemory<byte> message, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        UserCertificate? certificate;
+        try
+        {
+            certificate = await certificates.FindAsync(recipient, cancellation: cancellation).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            throw new MailDeliveryException(true, e.Message);
+        }
+        if (certificate is null) throw new MailDeliveryException(true, $"{recipient} is not a user of this ring (no certificate is published for it).");
+        try
+        {
+            var encoded = MessageCodec.Encode(message);
+            await StoreAsync(encoded, cancellation).ConfigureAwait(false);
+            var notification = new Notification(deliveryId, sender.Certificate.Address, certificate.Address, encoded.Manifest.Id, encoded.Manifest.Key, encoded.Size);
+            var deposit = NotificationObject.Deposit(certificate.UserId, certificate.SigningPublicKey,
+                notification.Seal(sender, certificate, RandomNumberGenerator.Create()));
+            await ring.InsertAsync(deposit, settings.NotificationLease, cancellation).ConfigureAwait(false);
+            await HintAsync(certificate, deposit, cancellation).ConfigureAwait(false);
+            return deposit.Id;
+        }
+        catch (RingException e)
+        {
+            throw new MailDeliveryException(e.Refusal is RefusalReason.TooLarge or RefusalReason.OverBudget, $"The ring did not take the message: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Stores the message's blocks, then its manifest (so a manifest never names a block the ring lacks).</summary>
+    public async Task StoreAsync(EncodedMessage encoded, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        await Parallel.ForEachAsync(encoded.Blocks, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = cancellation },
+            async (block, token) => await ring.InsertAsync(new ContentBlock(block.Id, block.Ciphertext), settings.MessageLease, token).ConfigureAwait(false)).ConfigureAwait(false);
+        await ring.InsertAsync(new ContentBlock(encoded.Manifest.Id, encoded.Manifest.Ciphertext), settings.MessageLease, cancellation).ConfigureAwait(false);
+    }
+
+    private async Task HintAsync(UserCertificate recipient, NotificationObject deposit, CancellationToken cancellation)
+    {
+        var presence = await ring.LookupAsync(Presence.IdOf(recipient.SigningPublicKey), newest: true, cancellation).ConfigureAwait(false);
+        if (Presence.Read(presence, recipient.SigningPublicKey) is { } node)
+            overlay.Tell(new SendTo(node, new NotificationWaiting(recipient.Address, deposit.Id)));
+    }
+}

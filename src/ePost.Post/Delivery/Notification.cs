@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using ePost.Core.Crypto;
+using ePost.Core.Ids;
+using ePost.Post.Binary;
+
+namespace ePost.Post.Delivery;
+
+/// <summary>What a sender tells a recipient: "a message for you is stored under this manifest", signed by the sender.</summary>
+/// <param name="DeliveryId">Unique per message and recipient; the recipient files each id once, however often it is told.</param>
+/// <param name="Sender">The sender's address (the one its certificate names).</param>
+/// <param name="Recipient">The recipient's address.</param>
+/// <param name="ManifestId">The message manifest block's id.</param>
+/// <param name="ManifestKey">The manifest's content key.</param>
+/// <param name="Size">The message's size in bytes.</param>
+public sealed record Notification(string DeliveryId, string Sender, string Recipient, RingId ManifestId, byte[] ManifestKey, long Size)
+{
+    /// <summary>Longest delivery id, in UTF-8 bytes.</summary>
+    public const int MaxDeliveryIdBytes = 128;
+
+    private static readonly byte[] Magic = "EPNT"u8.ToArray();
+    private const byte Version = 1;
+    private const string Domain = "epost/notification/v1";
+
+    /// <summary>Signs with the sender's key and encrypts for the recipient's key: only the recipient reads it, and it proves its sender.</summary>
+    /// <remarks>
+    /// Sealed layout: u32 length | KeyWrap of a fresh content key for the recipient (context "epost/notification/v1|" ‖
+    /// recipient address) | AES-256-GCM box of (plaintext ‖ Ed25519 signature over "epost/notification/v1" ‖ plaintext)
+    /// with the same context as associated data. The plaintext names sender and recipient, so a sealed notification
+    /// cannot be re-addressed to someone else or claimed for another sender.
+    /// </remarks>
+    public byte[] Seal(UserKeys sender, UserCertificate recipient, RandomNumberGenerator random)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(recipient);
+        if (sender.Certificate.Address != Sender) throw new ArgumentException($"The notification is from {Sender}, not {sender.Certificate.Address}.", nameof(sender));
+        return SealWith(sender.Signing, recipient, random);
+    }
+
+    /// <summary>Seals, signing with <paramref name="signer"/> whoever <see cref="Sender"/> names (tests use it to forge).</summary>
+    internal byte[] SealWith(Ed25519KeyPair signer, UserCertificate recipient, RandomNumberGenerator random)
+    {
+        if (recipient.Address != Recipient) throw new ArgumentException($"The notification is for {Recipient}, not {recipient.Address}.", nameof(recipient));
+        var plaintext = Encode();
+        var signature = signer.Sign([.. System.Text.Encoding.ASCII.GetBytes(Domain), .. plaintext]);
+        var context = Context(Recipient);
+        var key = RandomNumberGenerator.GetBytes(32);
+        try
+        {
+            var wrap = KeyWrap.Wrap(recipient.EncryptionPublicKey, key, context, random);
+            var box = AesGcmBox.Seal(key, [.. plaintext, .. signature], context, random);
+            return new FieldWriter().Bytes(wrap).Raw(box).ToArray();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>Opens a sealed notification with the recipient's keys; the sender is not yet verified (see <see cref="OpenedNotification.VerifySender"/>).</summary>
+    /// <exception cref="CryptographicException">When it is not for this recipient or was altered.</exception>
+    /// <exception cref="FormatException">When the plaintext is malformed.</exception>
+    public static OpenedNotification Open(ReadOnlySpan<byte> sealedBytes, UserKeys recipient)
+    {
+        ArgumentNullException.ThrowIfNull(recipient);
+        var context = Context(recipient.Certificate.Address);
+        var reader = new FieldReader(sealedBytes, "sealed notification");
+        var wrap = reader.Bytes(KeyWrap.Overhead + KeyWrap.MaxKeyLength);
+        var box = reader.Raw(reader.Remaining);
+        var key = KeyWrap.Unwrap(recipient.Encryption.PrivateKey, wrap, context);
+        byte[] opened;
+        try
+        {
+            opened = AesGcmBox.Open(key, box, context);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+        if (opened.Length < Ed25519.SignatureLength) throw new FormatException("A sealed notification is too short to hold a signature.");
+        var plaintext = opened.AsSpan(0, opened.Length - Ed25519.SignatureLength);
+        var notification = Decode(plaintext);
+        if (notification.Recipient != recipient.Certificate.Address)
+            throw new CryptographicException($"The notification names {notification.Recipient}, not {recipient.Certificate.Address}.");
+        return new OpenedNotification(notification, plaintext.ToArray(), opened[^Ed25519.SignatureLength..]);
+    }
+
+    internal byte[] Encode() => new FieldWriter().Raw(Magic).Byte(Version).Text(DeliveryId).Text(Sender).Text(Recipient)
+        .Raw(ManifestId.ToBytes()).Raw(ManifestKey).Int64(Size).ToArray();
+
+    private static Notification Decode(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new FieldReader(bytes, "notification");
+        if (!reader.Raw(Magic.Length).SequenceEqual(Magic)) throw new FormatException("Not a notification.");
+        if (reader.Byte() != Version) throw new FormatException("Unknown notification version.");
+        var deliveryId = reader.Text(MaxDeliveryIdBytes);
+        var sender = reader.Text(UserCertificate.MaxAddressBytes);
+        var recipient = reader.Text(UserCertificate.MaxAddressBytes);
+        var manifestId = RingId.FromBytes(reader.Raw(RingId.ByteLength));
+        var manifestKey = reader.Raw(32).ToArray();
+        var size = reader.Int64();
+        reader.End();
+        if (deliveryId.Length == 0 || size < 0) throw new FormatException("A notification needs a delivery id and a size.");
+        return new Notification(deliveryId, sender, recipient, manifestId, manifestKey, size);
+    }
+
+    internal static bool VerifySignature(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> senderKey) =>
+        Ed25519.Verify(senderKey, [.. System.Text.Encoding.ASCII.GetBytes(Domain), .. plaintext], signature);
+
+    private static byte[] Context(string recipient) => System.Text.Encoding.UTF8.GetBytes(Domain + "|" + recipient);
+}
+
+/// <summary>A notification the recipient decrypted; trust it only after <see cref="VerifySender"/>.</summary>
+public sealed class OpenedNotification(Notification notification, byte[] plaintext, byte[] signature)
+{
+    /// <summary>The claimed contents.</summary>
+    public Notification Notification { get; } = notification;
+
+    /// <summary>True when <paramref name="senderCertificate"/> (already checked against the ring CA) is the claimed sender's and signed this notification.</summary>
+    public bool VerifySender(UserCertificate senderCertificate)
+    {
+        ArgumentNullException.ThrowIfNull(senderCertificate);
+        return senderCertificate.Address == Notification.Sender &&
+               Notification.VerifySignature(plaintext, signature, senderCertificate.SigningPublicKey);
+    }
+}

@@ -1,0 +1,111 @@
+using Akka.Actor;
+using ePost.Core.Ids;
+using ePost.Mail.Backend;
+using ePost.Post.Logs;
+
+namespace ePost.Post.Mailbox;
+
+/// <summary>A request to a user's <see cref="UserAgent"/>; local only. Each is answered to its sender, errors as <see cref="AgentError"/>.</summary>
+public interface IAgentCommand : INoSerializationVerificationNeeded;
+
+/// <summary>The root log's state (answered with <see cref="RootView"/>).</summary>
+public sealed record GetRoot : IAgentCommand
+{
+    /// <summary>The one instance.</summary>
+    public static readonly GetRoot Instance = new();
+}
+
+/// <summary>The folder list and subscriptions.</summary>
+public sealed record RootView(RootLogState Root) : INoSerializationVerificationNeeded;
+
+/// <summary>A folder's state (answered with <see cref="FolderView"/>).</summary>
+public sealed record GetFolder(string Name) : IAgentCommand;
+
+/// <summary>A folder at one moment.</summary>
+public sealed record FolderView(string Name, ulong FolderId, FolderLogState State) : INoSerializationVerificationNeeded;
+
+/// <summary>Creates a folder and any missing parents (answered with <see cref="AgentDone"/>).</summary>
+public sealed record CreateFolder(string Name) : IAgentCommand;
+
+/// <summary>Renames a folder and its children; INBOX's messages move to the new name (answered with <see cref="AgentDone"/>).</summary>
+public sealed record RenameFolder(string From, string To) : IAgentCommand;
+
+/// <summary>Deletes a folder, not its children (answered with <see cref="AgentDone"/>).</summary>
+public sealed record DeleteFolder(string Name) : IAgentCommand;
+
+/// <summary>Subscribes to or unsubscribes from a name (answered with <see cref="AgentDone"/>).</summary>
+public sealed record SetSubscribed(string Name, bool Subscribed) : IAgentCommand;
+
+/// <summary>Files a message whose blocks are already in the ring (answered with <see cref="Appended"/>).</summary>
+public sealed record AppendMessage(string Folder, MessageRef Ref, long Size, IReadOnlyCollection<string> Flags, long InternalDateMs) : IAgentCommand;
+
+/// <summary>Where an appended message landed.</summary>
+public sealed record Appended(uint UidValidity, uint Uid) : INoSerializationVerificationNeeded;
+
+/// <summary>Changes flags (answered with <see cref="FlagsStored"/>).</summary>
+public sealed record ChangeFlags(string Folder, IReadOnlyCollection<uint> Uids, FlagChange Change, IReadOnlyCollection<string> Flags) : IAgentCommand;
+
+/// <summary>The messages whose flags were addressed, as they are now.</summary>
+public sealed record FlagsStored(IReadOnlyList<LoggedMessage> Messages) : INoSerializationVerificationNeeded;
+
+/// <summary>Removes messages (answered with <see cref="Expunged"/>).</summary>
+public sealed record ExpungeMessages(string Folder, IReadOnlyCollection<uint> Uids) : IAgentCommand;
+
+/// <summary>The UIDs removed.</summary>
+public sealed record Expunged(IReadOnlyList<uint> Uids) : INoSerializationVerificationNeeded;
+
+/// <summary>Copies (or moves) messages to another folder (answered with <see cref="Copied"/>).</summary>
+public sealed record CopyMessages(string Folder, IReadOnlyCollection<uint> Uids, string Destination, bool Move) : IAgentCommand;
+
+/// <summary>Where copied messages landed, pairing source and destination UIDs by position.</summary>
+public sealed record Copied(uint UidValidity, IReadOnlyList<uint> SourceUids, IReadOnlyList<uint> DestinationUids) : INoSerializationVerificationNeeded;
+
+/// <summary>Calls <paramref name="OnChange"/> with a folder name ("" for the folder list) after every change (answered with <see cref="AgentDone"/>).</summary>
+public sealed record AddWatcher(object Key, Action<string> OnChange) : IAgentCommand;
+
+/// <summary>Stops a watcher.</summary>
+public sealed record RemoveWatcher(object Key) : IAgentCommand;
+
+/// <summary>A notification may wait in the ring for this user (a sender's hint, or a timer): collect now.</summary>
+public sealed record CollectNotifications(RingId? Hint) : IAgentCommand;
+
+/// <summary>Asks for the agent's counters (answered with <see cref="AgentStatus"/>).</summary>
+public sealed record GetAgentStatus : IAgentCommand
+{
+    /// <summary>The one instance.</summary>
+    public static readonly GetAgentStatus Instance = new();
+}
+
+/// <summary>The agent's counters.</summary>
+/// <param name="Ready">True once the mailbox is loaded (from the journal, the ring, or created).</param>
+/// <param name="UnsyncedLogs">Logs with entries the ring may not hold yet.</param>
+/// <param name="Filed">Notifications filed into INBOX since start.</param>
+/// <param name="Duplicates">Notifications whose delivery id was already filed (withdrawn without filing again).</param>
+/// <param name="Rejected">Notifications that did not open or verify (withdrawn, never filed).</param>
+/// <param name="Merges">Forks merged since start.</param>
+/// <param name="Renewed">Objects whose leases the last renewal pass extended.</param>
+public sealed record AgentStatus(bool Ready, int UnsyncedLogs, long Filed, long Duplicates, long Rejected, long Merges, long Renewed) : INoSerializationVerificationNeeded;
+
+/// <summary>Runs the lease renewal pass now (answered with <see cref="AgentDone"/> when it finished).</summary>
+public sealed record RenewNow : IAgentCommand
+{
+    /// <summary>The one instance.</summary>
+    public static readonly RenewNow Instance = new();
+}
+
+/// <summary>Pushes every log to the ring and checks the ring's heads for other writers now (answered with <see cref="AgentDone"/>).</summary>
+public sealed record SyncNow : IAgentCommand
+{
+    /// <summary>The one instance.</summary>
+    public static readonly SyncNow Instance = new();
+}
+
+/// <summary>The request succeeded.</summary>
+public sealed record AgentDone : INoSerializationVerificationNeeded
+{
+    /// <summary>The one instance.</summary>
+    public static readonly AgentDone Instance = new();
+}
+
+/// <summary>The request failed for a reason the client can be told.</summary>
+public sealed record AgentError(MailStoreError Error, string Message) : INoSerializationVerificationNeeded;

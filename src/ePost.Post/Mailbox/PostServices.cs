@@ -1,0 +1,24 @@
+using Akka.Actor;
+using ePost.Post.Delivery;
+using ePost.Post.Identity;
+using ePost.Post.Ring;
+
+namespace ePost.Post.Mailbox;
+
+/// <summary>What every user agent of a node shares: the ring, the certificate directory, the overlay, the settings and the wall clock.</summary>
+/// <param name="Ring">The replicated store.</param>
+/// <param name="Certificates">Users' certificates, checked against the ring CA.</param>
+/// <param name="Sender">Sends messages to ring users.</param>
+/// <param name="Overlay">The node's ring node actor (for direct sends and the node's own handle).</param>
+/// <param name="Settings">POST settings.</param>
+/// <param name="Clock">Wall-clock time, only for IMAP internal dates (never for leases or timeouts).</param>
+public sealed record PostServices(RingClient Ring, CertificateDirectory Certificates, MailSender Sender, IActorRef Overlay, PostSettings Settings, TimeProvider Clock)
+{
+    /// <summary>The services of a node whose storage and overlay actors are given.</summary>
+    public static PostServices Create(IActorRef storage, IActorRef overlay, byte[] caPublicKey, PostSettings settings, TimeProvider? clock = null)
+    {
+        var ring = new RingClient(storage, settings.RequestTimeout);
+        var certificates = new CertificateDirectory(ring, caPublicKey);
+        return new PostServices(ring, certificates, new MailSender(ring, certificates, overlay, settings), overlay, settings, clock ?? TimeProvider.System);
+    }
+}

@@ -1,0 +1,186 @@
+using Akka.Actor;
+using Akka.Event;
+using ePost.Core.Ids;
+using ePost.Post.Delivery;
+using ePost.Post.Logs;
+using ePost.Post.Ring;
+using ePost.Post.Wire;
+using ePost.Storage.Objects;
+
+namespace ePost.Post.Mailbox;
+
+/// <summary>
+/// Collecting notifications: list the ring's arc of this user's notifications (or take a sender's hint), open and
+/// verify each, file it into INBOX unless its delivery id is already filed, then withdraw it with a signed receipt.
+/// </summary>
+/// <remarks>
+/// Filing is a log record persisted before the withdrawal is sent, and INBOX's state keeps every delivery id it filed;
+/// so a crash between the two, a lost withdrawal, or a sender's retry all end in one copy in INBOX.
+/// </remarks>
+public sealed partial class UserAgent
+{
+    /// <summary>Most notifications one collection round lists.</summary>
+    private const int CollectBatch = 500;
+
+    private readonly HashSet<RingId> _handled = new();
+    private bool _collecting;
+    private bool _collectAgain;
+    private long _filed;
+    private long _duplicates;
+    private long _rejected;
+
+    private void DeliveryCommands()
+    {
+        Command<CollectNotifications>(collect => StartCollecting(collect.Hint));
+        Command<Collected>(OnCollected);
+        Command<Withdrawn>(withdrawn =>
+        {
+            if (withdrawn.Ok) _handled.Add(withdrawn.Id);
+        });
+    }
+
+    private void StartCollecting(RingId? hint)
+    {
+        if (_collecting)
+        {
+            _collectAgain = true;
+            return;
+        }
+        _collecting = true;
+        var handled = _handled.ToHashSet();
+        var ring = _services.Ring;
+        var certificates = _services.Certificates;
+        var keys = _keys;
+        Task.Run(async () =>
+        {
+            var results = new List<object>();
+            var (first, last) = NotificationObject.ArcOf(keys.Certificate.UserId);
+            var ids = new List<RingId>();
+            var complete = false;
+            if (hint is { } h) ids.Add(h);
+            try
+            {
+                var listing = await ring.ListArcAsync(first, last, CollectBatch).ConfigureAwait(false);
+                ids.AddRange(listing.Ids);
+                complete = listing.Complete && listing.Ids.Count < CollectBatch;
+            }
+            catch (Exception)
+            {
+                // The hint alone is still worth trying; the next round lists again.
+            }
+            foreach (var id in ids.Distinct().Where(id => !handled.Contains(id)))
+            {
+                try
+                {
+                    if (await ring.LookupAsync(id, newest: true).ConfigureAwait(false) is not NotificationObject found) continue;
+                    if (found.IsWithdrawn)
+                    {
+                        results.Add(new Withdrawn(id, true));
+                        continue;
+                    }
+                    results.Add(await OpenAsync(found, keys, certificates).ConfigureAwait(false));
+                }
+                catch (Exception)
+                {
+                    // Unreachable replicas: the notification stays where it is and the next round tries again.
+                }
+            }
+            return new Collected(results, complete ? ids.ToHashSet() : null);
+        }).PipeTo(Self);
+    }
+
+    private static async Task<object> OpenAsync(NotificationObject found, Core.Crypto.UserKeys keys, Identity.CertificateDirectory certificates)
+    {
+        OpenedNotification opened;
+        try
+        {
+            opened = Notification.Open(found.Body.Span, keys);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException)
+        {
+            return new Undeliverable(found, "it does not open with this user's key: " + e.Message);
+        }
+        var sender = await certificates.FindAsync(opened.Notification.Sender).ConfigureAwait(false);
+        if (sender is null || !opened.VerifySender(sender))
+        {
+            // A sender may have a newer certificate than the one cached.
+            sender = await certificates.FindAsync(opened.Notification.Sender, refresh: true).ConfigureAwait(false);
+            if (sender is null || !opened.VerifySender(sender))
+                return new Undeliverable(found, $"it is not signed by {opened.Notification.Sender}'s certified key");
+        }
+        return new Deliverable(found, opened.Notification);
+    }
+
+    private void OnCollected(Collected collected)
+    {
+        if (collected.Listed is { } listed) _handled.IntersectWith(listed);
+        var (inbox, _) = Folder(FolderNames.Inbox);
+        var events = new List<LogAppended>();
+        var withdraw = new List<NotificationObject>();
+        var filedHere = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var result in collected.Results)
+        {
+            switch (result)
+            {
+                case Withdrawn done:
+                    _handled.Add(done.Id);
+                    break;
+                case Undeliverable bad:
+                    _rejected++;
+                    _log.Warning("Refused a notification for {0}: {1}", _keys.Certificate.Address, bad.Reason);
+                    _handled.Add(bad.Notification.Id);
+                    if (bad.Notification.RecipientKey.Span.SequenceEqual(_keys.Signing.PublicKey)) withdraw.Add(bad.Notification);
+                    break;
+                case Deliverable good:
+                    var note = good.Notification;
+                    var current = (FolderLogState)inbox.State!;
+                    if (current.DeliveredIds.Contains(note.DeliveryId) || !filedHere.Add(note.DeliveryId))
+                    {
+                        _duplicates++;
+                    }
+                    else
+                    {
+                        var now = _services.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+                        var reference = new MessageRef(note.ManifestId.ToBytes(), note.ManifestKey);
+                        events.Add(Append(inbox, new MessageInserted(current.UidNext, [], now, note.Size, reference, note.DeliveryId)));
+                        SnapshotIfDue(inbox, events);
+                        _filed++;
+                    }
+                    withdraw.Add(good.Found);
+                    break;
+            }
+        }
+        Commit(events, () =>
+        {
+            // Withdraw only once the filing is durable here: a crash in between files nothing twice (the id is kept).
+            foreach (var notification in withdraw) WithdrawAsync(notification).PipeTo(Self);
+            _collecting = false;
+            if (_collectAgain)
+            {
+                _collectAgain = false;
+                StartCollecting(null);
+            }
+        });
+    }
+
+    private async Task<Withdrawn> WithdrawAsync(NotificationObject notification)
+    {
+        try
+        {
+            await _services.Ring.InsertAsync(notification.Withdraw(_keys.Signing), Settings.NotificationLease).ConfigureAwait(false);
+            return new Withdrawn(notification.Id, true);
+        }
+        catch (Exception)
+        {
+            return new Withdrawn(notification.Id, false);
+        }
+    }
+
+    private sealed record Collected(IReadOnlyList<object> Results, HashSet<RingId>? Listed);
+
+    private sealed record Deliverable(NotificationObject Found, Notification Notification);
+
+    private sealed record Undeliverable(NotificationObject Notification, string Reason);
+
+    private sealed record Withdrawn(RingId Id, bool Ok);
+}

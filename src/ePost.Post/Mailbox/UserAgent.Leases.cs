@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using Akka.Event;
+using Akka.Actor;
+using ePost.Core.Crypto;
+using ePost.Core.Ids;
+using ePost.Overlay.Node;
+using ePost.Post.Identity;
+using ePost.Post.Logs;
+using ePost.Post.Messages;
+using ePost.Post.Ring;
+using ePost.Storage.Objects;
+
+namespace ePost.Post.Mailbox;
+
+/// <summary>
+/// Leases: this node renews, on its own clock, everything the user's logs still reference (heads, entries since the
+/// last snapshot, every filed message's manifest and blocks) and republishes the certificate and presence. Whatever
+/// the logs no longer reference (expunged messages, old entries) is simply not renewed and expires.
+/// </summary>
+public sealed partial class UserAgent
+{
+    private readonly ConcurrentDictionary<RingId, RingId[]> _messageBlocks = new();
+    private long _renewed;
+    private bool _renewing;
+    private readonly List<IActorRef> _renewWaiters = [];
+
+    private void LeaseCommands()
+    {
+        Command<RenewTick>(_ => StartRenewal(null));
+        Command<RenewNow>(_ => StartRenewal(Sender));
+        Command<RenewalDone>(done =>
+        {
+            _renewing = false;
+            _renewed = done.Renewed;
+            if (done.Failed > 0) _log.Info("Lease renewal for {0}: {1} renewed, {2} not held by enough replicas", _keys.Certificate.Address, done.Renewed, done.Failed);
+            foreach (var waiter in _renewWaiters) waiter.Tell(AgentDone.Instance);
+            _renewWaiters.Clear();
+        });
+        Command<PresenceTick>(_ => PublishPresence());
+    }
+
+    private void StartRenewal(IActorRef? waiter)
+    {
+        if (waiter is not null) _renewWaiters.Add(waiter);
+        if (_renewing) return;
+        _renewing = true;
+        var logObjects = new List<RingId>();
+        foreach (var book in _books.Values.Where(b => b.Label == LogHead.RootLabel || FolderNameOf(b.Label) is not null))
+        {
+            logObjects.Add(LogHead.IdOf(_keys, book.Label));
+            logObjects.AddRange(book.LiveBlocks());
+        }
+        var messages = _books.Values.Where(b => FolderNameOf(b.Label) is not null).Select(b => b.State).OfType<FolderLogState>()
+            .SelectMany(s => s.Messages).Select(m => m.Ref).Distinct().ToList();
+        RenewAsync(logObjects, messages).PipeTo(Self);
+        PublishCertificate();
+    }
+
+    private async Task<RenewalDone> RenewAsync(List<RingId> logObjects, List<MessageRef> messages)
+    {
+        long renewed = 0, failed = 0;
+        var ring = _services.Ring;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Settings.Parallelism };
+        async ValueTask Renew(RingId id, Storage.Leases.LeaseDuration lease)
+        {
+            try
+            {
+                if (await ring.RenewAsync(id, lease).ConfigureAwait(false)) Interlocked.Increment(ref renewed);
+                else Interlocked.Increment(ref failed);
+            }
+            catch (Exception)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        }
+        await Parallel.ForEachAsync(logObjects, options, (id, _) => Renew(id, Settings.LogLease)).ConfigureAwait(false);
+        await Parallel.ForEachAsync(messages, options, async (message, _) =>
+        {
+            var manifestId = RingId.FromBytes(message.ManifestId);
+            await Renew(manifestId, Settings.MessageLease).ConfigureAwait(false);
+            foreach (var block in await BlocksOfAsync(message).ConfigureAwait(false)) await Renew(block, Settings.MessageLease).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return new RenewalDone(renewed, failed);
+    }
+
+    /// <summary>The content blocks a message's manifest names (cached: a manifest never changes).</summary>
+    private async Task<RingId[]> BlocksOfAsync(MessageRef message)
+    {
+        var manifestId = RingId.FromBytes(message.ManifestId);
+        if (_messageBlocks.TryGetValue(manifestId, out var known)) return known;
+        try
+        {
+            var ciphertext = await _services.Ring.ReadBlockAsync(manifestId).ConfigureAwait(false);
+            var manifest = MessageManifest.Decode(ConvergentEncryption.Decrypt(manifestId, message.Key, ciphertext));
+            var blocks = manifest.Segments.Where(s => s.IsBlock).Select(s => s.BlockId).Distinct().ToArray();
+            _messageBlocks[manifestId] = blocks;
+            return blocks;
+        }
+        catch (Exception)
+        {
+            return [];
+        }
+    }
+
+    private void PublishCertificate()
+    {
+        var certificates = _services.Certificates;
+        var certificate = _keys.Certificate;
+        var lease = Settings.CertificateLease;
+        var log = _log;
+        certificates.PublishAsync(certificate, lease).ContinueWith(t =>
+        {
+            if (t.IsFaulted) log.Info("Publishing the certificate of {0} failed ({1}); the next renewal tries again", certificate.Address, t.Exception?.GetBaseException().Message);
+        }, TaskScheduler.Default);
+    }
+
+    private void PublishPresence()
+    {
+        var ring = _services.Ring;
+        var overlay = _services.Overlay;
+        var keys = _keys;
+        var lease = Settings.PresenceLease;
+        var timeout = Settings.RequestTimeout;
+        Task.Run(async () =>
+        {
+            try
+            {
+                var status = await overlay.Ask<NodeStatus>(GetNodeStatus.Instance, timeout).ConfigureAwait(false);
+                var current = await ring.LookupAsync(Presence.IdOf(keys.Signing.PublicKey), newest: true).ConfigureAwait(false) as SignedObject;
+                if (Presence.Read(current, keys.Signing.PublicKey) == status.Self) return;
+                await ring.InsertAsync(Presence.Create(keys, status.Self, (current?.Version ?? 0) + 1), lease).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Presence is a hint; the next tick publishes it again.
+            }
+        });
+    }
+
+    private sealed record RenewalDone(long Renewed, long Failed);
+}

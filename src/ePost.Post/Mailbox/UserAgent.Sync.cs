@@ -1,0 +1,330 @@
+using Akka.Actor;
+using Akka.Event;
+using ePost.Core.Ids;
+using ePost.Post.Logs;
+using ePost.Post.Ring;
+using ePost.Post.Wire;
+using ePost.Storage.Objects;
+
+namespace ePost.Post.Mailbox;
+
+/// <summary>
+/// Write-through and forks: pushing each log's new records and head to the ring, noticing records written elsewhere
+/// (the same user on another node, for example across a partition), fast-forwarding to them or merging both branches.
+/// </summary>
+public sealed partial class UserAgent
+{
+    private long _merges;
+
+    private void SyncCommands()
+    {
+        Command<SyncNow>(_ =>
+        {
+            foreach (var book in _books.Values.ToList()) StartSync(book, force: true);
+            AdoptMissingFolders();
+            Sender.Tell(AgentDone.Instance);
+        });
+        Command<LogSynced>(synced =>
+        {
+            var book = _books[synced.Label];
+            book.Syncing = false;
+            book.MarkSynced(synced.Seq);
+            if (book.Unsynced.Count > 0) StartSync(book);
+            else BringBackIfOrphaned(book);
+        });
+        Command<SyncFailed>(failed =>
+        {
+            _books[failed.Label].Syncing = false;
+            _log.Info("Pushing {0} of {1} to the ring failed ({2}); retrying in {3}", failed.Label, _keys.Certificate.Address, failed.Reason, Settings.SyncRetry);
+            Timers.StartSingleTimer(("sync", failed.Label), new RetrySync(failed.Label), Settings.SyncRetry);
+        });
+        Command<RetrySync>(retry => StartSync(_books[retry.Label], force: true));
+        Command<ForkSuspected>(fork => ReadFork(_books[fork.Label]));
+        Command<ForkRead>(OnForkRead);
+        Command<Adopted>(OnAdopted);
+    }
+
+    /// <summary>Pushes the log's unsynced records and head, after checking that the ring's head is one of ours.</summary>
+    private void StartSync(LogBook book, bool force = false)
+    {
+        if (book.Syncing || (!force && book.Unsynced.Count == 0 && book.RingSeq >= book.Seq)) return;
+        book.Syncing = true;
+        var label = book.Label;
+        var seq = book.Seq;
+        var blocks = book.Unsynced.Values.ToList();
+        var head = (SignedObject)ObjectCodec.Decode(book.Head, int.MaxValue);
+        var held = book.KnownIds();
+        SyncAsync(label, seq, blocks, head, held).PipeTo(Self);
+    }
+
+    private async Task<object> SyncAsync(string label, long seq, List<byte[]> blocks, SignedObject head, HashSet<RingId> held)
+    {
+        var ring = _services.Ring;
+        try
+        {
+            if (await ring.LookupAsync(head.Id, newest: true).ConfigureAwait(false) is SignedObject current)
+            {
+                var theirs = LogHead.Open(current, _keys, out _);
+                // A head we do not hold was written elsewhere: pushing ours would bury it, so read it first.
+                if (theirs.Newest is { } newest && !held.Contains(newest)) return new ForkSuspected(label);
+            }
+            foreach (var block in blocks) await ring.InsertAsync(ContentBlock.Create(block), Settings.LogLease).ConfigureAwait(false);
+            await ring.InsertAsync(head, Settings.LogLease).ConfigureAwait(false);
+            return new LogSynced(label, seq);
+        }
+        catch (RingException e) when (e.Refusal is RefusalReason.StaleVersion or RefusalReason.VersionConflict)
+        {
+            return new ForkSuspected(label);
+        }
+        catch (Exception e)
+        {
+            return new SyncFailed(label, e.Message);
+        }
+    }
+
+    private void ReadFork(LogBook book)
+    {
+        var held = book.KnownIds();
+        var label = book.Label;
+        var ring = _services.Ring;
+        var keys = _keys;
+        Task.Run(async () =>
+        {
+            try
+            {
+                return (object)new ForkRead(label, await LogChainReader.ReadAsync(ring, keys, label, held.Contains, stopAtSnapshot: false).ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                return new SyncFailed(label, "reading the ring's branch failed: " + e.Message);
+            }
+        }).PipeTo(Self);
+    }
+
+    /// <summary>The ring's branch is read: adopt it when ours adds nothing, push ours when it adds nothing, else merge.</summary>
+    private void OnForkRead(ForkRead fork)
+    {
+        var book = _books[fork.Label];
+        var chain = fork.Chain;
+        if (chain is null || chain.Links.Count == 0)
+        {
+            book.Syncing = false;
+            if (chain is not null) book.MarkSynced(Math.Min(book.Seq, chain.Head.Seq));
+            StartSync(book, force: true);
+            return;
+        }
+        var local = (chain.StoppedAt is { } ancestor ? book.After(ancestor) : null) ?? book.Records;
+        var events = new List<LogAppended>();
+        if (local.Count == 0)
+        {
+            // Fast-forward: everything the ring has beyond our newest record was written elsewhere; take it as is.
+            var head = chain.SignedHead.Encode();
+            foreach (var link in chain.Links)
+            {
+                var e = new LogAppended(book.Label, (long)link.Record.Seq, link.BlockData, head);
+                ApplyEvent(e, synced: true);
+                events.Add(e);
+            }
+            _log.Info("{0} of {1}: took {2} records written elsewhere", book.Label, _keys.Certificate.Address, chain.Links.Count);
+        }
+        else
+        {
+            var ancestorState = StateAt(book, chain.StoppedAt, chain);
+            var ringRecords = chain.Links.Select(l => l.Record).ToList();
+            var localRecords = local.Select(r => r.Record).ToList();
+            LogEntry merged;
+            if (ancestorState is RootLogState rootAncestor)
+            {
+                merged = new RootSnapshot(LogMerge.MergeRoot(rootAncestor, ringRecords, BranchFlattening.Root(rootAncestor, localRecords)));
+            }
+            else
+            {
+                var folderAncestor = (FolderLogState)ancestorState;
+                var state = LogMerge.MergeFolder(folderAncestor, ringRecords, BranchFlattening.Folder(folderAncestor, localRecords));
+                // Delivery ids this node filed stay filed, whatever form the local branch had.
+                merged = new FolderSnapshot(state.With(deliveredIds: state.DeliveredIds.Union(((FolderLogState)book.State!).DeliveredIds)));
+            }
+            // The ring's branch is now part of this log's history: its head is no longer "another writer".
+            book.RememberAncestry(chain.Links.Select(l => l.BlockId));
+            var seq = Math.Max(chain.Head.Seq, book.Seq) + 1;
+            events.Add(Append(book, merged, previous: chain.Head.Newest, mergedFrom: book.Newest, seq: seq));
+            _merges++;
+            _log.Warning("{0} of {1} was written on two sides; merged {2} ring records with {3} of ours into record {4}",
+                book.Label, _keys.Certificate.Address, ringRecords.Count, localRecords.Count, seq);
+        }
+        var label = book.Label;
+        PersistAll(events, _ => { });
+        DeferAsync(label, _ =>
+        {
+            book.Syncing = false;
+            Notify(label);
+            if (label == LogHead.RootLabel) AdoptMissingFolders();
+            StartSync(book, force: true);
+            BringBackIfOrphaned(book);
+        });
+    }
+
+    /// <summary>
+    /// A folder log that, reconciled with the ring, still holds mail although the root log says the folder was deleted:
+    /// the deletion was made elsewhere without seeing that mail (a partition). No mail is lost: the folder comes back.
+    /// </summary>
+    private void BringBackIfOrphaned(LogBook book)
+    {
+        if (book.Label == LogHead.RootLabel || book.State is not FolderLogState { Messages.Count: > 0 } state) return;
+        var id = ulong.Parse(book.Label["folder/".Length..], System.Globalization.NumberStyles.HexNumber);
+        if (RootState.Folders.ContainsKey(id)) return;
+        var name = _lastNames.GetValueOrDefault(book.Label) ?? $"Recovered {id:x16}";
+        while (RootState.FolderIdOf(name) is not null) name += " (recovered)";
+        var events = new List<LogAppended>();
+        foreach (var parent in FolderNames.SelfAndParents(name).SkipLast(1))
+            if (RootState.FolderIdOf(parent) is null) CreateFolderRecords(parent, events);
+        events.Add(Append(RootBook, new FolderCreated(id, name, state.UidValidity)));
+        _log.Warning("Folder {0} of {1} was deleted elsewhere but holds {2} messages filed here meanwhile: it is back", name, _keys.Certificate.Address, state.Messages.Count);
+        Commit(events, () => { });
+    }
+
+    /// <summary>The log's state just after the common ancestor (or, with none, the empty state the ring's branch starts from).</summary>
+    private static object StateAt(LogBook book, RingId? ancestor, RingChain chain)
+    {
+        var records = book.Records.ToList();
+        var end = ancestor is { } id ? records.FindIndex(r => r.BlockId == id) : -1;
+        if (end < 0)
+            return book.Label == LogHead.RootLabel ? RootLogState.Empty : FolderLogState.Empty(Math.Max(1u, chain.Head.UidValidity));
+        var start = records.FindLastIndex(end, r => r.Record.Entry is FolderSnapshot or RootSnapshot);
+        var slice = records.Skip(Math.Max(0, start)).Take(end - Math.Max(0, start) + 1).Select(r => r.Record);
+        return book.Label == LogHead.RootLabel
+            ? RootReplay.Replay(RootLogState.Empty, slice)
+            : FolderReplay.Replay(FolderLogState.Empty(Math.Max(1u, chain.Head.UidValidity)), slice);
+    }
+
+    // ----- Loading: a new mailbox, or the user's logs adopted from the ring -----
+
+    private void StartBootstrap()
+    {
+        var ring = _services.Ring;
+        var keys = _keys;
+        var requireExisting = _requireExisting;
+        Task.Run(async () =>
+        {
+            try
+            {
+                var root = await LogChainReader.ReadAsync(ring, keys, LogHead.RootLabel, _ => false).ConfigureAwait(false);
+                if (root is null)
+                    return requireExisting ? new BootstrapFailed("the ring holds no mailbox for this user (yet)") : (object)new Bootstrapped(null, []);
+                var state = RootReplay.Replay(RootLogState.Empty, root.Links.Select(l => l.Record));
+                var folders = new List<RingChain>();
+                foreach (var id in state.Folders.Keys)
+                    if (await LogChainReader.ReadAsync(ring, keys, LogHead.FolderLabel(id), _ => false).ConfigureAwait(false) is { } chain)
+                        folders.Add(chain);
+                return new Bootstrapped(root, folders);
+            }
+            catch (Exception e)
+            {
+                return new BootstrapFailed(e.Message);
+            }
+        }).PipeTo(Self);
+    }
+
+    private void OnBootstrapped(Bootstrapped loaded)
+    {
+        var events = new List<LogAppended>();
+        if (loaded.Root is null)
+        {
+            var root = new LogBook(LogHead.RootLabel, LogHead.NewLogKey());
+            _books[root.Label] = root;
+            events.Add(Append(root, new RootSnapshot(RootLogState.Empty)));
+            CreateFolderRecords(FolderNames.Inbox, events);
+            foreach (var name in StandardFolders) CreateFolderRecords(name, events);
+            _log.Info("Created a new mailbox for {0}", _keys.Certificate.Address);
+        }
+        else
+        {
+            foreach (var chain in loaded.Folders.Prepend(loaded.Root)) events.AddRange(AdoptChain(chain));
+            _log.Info("Recovered the mailbox of {0} from the ring: {1} folders", _keys.Certificate.Address, loaded.Folders.Count);
+        }
+        PersistAll(events, _ => { });
+        DeferAsync(events.Count, _ => BecomeReady());
+    }
+
+    private List<LogAppended> AdoptChain(RingChain chain)
+    {
+        var head = chain.SignedHead.Encode();
+        var events = new List<LogAppended>();
+        foreach (var link in chain.Links)
+        {
+            var e = new LogAppended(chain.Head.Label, (long)link.Record.Seq, link.BlockData, head);
+            ApplyEvent(e, synced: true);
+            events.Add(e);
+        }
+        return events;
+    }
+
+    /// <summary>Loads the log of every folder the root names that this node has no log for (created elsewhere, or after a merge).</summary>
+    private void AdoptMissingFolders()
+    {
+        foreach (var (id, folder) in RootState.Folders)
+        {
+            var label = LogHead.FolderLabel(id);
+            if (_books.ContainsKey(label) || !_adopting.Add(label)) continue;
+            var ring = _services.Ring;
+            var keys = _keys;
+            var uidValidity = folder.UidValidity;
+            Task.Run(async () =>
+            {
+                try
+                {
+                    return new Adopted(label, uidValidity, await LogChainReader.ReadAsync(ring, keys, label, _ => false).ConfigureAwait(false), null);
+                }
+                catch (Exception e)
+                {
+                    return new Adopted(label, uidValidity, null, e.Message);
+                }
+            }).PipeTo(Self);
+        }
+    }
+
+    private readonly HashSet<string> _adopting = new(StringComparer.Ordinal);
+
+    private void OnAdopted(Adopted adopted)
+    {
+        _adopting.Remove(adopted.Label);
+        if (_books.ContainsKey(adopted.Label)) return;
+        if (adopted.Problem is not null)
+        {
+            _log.Warning("Loading folder log {0} of {1} failed ({2}); retrying", adopted.Label, _keys.Certificate.Address, adopted.Problem);
+            Timers.StartSingleTimer(("adopt", adopted.Label), SyncNow.Instance, Settings.SyncRetry);
+            return;
+        }
+        List<LogAppended> events;
+        if (adopted.Chain is { } chain)
+        {
+            events = AdoptChain(chain);
+        }
+        else
+        {
+            // The root names a folder whose log never reached the ring (its writer's push was cut off): start it empty.
+            var book = new LogBook(adopted.Label, LogHead.NewLogKey());
+            _books[book.Label] = book;
+            events = [Append(book, new FolderSnapshot(FolderLogState.Empty(adopted.UidValidity)))];
+        }
+        var label = adopted.Label;
+        PersistAll(events, _ => { });
+        DeferAsync(label, _ =>
+        {
+            Notify(label);
+            StartSync(_books[label], force: true);
+        });
+    }
+
+    private sealed record LogSynced(string Label, long Seq);
+
+    private sealed record SyncFailed(string Label, string Reason);
+
+    private sealed record RetrySync(string Label);
+
+    private sealed record ForkSuspected(string Label);
+
+    private sealed record ForkRead(string Label, RingChain? Chain);
+
+    private sealed record Adopted(string Label, uint UidValidity, RingChain? Chain, string? Problem);
+}

@@ -1,0 +1,65 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+
+namespace ePost.Mail.Tests.Imap.Listener;
+
+/// <summary>Folder management with MailKit's ImapClient over real sockets (STARTTLS and implicit TLS).</summary>
+public sealed class MailKitFolderTests : ImapListenerFixture
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task MailKit_connects_over_starttls_or_implicit_tls_and_sees_the_extensions(bool implicitTls)
+    {
+        var port = await StartAsync(Factory(), implicitTls);
+        using var client = await ConnectAsync(port, implicitTls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls);
+
+        Assert.True(client.IsSecure);
+        foreach (var capability in new[] { ImapCapabilities.Idle, ImapCapabilities.UidPlus, ImapCapabilities.Move, ImapCapabilities.Namespace,
+                     ImapCapabilities.Id, ImapCapabilities.Enable, ImapCapabilities.SpecialUse, ImapCapabilities.Children,
+                     ImapCapabilities.Unselect, ImapCapabilities.LiteralPlus, ImapCapabilities.CondStore })
+            Assert.True(client.Capabilities.HasFlag(capability), $"{capability} is announced");
+        Assert.Equal("/", client.PersonalNamespaces[0].DirectorySeparator.ToString());
+        var id = await client.IdentifyAsync(new ImapImplementation { Name = "test" });
+        Assert.Equal("ePost", id.Name);
+        await client.DisconnectAsync(quit: true);
+    }
+
+    [Fact]
+    public async Task MailKit_creates_lists_renames_and_deletes_nested_and_non_ascii_folders()
+    {
+        Store.AddSpecialFolder(Alice, "Sent", "\\Sent");
+        var port = await StartAsync(Factory());
+        using var client = await ConnectAsync(port);
+        var root = client.GetFolder(client.PersonalNamespaces[0]);
+
+        var projects = (await root.CreateAsync("Projects", isMessageFolder: true))!;
+        var quarter = (await projects.CreateAsync("2025 Q1", isMessageFolder: true))!;
+        var drafts = (await root.CreateAsync("Entwürfe ✓", isMessageFolder: true))!;
+        Assert.Equal("Projects/2025 Q1", quarter.FullName);
+
+        var names = (await root.GetSubfoldersAsync()).Select(f => f.FullName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["Entwürfe ✓", "INBOX", "Projects", "Sent"], names);
+        Assert.True((await root.GetSubfoldersAsync()).Single(f => f.Name == "Projects").Attributes.HasFlag(FolderAttributes.HasChildren));
+        Assert.Equal("Sent", client.GetFolder(SpecialFolder.Sent)?.FullName);
+
+        await drafts.RenameAsync(root, "Archiv ☂");
+        await projects.RenameAsync(root, "Old Projects");
+        var all = (await root.GetSubfoldersAsync(subscribedOnly: false)).SelectMany(f => new[] { f.FullName }).ToList();
+        Assert.Contains("Archiv ☂", all);
+        Assert.Contains("Old Projects", all);
+        var moved = await client.GetFolderAsync("Old Projects/2025 Q1");
+        Assert.Equal("Old Projects/2025 Q1", moved.FullName);
+
+        await moved.SubscribeAsync();
+        var subscribed = await (await client.GetFolderAsync("Old Projects")).GetSubfoldersAsync(subscribedOnly: true);
+        Assert.Equal(["Old Projects/2025 Q1"], subscribed.Select(f => f.FullName));
+
+        await moved.DeleteAsync();
+        var folders = (await client.GetFoldersAsync(client.PersonalNamespaces[0])).Select(f => f.FullName).ToList();
+        Assert.DoesNotContain("Old Projects/2025 Q1", folders);
+        Assert.Contains("Old Projects", folders);
+        await client.DisconnectAsync(quit: true);
+    }
+}

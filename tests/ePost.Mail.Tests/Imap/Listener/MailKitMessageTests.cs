@@ -1,0 +1,122 @@
+using System.Text;
+using MailKit;
+using MailKit.Search;
+using MimeKit;
+
+namespace ePost.Mail.Tests.Imap.Listener;
+
+/// <summary>Messages with MailKit over real sockets: append, byte-exact fetches, search, flags, copy, move, expunge.</summary>
+public sealed class MailKitMessageTests : ImapListenerFixture
+{
+    private static async Task<byte[]> ReadAllAsync(Stream stream)
+    {
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+
+    [Fact]
+    public async Task MailKit_appends_and_fetches_headers_bodies_parts_and_partials_byte_exactly()
+    {
+        var port = await StartAsync(Factory());
+        using var client = await ConnectAsync(port);
+        var inbox = client.Inbox;
+        await inbox.OpenAsync(FolderAccess.ReadWrite);
+        var appended = await inbox.AppendAsync(new AppendRequest(MimeMessage.Load(new MemoryStream(Bytes(Report)))) { Flags = MessageFlags.Draft });
+        Assert.NotNull(appended);
+        var uid = appended.Value;
+        var stored = Stored("INBOX", uid.Id);
+
+        var summary = Assert.Single(await inbox.FetchAsync([uid],
+            MessageSummaryItems.Envelope | MessageSummaryItems.Flags | MessageSummaryItems.Size | MessageSummaryItems.BodyStructure | MessageSummaryItems.InternalDate));
+        Assert.Equal("Report äöü", summary.Envelope!.Subject);
+        Assert.Equal("<r1@ring.test>", "<" + summary.Envelope.MessageId + ">");
+        Assert.Equal((uint)stored.Length, summary.Size);
+        Assert.True(summary.Flags!.Value.HasFlag(MessageFlags.Draft));
+        var multipart = Assert.IsType<BodyPartMultipart>(summary.Body);
+        Assert.Equal(2, multipart.BodyParts.Count);
+        Assert.Equal("data.bin", ((BodyPartBasic)multipart.BodyParts[1]).FileName);
+
+        Assert.Equal(stored, await ReadAllAsync(await inbox.GetStreamAsync(uid)));
+        Assert.Equal("Quarterly numbers attached."u8.ToArray(), await ReadAllAsync(await inbox.GetStreamAsync(uid, "1")));
+        Assert.Equal(stored.AsSpan(10, 25).ToArray(), await ReadAllAsync(await inbox.GetStreamAsync(uid, 10, 25)));
+        Assert.Equal("AAECAwQFBgcICQ=="u8.ToArray(), await ReadAllAsync(await inbox.GetStreamAsync(uid, "2")));
+        var header = await ReadAllAsync(await inbox.GetStreamAsync(uid, "HEADER"));
+        Assert.Equal(stored.AsSpan(0, Report.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4).ToArray(), header);
+
+        var attachment = (MimePart)await inbox.GetBodyPartAsync(uid, multipart.BodyParts[1]);
+        using var decoded = new MemoryStream();
+        await attachment.Content!.DecodeToAsync(decoded);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (byte)i), decoded.ToArray());
+        var headers = await inbox.GetHeadersAsync(uid);
+        Assert.Equal("Bob <bob@ring.test>", headers![HeaderId.To]);
+        var message = await inbox.GetMessageAsync(uid);
+        Assert.Equal("Quarterly numbers attached.", message.TextBody!.TrimEnd());
+        await client.DisconnectAsync(quit: true);
+    }
+
+    [Fact]
+    public async Task MailKit_searches_by_header_date_size_flags_and_text()
+    {
+        Deliver("INBOX", Report);
+        Deliver("INBOX", "From: carol@example.org\r\nSubject: lunch\r\nDate: Fri, 10 Jan 2025 12:00:00 +0000\r\n\r\nPizza at noon?\r\n");
+        Deliver("INBOX", "From: dave@example.org\r\nSubject: big\r\nDate: Sat, 11 Jan 2025 12:00:00 +0000\r\n\r\n" + new string('x', 5000) + "\r\n");
+        var port = await StartAsync(Factory());
+        using var client = await ConnectAsync(port);
+        var inbox = client.Inbox;
+        await inbox.OpenAsync(FolderAccess.ReadWrite);
+        await inbox.AddFlagsAsync(new UniqueId(2), MessageFlags.Flagged, silent: true);
+
+        async Task<uint[]> Search(SearchQuery query) => (await inbox.SearchAsync(query)).Select(u => u.Id).ToArray();
+
+        Assert.Equal(new uint[] { 1u }, await Search(SearchQuery.SubjectContains("Report")));
+        Assert.Equal(new uint[] { 1u }, await Search(SearchQuery.SubjectContains("äöü")));
+        Assert.Equal(new uint[] { 2u }, await Search(SearchQuery.BodyContains("PIZZA")));
+        Assert.Equal(new uint[] { 2u }, await Search(SearchQuery.FromContains("carol")));
+        Assert.Equal(new uint[] { 1u }, await Search(SearchQuery.HeaderContains("Message-ID", "r1@ring")));
+        Assert.Equal(new uint[] { 2u, 3u }, await Search(SearchQuery.SentSince(new DateTime(2025, 1, 10))));
+        Assert.Equal(new uint[] { 1u }, await Search(SearchQuery.SentBefore(new DateTime(2025, 1, 7))));
+        Assert.Equal(new uint[] { 3u }, await Search(SearchQuery.LargerThan(4000)));
+        Assert.Equal(new uint[] { 2u }, await Search(SearchQuery.Flagged));
+        Assert.Equal(new uint[] { 1u, 3u }, await Search(SearchQuery.NotFlagged));
+        Assert.Equal(new uint[] { 2u }, await Search(SearchQuery.BodyContains("pizza")));
+        Assert.Equal(new uint[] { 1u, 2u }, await Search(SearchQuery.Or(SearchQuery.BodyContains("Quarterly"), SearchQuery.SubjectContains("lunch"))));
+        Assert.Equal(new uint[] { 3u }, await Search(SearchQuery.Uids([new UniqueId(3)])));
+        await client.DisconnectAsync(quit: true);
+    }
+
+    [Fact]
+    public async Task MailKit_stores_flags_copies_moves_and_expunges()
+    {
+        for (int i = 1; i <= 4; i++) Deliver("INBOX", $"Subject: m{i}\r\n\r\nbody {i}\r\n");
+        var port = await StartAsync(Factory());
+        using var client = await ConnectAsync(port);
+        var archive = (await client.GetFolder(client.PersonalNamespaces[0]).CreateAsync("Archive", true))!;
+        var inbox = client.Inbox;
+        await inbox.OpenAsync(FolderAccess.ReadWrite);
+
+        await inbox.AddFlagsAsync(new UniqueId(1), MessageFlags.Seen | MessageFlags.Answered, silent: false);
+        await inbox.StoreAsync(new UniqueId(1), new StoreFlagsRequest(StoreAction.Add, ["$Work"]) { Silent = true });
+        await inbox.RemoveFlagsAsync(new UniqueId(1), MessageFlags.Answered, silent: true);
+        var flags = Assert.Single(await inbox.FetchAsync([new UniqueId(1)], MessageSummaryItems.Flags));
+        Assert.Equal(MessageFlags.Seen, flags.Flags!.Value & ~MessageFlags.Recent);
+        Assert.Contains("$Work", flags.Keywords);
+
+        var copied = await inbox.CopyToAsync([new UniqueId(1), new UniqueId(2)], archive);
+        Assert.Equal([1u, 2u], copied.Destination.Select(u => u.Id));
+        var moved = await inbox.MoveToAsync([new UniqueId(3)], archive);
+        Assert.Equal([3u], moved.Destination.Select(u => u.Id));
+        Assert.Equal(3, inbox.Count);
+
+        await inbox.AddFlagsAsync(new UniqueId(4), MessageFlags.Deleted, silent: true);
+        await inbox.ExpungeAsync();
+        Assert.Equal(2, inbox.Count);
+        Assert.Equal([1u, 2u], (await inbox.SearchAsync(SearchQuery.All)).Select(u => u.Id));
+
+        await archive.OpenAsync(FolderAccess.ReadOnly);
+        var archived = await archive.FetchAsync(0, -1, MessageSummaryItems.Envelope | MessageSummaryItems.Flags);
+        Assert.Equal(["m1", "m2", "m3"], archived.Select(m => m.Envelope!.Subject));
+        Assert.True(archived[0].Flags!.Value.HasFlag(MessageFlags.Seen), "COPY keeps flags");
+        await client.DisconnectAsync(quit: true);
+    }
+}

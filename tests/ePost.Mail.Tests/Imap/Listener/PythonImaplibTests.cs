@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace ePost.Mail.Tests.Imap.Listener;
+
+/// <summary>A second opinion from another client implementation: Python's imaplib runs a whole session (imaplib_session.py).</summary>
+public sealed class PythonImaplibTests : ImapListenerFixture
+{
+    [Fact]
+    public async Task Python_imaplib_runs_a_whole_session_against_the_listener()
+    {
+        var port = await StartAsync(Factory());
+        var start = new ProcessStartInfo("python3", [Script(), port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var python = Process.Start(start)!;
+        var output = python.StandardOutput.ReadToEndAsync();
+        var errors = python.StandardError.ReadToEndAsync();
+        await python.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(python.ExitCode == 0, $"imaplib failed: {await errors}");
+        Assert.Equal("imaplib session complete", (await output).Trim());
+        var folder = await Store.ReadFolderAsync(Alice, "Python/Übung", CancellationToken.None);
+        Assert.Single(folder.Messages);
+    }
+
+    private static string Script([CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, "imaplib_session.py");
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using ePost.Mail.Sessions;
+using ePost.Mail.Tests.Fixtures;
+
+namespace ePost.Mail.Tests.Imap.Sessions;
+
+/// <summary>IMAP sessions specified by transcripts of exact client and server lines (Transcripts/*.txt).</summary>
+public sealed class TranscriptTests
+{
+    private readonly InMemoryMailStore store = new();
+
+    [Fact]
+    public Task Login_capabilities_sasl_plain_and_state_errors() => new ImapTranscript(store).RunAsync("login.txt");
+
+    [Fact]
+    public Task Mailboxes_are_created_nested_and_non_ascii_listed_renamed_deleted_and_counted()
+    {
+        store.AddSpecialFolder(ImapTranscript.Alice, "Trash", "\\Trash");
+        return new ImapTranscript(store).RunAsync("mailboxes.txt");
+    }
+
+    [Fact]
+    public Task Messages_are_fetched_stored_searched_and_expunged_with_their_untagged_responses() =>
+        new ImapTranscript(store).RunAsync("messages.txt");
+
+    [Fact]
+    public Task Examine_is_read_only_and_selection_errors_are_answered() => new ImapTranscript(store).RunAsync("selected-errors.txt");
+
+    [Fact]
+    public Task Copy_move_and_append_report_uidplus_codes_and_trycreate() => new ImapTranscript(store).RunAsync("copy-move.txt");
+
+    [Fact]
+    public Task Two_sessions_see_each_others_changes_and_idle_pushes_them() => new ImapTranscript(store).RunAsync("sessions.txt");
+
+    [Fact]
+    public Task Literals_limits_nesting_and_syntax_errors_get_bounded_answers() =>
+        new ImapTranscript(store, new Mail.Imap.ImapSettings("imap.test", MaxErrors: 8)).RunAsync("limits.txt");
+
+    [Fact]
+    public Task Condstore_reports_and_guards_mod_sequences() =>
+        new ImapTranscript(store, new Mail.Imap.ImapSettings("imap.test", FetchChunkBytes: 64)).RunAsync("condstore.txt");
+
+    [Fact]
+    public Task Failed_logins_are_delayed_ever_longer_and_then_refused() => new ImapTranscript(store).RunAsync("throttle.txt");
+
+    [Fact]
+    public Task A_selected_folder_deleted_elsewhere_ends_the_session() => new ImapTranscript(store).RunAsync("folder-gone.txt");
+
+    [Fact]
+    public Task An_unreachable_store_gets_no_unavailable_and_the_session_recovers() => new ImapTranscript(store).RunAsync("unavailable.txt");
+
+    [Fact]
+    public Task Starttls_discards_pipelined_plaintext() => new ImapTranscript(store).RunAsync("starttls.txt");
+
+    [Fact]
+    public Task Without_tls_off_loopback_login_is_disabled() =>
+        new ImapTranscript(store, context: new SessionContext(new IPEndPoint(IPAddress.Parse("192.0.2.7"), 40000), false, true))
+            .RunAsync("plaintext.txt");
+
+    [Fact]
+    public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
+}
