@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using ePost.Core.Erasure;
 using ePost.Core.Erasure.Kernels;
 using ePost.Node.Cli;
+using ePost.Storage.Glacier;
 
 namespace ePost.Node.Bench;
 
@@ -16,7 +17,7 @@ public static class ErasureBench
 {
     /// <summary>The benchmark's entry in the bench table.</summary>
     public static Verb Verb => new("erasure",
-        "erasure codec MB/s vs ISA-L: --n 48 --m 5 --size 1048576 [--seconds 2] [--failure 0.6] [--target 1e-6] [--kernel name]",
+        "erasure codec MB/s vs ISA-L: --n 48 --m 5 --size 1048576 [--seconds 2] [--failure 0.6] [--target 1e-6] [--kernel name] [--container-bytes 262144]",
         RunAsync);
 
     private static Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancel)
@@ -29,6 +30,7 @@ public static class ErasureBench
         var failure = options.Double("failure", 0.6, 0, 1);
         var target = options.Double("target", 1e-6, 1e-300, 1);
         var kernelName = options.Get("kernel");
+        var containerBytes = options.Int("container-bytes", 262144, 1, 1 << 30);
         options.RejectUnknown();
         if (m > n) throw new UsageException($"--m ({m}) cannot exceed --n ({n}).");
         RegionKernel kernel;
@@ -48,6 +50,20 @@ public static class ErasureBench
         {
             Console.WriteLine($"cheapest setting for loss <= {target:g3} at failure {failure:g3}: n={cheapest.N} m={cheapest.M}");
             result["cheapest"] = Measure(new ErasureCodec(cheapest.N, cheapest.M, kernel), cheapest, size, seconds, isal, cancel);
+        }
+        // What Glacier's automatic choice (code.fragments = needed = 0) would pick: the fewest stored bytes per
+        // container byte with the manifest every fragment carries counted, not the lowest n/m.
+        result["stored_per_byte"] = Math.Round(CodeChoice.StoredPerByte(n, m, containerBytes), 4);
+        if (CodeChoice.Cheapest(failure, target, ErasureCodec.MaxFragments, containerBytes) is { } glacier)
+        {
+            var stored = CodeChoice.StoredPerByte(glacier.N, glacier.M, containerBytes);
+            Console.WriteLine($"cheapest counting manifests for {containerBytes}-byte containers: n={glacier.N} m={glacier.M} " +
+                              $"({stored:0.###}x stored, loss {glacier.LossProbability:0.###e+0}; n={n} m={m} stores {CodeChoice.StoredPerByte(n, m, containerBytes):0.###}x)");
+            result["glacier_choice"] = new JsonObject
+            {
+                ["container_bytes"] = containerBytes, ["n"] = glacier.N, ["m"] = glacier.M,
+                ["stored_per_byte"] = Math.Round(stored, 4), ["loss_probability"] = glacier.LossProbability,
+            };
         }
         Console.WriteLine(result.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
         return Task.FromResult(0);

@@ -2,8 +2,10 @@ using Akka.Actor;
 using ePost.Core.Ids;
 using ePost.Overlay;
 using ePost.Overlay.Node;
+using ePost.Core.Crypto;
 using ePost.Post;
 using ePost.Post.Mailbox;
+using ePost.Storage.Glacier;
 using ePost.Storage.Replication;
 
 namespace ePost.Node.Hosting;
@@ -20,21 +22,28 @@ public sealed class NodeGuardian : ReceiveActor
     /// <summary>Name of the storage actor under the guardian.</summary>
     public const string StorageName = "storage";
 
-    /// <summary>Props for the guardian of a node with the given identity, serving <paramref name="users"/> when the ring has a CA.</summary>
-    public static Props Props(OverlaySettings overlay, StorageSettings storage, PostSettings post, string dataDir, RingId id, long epoch,
-        IReadOnlyList<string> bootstrap, IReadOnlyList<(Core.Crypto.UserKeys Keys, bool Recover)> users) =>
-        Akka.Actor.Props.Create(() => new NodeGuardian(overlay, storage, post, dataDir, id, epoch, bootstrap, users));
+    /// <summary>Name of the archive (Glacier) actor under the guardian.</summary>
+    public const string GlacierName = "glacier";
+
+    /// <summary>
+    /// Props for the guardian of a node with the given identity, serving <paramref name="users"/> when the ring has a CA;
+    /// <paramref name="signer"/> is the node's key (it signs Glacier manifests).
+    /// </summary>
+    public static Props Props(OverlaySettings overlay, StorageSettings storage, GlacierSettings glacier, PostSettings post, string dataDir, RingId id,
+        long epoch, IReadOnlyList<string> bootstrap, IReadOnlyList<(UserKeys Keys, bool Recover)> users, Ed25519KeyPair signer) =>
+        Akka.Actor.Props.Create(() => new NodeGuardian(overlay, storage, glacier, post, dataDir, id, epoch, bootstrap, users, signer));
 
     /// <summary>Creates the guardian; use <see cref="Props"/>.</summary>
-    public NodeGuardian(OverlaySettings overlay, StorageSettings storage, PostSettings post, string dataDir, RingId id, long epoch,
-        IReadOnlyList<string> bootstrap, IReadOnlyList<(Core.Crypto.UserKeys Keys, bool Recover)> users)
+    public NodeGuardian(OverlaySettings overlay, StorageSettings storage, GlacierSettings glacier, PostSettings post, string dataDir, RingId id,
+        long epoch, IReadOnlyList<string> bootstrap, IReadOnlyList<(UserKeys Keys, bool Recover)> users, Ed25519KeyPair signer)
     {
         var ring = Context.ActorOf(RingNode.Props(overlay, id, epoch, bootstrap), OverlayName);
         var store = Context.ActorOf(ReplicaManager.Props(storage, ring, dataDir), StorageName);
+        var archive = Context.ActorOf(GlacierActor.Props(glacier, ring, signer, dataDir), GlacierName);
         // Without a ring CA nobody's certificate can be checked, so there is no POST: the node only routes and stores.
         PostServices? services = storage.CertificateAuthority is { } ca ? PostServices.Create(store, ring, ca, post) : null;
         var office = services is null ? null : Context.ActorOf(PostOffice.Props(services, users), PostOffice.Name);
-        Receive<GetLayers>(_ => Sender.Tell(new Layers(ring, store, office, services)));
+        Receive<GetLayers>(_ => Sender.Tell(new Layers(ring, store, archive, office, services)));
     }
 
     /// <summary>Asks the guardian for its layers' actors.</summary>
@@ -44,6 +53,7 @@ public sealed class NodeGuardian : ReceiveActor
         public static readonly GetLayers Instance = new();
     }
 
-    /// <summary>The node's layers: the ring node, the replicated store, and POST (null when the ring has no CA configured).</summary>
-    public sealed record Layers(IActorRef Overlay, IActorRef Storage, IActorRef? Post, PostServices? PostServices) : INoSerializationVerificationNeeded;
+    /// <summary>The node's layers: the ring node, the replicated store, the archive, and POST (null when the ring has no CA configured).</summary>
+    public sealed record Layers(IActorRef Overlay, IActorRef Storage, IActorRef Glacier, IActorRef? Post, PostServices? PostServices)
+        : INoSerializationVerificationNeeded;
 }

@@ -6,6 +6,7 @@ using ePost.Overlay.Node;
 using ePost.Post;
 using ePost.Post.Access;
 using ePost.Post.Mailbox;
+using ePost.Storage.Glacier;
 using ePost.Storage.Replication;
 
 namespace ePost.Node.Hosting;
@@ -13,10 +14,12 @@ namespace ePost.Node.Hosting;
 /// <summary>One running node: its actor system (listening for ring traffic), its identity and its layer actors.</summary>
 public sealed class NodeHost : IAsyncDisposable
 {
-    private NodeHost(ActorSystem system, NodeIdentity identity, long epoch, IActorRef overlay, IActorRef storage, NodeSettings settings, NodeMail? mail)
+    private NodeHost(ActorSystem system, NodeIdentity identity, long epoch, IActorRef overlay, IActorRef storage, IActorRef glacier, NodeSettings settings,
+        NodeMail? mail)
     {
         Mail = mail;
         Storage = storage;
+        Glacier = glacier;
         System = system;
         Identity = identity;
         Epoch = epoch;
@@ -40,6 +43,9 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>The <see cref="ReplicaManager"/> actor: the node's storage API.</summary>
     public IActorRef Storage { get; }
 
+    /// <summary>The <see cref="GlacierActor"/>: the node's archive API.</summary>
+    public IActorRef Glacier { get; }
+
     /// <summary>The address peers use to reach this node (the bootstrap address for others).</summary>
     public string Address { get; }
 
@@ -61,6 +67,7 @@ public sealed class NodeHost : IAsyncDisposable
         var settings = NodeSettings.Create(config);
         var overlay = OverlaySettings.Create(config);
         var storage = StorageSettings.Create(config);
+        var glacier = GlacierSettings.Create(config);
         var post = PostSettings.Create(config);
         var allUsers = NodeMail.LoadUsers(config).Concat(users ?? []).ToList();
         var identity = NodeIdentity.LoadOrCreate(settings.DataDir);
@@ -68,8 +75,8 @@ public sealed class NodeHost : IAsyncDisposable
         var system = ActorSystem.Create(settings.SystemName, config);
         try
         {
-            var guardian = system.ActorOf(NodeGuardian.Props(overlay, storage, post, settings.DataDir, identity.Id, epoch, settings.Bootstrap,
-                allUsers.Select(u => (u.Keys, u.Recover)).ToList()), NodeGuardian.Name);
+            var guardian = system.ActorOf(NodeGuardian.Props(overlay, storage, glacier, post, settings.DataDir, identity.Id, epoch, settings.Bootstrap,
+                allUsers.Select(u => (u.Keys, u.Recover)).ToList(), identity.SigningKey), NodeGuardian.Name);
             var layers = await guardian.Ask<NodeGuardian.Layers>(NodeGuardian.GetLayers.Instance, timeout ?? TimeSpan.FromSeconds(10));
             NodeMail? mail = null;
             if (layers.Post is { } office && layers.PostServices is { } services)
@@ -77,7 +84,7 @@ public sealed class NodeHost : IAsyncDisposable
                 var agents = await office.Ask<PostOffice.Agents>(PostOffice.GetAgents.Instance, timeout ?? TimeSpan.FromSeconds(10));
                 mail = NodeMail.Create(config, settings.DataDir, office, services, allUsers, agents.ByAddress);
             }
-            var host = new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, settings, mail);
+            var host = new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, layers.Glacier, settings, mail);
             if (mail is not null && allUsers.Count > 0) host.MailEndpoints = await MailProtocols.StartAsync(system, config, settings.DataDir, mail);
             return host;
         }

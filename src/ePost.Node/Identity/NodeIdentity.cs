@@ -16,8 +16,11 @@ public sealed class NodeIdentity
     private const string KeyFile = "node.key";
     private const string EpochFile = "node.epoch";
 
-    private NodeIdentity(byte[] publicKey, string dataDir)
+    private readonly byte[] _seed;
+
+    private NodeIdentity(byte[] seed, byte[] publicKey, string dataDir)
     {
+        _seed = seed;
         PublicKey = publicKey;
         DataDir = dataDir;
         Id = RingId.FromSha256(publicKey);
@@ -28,6 +31,9 @@ public sealed class NodeIdentity
 
     /// <summary>The Ed25519 public key.</summary>
     public byte[] PublicKey { get; }
+
+    /// <summary>The node's key pair, for what the node signs itself (Glacier manifests).</summary>
+    public Core.Crypto.Ed25519KeyPair SigningKey => Core.Crypto.Ed25519.FromSeed(_seed);
 
     /// <summary>The data directory holding the identity.</summary>
     public string DataDir { get; }
@@ -46,7 +52,7 @@ public sealed class NodeIdentity
             var publicKey = new Ed25519PrivateKeyParameters(seed).GeneratePublicKey().GetEncoded();
             var json = JsonSerializer.SerializeToUtf8Bytes(new KeyFileContent(1, Convert.ToBase64String(seed), Convert.ToBase64String(publicKey)));
             DurableFile.WriteAtomically(path, json, ownerOnly: true);
-            return new NodeIdentity(publicKey, dataDir);
+            return new NodeIdentity(seed, publicKey, dataDir);
         }
         var content = JsonSerializer.Deserialize<KeyFileContent>(File.ReadAllBytes(path))
                       ?? throw new InvalidDataException($"{path} is empty.");
@@ -55,7 +61,7 @@ public sealed class NodeIdentity
         var derived = new Ed25519PrivateKeyParameters(seedBytes).GeneratePublicKey().GetEncoded();
         if (!derived.AsSpan().SequenceEqual(Convert.FromBase64String(content.PublicKey)))
             throw new InvalidDataException($"{path}: the public key does not match the private key.");
-        return new NodeIdentity(derived, dataDir);
+        return new NodeIdentity(seedBytes, derived, dataDir);
     }
 
     /// <summary>Increments and durably records the epoch for this start; returns the new epoch.</summary>

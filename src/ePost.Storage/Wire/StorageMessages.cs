@@ -22,6 +22,15 @@ public enum TransferPurpose
 
     /// <summary>The answer to a repair fetch: the receiver stores it (it is in the receiver's range).</summary>
     Repair = 4,
+
+    /// <summary>A Glacier fragment with its manifest for the receiver to store (carried by <see cref="Glacier.FragmentChunk"/>, never by the replica store).</summary>
+    Fragment = 5,
+
+    /// <summary>
+    /// A Glacier fragment answering the receiver's fetch. Its op is the receiver's own, so it must not share a
+    /// purpose with the sender's stores, or the two transfers' chunks could be assembled together.
+    /// </summary>
+    FragmentFetched = 6,
 }
 
 /// <summary>

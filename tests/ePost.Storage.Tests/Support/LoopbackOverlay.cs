@@ -17,6 +17,9 @@ public sealed class LoopbackOverlay : ReceiveActor
     {
         public Dictionary<RingId, (NodeHandle Handle, IActorRef? Application)> Nodes { get; } = new();
         public HashSet<RingId> Down { get; } = new();
+
+        /// <summary>Nodes that still count as live (FindRoot names them) but silently drop everything sent to them.</summary>
+        public HashSet<RingId> Silent { get; } = new();
         public IEnumerable<NodeHandle> Live => Nodes.Values.Where(n => !Down.Contains(n.Handle.Id)).Select(n => n.Handle);
     }
 
@@ -39,7 +42,7 @@ public sealed class LoopbackOverlay : ReceiveActor
         });
         Receive<SendTo>(m =>
         {
-            if (ring.Down.Contains(m.To.Id) || ring.Down.Contains(self.Id)) return;
+            if (ring.Down.Contains(m.To.Id) || ring.Down.Contains(self.Id) || ring.Silent.Contains(m.To.Id)) return;
             (NodeHandle Handle, IActorRef? Application) target;
             lock (ring)
                 if (!ring.Nodes.TryGetValue(m.To.Id, out target) || target.Application is null) return;

@@ -1,0 +1,114 @@
+using Akka.Configuration;
+using ePost.Core.Erasure;
+using ePost.Storage.Replication;
+
+namespace ePost.Storage.Glacier;
+
+/// <summary>Glacier's settings, read once from <c>epost.glacier</c> (defaults and their reasons: <c>hocon/storage.conf</c>).</summary>
+public sealed record GlacierSettings(
+    ErasureSetting Code,
+    int ContainerMaxBytes,
+    int ContainerMaxObjects,
+    double RepackBelowLiveFraction,
+    long NodeBudgetBytes,
+    int ArchiveQuorum,
+    TimeSpan ArchiveTimeout,
+    TimeSpan RestoreTimeout,
+    TimeSpan FragmentTimeout,
+    int ExtraFetches,
+    int ChunkBytes,
+    int MaxPendingTransfers,
+    TimeSpan TransferTimeout,
+    TimeSpan MaintenanceInterval,
+    int MaintenanceBatch,
+    int MaxConcurrentChecks,
+    int MaxRebuildsPerRound,
+    TimeSpan CheckpointInterval,
+    TimeSpan CollectionInterval,
+    int CollectionBatch,
+    int MaxObjectBytes)
+{
+    /// <summary>The defaults as settings.</summary>
+    public static GlacierSettings Default { get; } = Create(StorageSettings.DefaultConfig);
+
+    /// <summary>Largest fragment this node accepts: a largest container cut into m pieces.</summary>
+    public int MaxFragmentBytes => (int)((MaxContainerBytes + Code.M - 1) / Code.M);
+
+    /// <summary>Largest container: the byte limit, or one largest object alone with its framing.</summary>
+    public long MaxContainerBytes => Math.Max(ContainerMaxBytes, (long)MaxObjectBytes + ContainerCodec.HeaderLength + ContainerCodec.MemberOverhead);
+
+    /// <summary>Reads <c>epost.glacier</c> from <paramref name="config"/>, falling back to the defaults.</summary>
+    public static GlacierSettings Create(Config config)
+    {
+        var root = ReferenceEquals(config, StorageSettings.DefaultConfig) ? config : config.WithFallback(StorageSettings.DefaultConfig);
+        var c = root.GetConfig("epost.glacier");
+        var settings = new GlacierSettings(
+            Code: ChooseCode(c.GetConfig("code"), c.GetInt("container.max-bytes")),
+            ContainerMaxBytes: c.GetInt("container.max-bytes"),
+            ContainerMaxObjects: c.GetInt("container.max-objects"),
+            RepackBelowLiveFraction: c.GetDouble("container.repack-below-live-fraction"),
+            NodeBudgetBytes: c.GetLong("node-budget-bytes"),
+            ArchiveQuorum: c.GetInt("archive-quorum"),
+            ArchiveTimeout: c.GetTimeSpan("archive-timeout"),
+            RestoreTimeout: c.GetTimeSpan("restore-timeout"),
+            FragmentTimeout: c.GetTimeSpan("fragment-timeout"),
+            ExtraFetches: c.GetInt("extra-fetches"),
+            ChunkBytes: c.GetInt("chunk-bytes"),
+            MaxPendingTransfers: c.GetInt("max-pending-transfers"),
+            TransferTimeout: c.GetTimeSpan("transfer-timeout"),
+            MaintenanceInterval: c.GetTimeSpan("maintenance.interval"),
+            MaintenanceBatch: c.GetInt("maintenance.batch"),
+            MaxConcurrentChecks: c.GetInt("maintenance.concurrent-checks"),
+            MaxRebuildsPerRound: c.GetInt("maintenance.max-rebuilds"),
+            CheckpointInterval: c.GetTimeSpan("leases.checkpoint-interval"),
+            CollectionInterval: c.GetTimeSpan("leases.collection-interval"),
+            CollectionBatch: c.GetInt("leases.collection-batch"),
+            MaxObjectBytes: root.GetInt("epost.storage.max-object-bytes"));
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>
+    /// Fixed (n, m) when both are given, else the code meeting the target loss at the failure fraction that stores the
+    /// fewest bytes for a container of <c>code.sizing-container-bytes</c>, manifests included (<see cref="CodeChoice"/>).
+    /// </summary>
+    private static ErasureSetting ChooseCode(Config c, int containerMaxBytes)
+    {
+        var failure = c.GetDouble("failure-fraction");
+        if (!(failure is > 0 and < 1)) throw new ConfigurationException("epost.glacier.code.failure-fraction must be in (0, 1).");
+        var n = c.GetInt("fragments");
+        var m = c.GetInt("needed");
+        if (n > 0 || m > 0)
+        {
+            if (n is < 1 or > ErasureCodec.MaxFragments || m < 1 || m > n)
+                throw new ConfigurationException($"epost.glacier.code needs 1 <= needed <= fragments <= {ErasureCodec.MaxFragments} (got {n}, {m}).");
+            return DurabilityCalculator.Evaluate(n, m, failure);
+        }
+        var target = c.GetDouble("target-loss");
+        var maxN = c.GetInt("max-fragments");
+        if (!(target is > 0 and <= 1) || maxN is < 1 or > ErasureCodec.MaxFragments)
+            throw new ConfigurationException("epost.glacier.code.target-loss must be in (0, 1] and max-fragments in 1..255.");
+        var sizing = c.GetLong("sizing-container-bytes");
+        if (sizing < 1 || sizing > containerMaxBytes) throw new ConfigurationException("epost.glacier.code.sizing-container-bytes must be 1..container.max-bytes.");
+        return CodeChoice.Cheapest(failure, target, maxN, sizing)
+               ?? throw new ConfigurationException($"no code with at most {maxN} fragments loses less than {target} at {failure:P0} failure.");
+    }
+
+    private void Validate()
+    {
+        if (ContainerMaxBytes < ContainerCodec.HeaderLength + ContainerCodec.MemberOverhead + 1 || ContainerMaxObjects is < 1 or > ContainerCodec.MaxMembers)
+            throw new ConfigurationException("epost.glacier.container limits are out of range.");
+        if (!(RepackBelowLiveFraction is >= 0 and <= 1)) throw new ConfigurationException("epost.glacier.container.repack-below-live-fraction must be in [0, 1].");
+        if (NodeBudgetBytes < MaxFragmentBytes) throw new ConfigurationException("epost.glacier.node-budget-bytes must hold at least one fragment.");
+        if (ArchiveQuorum < 1) throw new ConfigurationException("epost.glacier.archive-quorum must be at least 1.");
+        if (ChunkBytes is < 1024 or > 60000) throw new ConfigurationException("epost.glacier.chunk-bytes must be 1024..60000 (Akka.Remote's frame limit).");
+        if (ExtraFetches < 0 || MaxPendingTransfers < 1 || MaintenanceBatch < 1 || MaxConcurrentChecks < 1 || MaxRebuildsPerRound < 1 || CollectionBatch < 1)
+            throw new ConfigurationException("epost.glacier counts must be positive.");
+        if (ArchiveTimeout <= TimeSpan.Zero || RestoreTimeout <= TimeSpan.Zero || FragmentTimeout <= TimeSpan.Zero || TransferTimeout <= TimeSpan.Zero
+            || MaintenanceInterval <= TimeSpan.Zero || CheckpointInterval <= TimeSpan.Zero || CollectionInterval <= TimeSpan.Zero)
+            throw new ConfigurationException("epost.glacier intervals and timeouts must be positive.");
+    }
+
+    /// <summary>Fragments an archive needs stored before it is acknowledged: quorum x m, at most n.</summary>
+    public int FragmentsToAcknowledge => Math.Min(Code.N, ArchiveQuorum * Code.M);
+}

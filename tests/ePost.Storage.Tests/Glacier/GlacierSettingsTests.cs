@@ -1,0 +1,61 @@
+using Akka.Configuration;
+using ePost.Core.Erasure;
+using ePost.Storage.Glacier;
+
+namespace ePost.Storage.Tests.Glacier;
+
+public class GlacierSettingsTests
+{
+    private static GlacierSettings Create(string hocon) => GlacierSettings.Create(ConfigurationFactory.ParseString(hocon));
+
+    [Fact]
+    public void The_default_code_is_the_designs_48_and_5_which_meets_one_in_a_million_at_sixty_percent_failure()
+    {
+        var code = GlacierSettings.Default.Code;
+        Assert.Equal((48, 5, 0.6), (code.N, code.M, code.FailureFraction));
+        Assert.True(code.LossProbability <= 1e-6, $"({code.N}, {code.M}) loses {code.LossProbability}");
+    }
+
+    [Fact]
+    public void The_automatic_choice_meets_the_target_and_stores_less_than_the_design_default()
+    {
+        var code = Create("epost.glacier.code { fragments = 0, needed = 0 }").Code;
+        Assert.True(code.LossProbability <= 1e-6);
+        Assert.Equal((106, 20), (code.N, code.M));
+        Assert.True(CodeChoice.StoredPerByte(code.N, code.M, 262144) < 0.7 * CodeChoice.StoredPerByte(48, 5, 262144));
+    }
+
+    [Fact]
+    public void The_automatic_choice_counts_manifests_so_it_is_never_worse_than_the_cheapest_by_overhead_alone()
+    {
+        foreach (var size in new long[] { 16_384, 262_144, 1 << 20, 8 << 20 })
+        {
+            var chosen = CodeChoice.Cheapest(0.6, 1e-6, 255, size)!;
+            var byOverhead = DurabilityCalculator.Cheapest(0.6, 1e-6)!;
+            Assert.True(chosen.LossProbability <= 1e-6);
+            Assert.True(CodeChoice.StoredPerByte(chosen.N, chosen.M, size) <= CodeChoice.StoredPerByte(byOverhead.N, byOverhead.M, size));
+        }
+        // Small containers favour few fragments: the manifests dominate.
+        Assert.True(CodeChoice.Cheapest(0.6, 1e-6, 255, 16_384)!.N < CodeChoice.Cheapest(0.6, 1e-6, 255, 1 << 20)!.N);
+    }
+
+    [Fact]
+    public void A_fixed_code_is_taken_as_configured_with_its_loss_probability()
+    {
+        var code = Create("epost.glacier.code { fragments = 48, needed = 5 }").Code;
+        Assert.Equal((48, 5), (code.N, code.M));
+        Assert.Equal(DurabilityCalculator.LossProbability(48, 5, 0.6), code.LossProbability);
+    }
+
+    [Theory]
+    [InlineData("epost.glacier.code { fragments = 5, needed = 6 }")]
+    [InlineData("epost.glacier.code { fragments = 256, needed = 5 }")]
+    [InlineData("epost.glacier.code { failure-fraction = 1.5 }")]
+    [InlineData("epost.glacier.code { fragments = 0, needed = 0, target-loss = 1e-300, max-fragments = 10 }")]
+    [InlineData("epost.glacier.code { fragments = 0, needed = 0, sizing-container-bytes = 0 }")]
+    [InlineData("epost.glacier.container.max-objects = 0")]
+    [InlineData("epost.glacier.chunk-bytes = 200000")]
+    [InlineData("epost.glacier.maintenance.interval = 0s")]
+    public void Impossible_settings_are_refused_at_start_up(string hocon) =>
+        Assert.Throws<ConfigurationException>(() => Create(hocon));
+}
