@@ -56,6 +56,19 @@ public sealed class MailRing : IAsyncDisposable
         return agent;
     }
 
+    /// <summary>True when the node finds the user's certificate in the ring (false while the ring cannot say yet).</summary>
+    public static async Task<bool> KnowsCertificateAsync(NodeHost node, string address)
+    {
+        try
+        {
+            return await node.Mail!.Services.Certificates.FindAsync(address, refresh: true) is not null;
+        }
+        catch (Post.Ring.RingException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The user's INBOX through the node's mail store.</summary>
     public static Task<FolderState> InboxAsync(NodeHost node, string address) =>
         node.Mail!.Store.ReadFolderAsync(new MailUser(address, address), "INBOX", CancellationToken.None);

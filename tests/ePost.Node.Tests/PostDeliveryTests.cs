@@ -24,7 +24,7 @@ public sealed class PostDeliveryTests
         await MailRing.ReadyAgentAsync(aliceNode, alice.Certificate.Address);
         await MailRing.ReadyAgentAsync(bobNode, bob.Certificate.Address);
 
-        await Eventually.True(async () => await aliceNode.Mail!.Services.Certificates.FindAsync("bob@ring.test", refresh: true) is not null,
+        await Eventually.True(async () => await MailRing.KnowsCertificateAsync(aliceNode, "bob@ring.test"),
             TimeSpan.FromSeconds(30), "bob's certificate was never published");
         await aliceNode.Mail!.Delivery.DeliverAsync("d-1", "alice@ring.test", "bob@ring.test", Message(1), CancellationToken.None);
 

@@ -73,8 +73,10 @@ public sealed class PostForkMergeTests
             var a = await Names(desktop, "INBOX") + " | " + await Names(desktop, "Work");
             var b = await Names(laptop, "INBOX") + " | " + await Names(laptop, "Work");
             return a == b && a.Contains("a1") && a.Contains("b1") && a.Contains("w1");
-        }, TimeSpan.FromSeconds(90), "the two nodes never agreed on a merged mailbox",
-            async () => $"desktop: {await Names(desktop, "INBOX")} | {await Names(desktop, "Work")}\nlaptop: {await Names(laptop, "INBOX")} | {await Names(laptop, "Work")}");
+        }, TimeSpan.FromSeconds(120), "the two nodes never agreed on a merged mailbox",
+            async () => $"desktop: {await Names(desktop, "INBOX")} | {await Names(desktop, "Work")} {await desktopAgent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(10))}\n" +
+                        $"laptop: {await Names(laptop, "INBOX")} | {await Names(laptop, "Work")} {await laptopAgent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(10))}\n" +
+                        $"leaf sets wrong: {await mail.Ring.WrongLeafSetsAsync()}");
 
         var inbox = await store.ReadFolderAsync(Bob, "INBOX", CancellationToken.None);
         var names = (await Names(desktop, "INBOX")).Split(' ');

@@ -27,7 +27,7 @@ public sealed class PostOfflineDeliveryTests
         for (var i = 0; i < 8; i++) await mail.AddAsync();
         await MailRing.ReadyAgentAsync(aliceNode, "alice@ring.test");
         await MailRing.SyncedAsync(await MailRing.ReadyAgentAsync(bobNode, "bob@ring.test"), "bob's new mailbox never reached the ring");
-        await Eventually.True(async () => await aliceNode.Mail!.Services.Certificates.FindAsync("bob@ring.test", refresh: true) is not null,
+        await Eventually.True(async () => await MailRing.KnowsCertificateAsync(aliceNode, "bob@ring.test"),
             TimeSpan.FromSeconds(30), "bob's certificate was never published");
 
         await mail.Ring.ShutdownAsync(bobNode);

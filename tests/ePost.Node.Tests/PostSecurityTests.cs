@@ -29,7 +29,7 @@ public sealed class PostSecurityTests
         for (var i = 0; i < 4; i++) await mail.AddAsync();
         await MailRing.ReadyAgentAsync(aliceNode, "alice@ring.test");
         var bobAgent = await MailRing.ReadyAgentAsync(bobNode, "bob@ring.test");
-        await Eventually.True(async () => await aliceNode.Mail!.Services.Certificates.FindAsync("bob@ring.test", refresh: true) is not null,
+        await Eventually.True(async () => await MailRing.KnowsCertificateAsync(aliceNode, "bob@ring.test"),
             TimeSpan.FromSeconds(30), "bob's certificate was never published");
 
         const string subject = "Zebra-Quokka-7731 quarterly figures";

@@ -43,7 +43,7 @@ public static class MailBench
             var bobAgent = nodes[1].Mail!.Agents[DevnetUsers.AddressOf(1)];
             await WaitReady(alice.Agents[DevnetUsers.AddressOf(0)], cancel);
             await WaitReady(bobAgent, cancel);
-            while (await alice.Services.Certificates.FindAsync(DevnetUsers.AddressOf(1), refresh: true, cancellation: cancel) is null) await Task.Delay(100, cancel);
+            await KnownAsync(alice, DevnetUsers.AddressOf(1), cancel);
 
             var sentAt = new ConcurrentDictionary<string, long>();
             var sendLatencies = new ConcurrentBag<double>();
@@ -117,7 +117,7 @@ public static class MailBench
             var bob = devnet.Users[1];
             await WaitReady(nodes[0].Mail!.Agents[alice.Address], cancel);
             await WaitReady(nodes[1].Mail!.Agents[bob.Address], cancel);
-            while (await nodes[0].Mail!.Services.Certificates.FindAsync(bob.Address, refresh: true, cancellation: cancel) is null) await Task.Delay(100, cancel);
+            await KnownAsync(nodes[0].Mail!, bob.Address, cancel);
 
             var latencies = new ConcurrentBag<double>();
             var clock = Stopwatch.StartNew();
@@ -193,6 +193,22 @@ public static class MailBench
         var count = pop3.Count;
         await pop3.DisconnectAsync(true, cancel);
         return count;
+    }
+
+    private static async Task KnownAsync(NodeMail mail, string address, CancellationToken cancel)
+    {
+        while (true)
+        {
+            try
+            {
+                if (await mail.Services.Certificates.FindAsync(address, refresh: true, cancellation: cancel) is not null) return;
+            }
+            catch (Post.Ring.RingException)
+            {
+                // The ring cannot say yet; ask again.
+            }
+            await Task.Delay(100, cancel);
+        }
     }
 
     private static async Task WaitReady(IActorRef agent, CancellationToken cancel)

@@ -37,6 +37,10 @@ public sealed class MailSender(RingClient ring, CertificateDirectory certificate
         {
             throw new MailDeliveryException(true, e.Message);
         }
+        catch (RingException e)
+        {
+            throw new MailDeliveryException(false, $"Cannot find {recipient}'s certificate right now: {e.Message}");
+        }
         if (certificate is null) throw new MailDeliveryException(true, $"{recipient} is not a user of this ring (no certificate is published for it).");
         try
         {

@@ -29,14 +29,15 @@ public sealed class CertificateDirectory(RingClient ring, byte[] caPublicKey)
         _cache[certificate.Address] = certificate;
     }
 
-    /// <summary>The valid certificate of <paramref name="address"/> with the highest serial, or null when the ring has none.</summary>
+    /// <summary>The valid certificate of <paramref name="address"/> with the highest serial, or null when the ring definitively has none.</summary>
+    /// <exception cref="RingException">When the ring could not answer (timeout, node not joined yet): try again later.</exception>
     /// <param name="address">Any spelling; it is normalized.</param>
     /// <param name="refresh">True to ask the ring even when a certificate is cached (after a signature did not verify).</param>
     public async Task<UserCertificate?> FindAsync(string address, bool refresh = false, CancellationToken cancellation = default)
     {
         var normal = UserCertificate.NormalizeAddress(address);
         if (!refresh && _cache.TryGetValue(normal, out var cached)) return cached;
-        if (await ring.LookupAsync(RingId.ForAddress(normal), newest: true, cancellation).ConfigureAwait(false) is not CertificateObject published)
+        if (await ring.LookupDefinitiveAsync(RingId.ForAddress(normal), newest: true, cancellation).ConfigureAwait(false) is not CertificateObject published)
             return null;
         UserCertificate certificate;
         try

@@ -35,7 +35,7 @@ public sealed partial class UserAgent
         Command<SyncFailed>(failed =>
         {
             _books[failed.Label].Syncing = false;
-            _log.Info("Pushing {0} of {1} to the ring failed ({2}); retrying in {3}", failed.Label, _keys.Certificate.Address, failed.Reason, Settings.SyncRetry);
+            _log.Warning("Pushing {0} of {1} to the ring failed ({2}); retrying in {3}", failed.Label, _keys.Certificate.Address, failed.Reason, Settings.SyncRetry);
             Timers.StartSingleTimer(("sync", failed.Label), new RetrySync(failed.Label), Settings.SyncRetry);
         });
         Command<RetrySync>(retry => StartSync(_books[retry.Label], force: true));

@@ -38,6 +38,20 @@ public sealed class RingClient(IActorRef storage, TimeSpan timeout)
         return (answer as Found)?.Object;
     }
 
+    /// <summary>Reads an object: the object, or null when the ring definitively has none.</summary>
+    /// <exception cref="RingException">When the ring could not say (a timeout, or this node has not joined yet).</exception>
+    public async Task<StoredObject?> LookupDefinitiveAsync(RingId id, bool newest = false, CancellationToken cancellation = default)
+    {
+        var answer = await Storage.Ask<object>(new Lookup(id, newest), timeout * 2, cancellation).ConfigureAwait(false);
+        return answer switch
+        {
+            Found found => found.Object,
+            NotFound { Definitive: true } => null,
+            NotFound missing => throw new RingException($"The ring could not say whether {id.ToShortString()} exists: {missing.Reason}."),
+            _ => throw new RingException($"Unexpected answer {answer.GetType().Name} to a lookup."),
+        };
+    }
+
     /// <summary>Reads a content block's bytes.</summary>
     /// <exception cref="RingException">When no replica has it.</exception>
     public async Task<byte[]> ReadBlockAsync(RingId id, CancellationToken cancellation = default) =>

@@ -101,7 +101,8 @@ public sealed partial class ReplicaManager
         Timers.Cancel(("op", op));
         if (answer is null)
         {
-            pending.ReplyTo.Tell(new NotFound(pending.Id, final ? $"no valid copy within {_settings.LookupTimeout}" : "no replica holds a valid copy"));
+            pending.ReplyTo.Tell(new NotFound(pending.Id, final ? $"no valid copy within {_settings.LookupTimeout}" : "no replica holds a valid copy",
+                Definitive: !final && pending.AskedNodes.Any(n => !IsSelf(n))));
             return;
         }
         pending.ReplyTo.Tell(new Found(answer));

@@ -38,7 +38,11 @@ public sealed record Lookup(RingId Id, bool Newest = false) : IStorageCommand;
 public sealed record Found(StoredObject Object);
 
 /// <summary>No replica had a valid copy in time.</summary>
-public sealed record NotFound(RingId Id, string Reason);
+/// <param name="Definitive">
+/// True when other nodes were asked and every one answered that it holds no copy; false after a timeout, or when this
+/// node could ask nobody (it has not joined yet). Only a definitive answer means "the ring has no such object".
+/// </param>
+public sealed record NotFound(RingId Id, string Reason, bool Definitive = false);
 
 /// <summary>Extends the object's lease on its replicas to at least <paramref name="Lease"/> from now (never shortens). Answered with <see cref="Renewed"/> or <see cref="RenewFailed"/>.</summary>
 public sealed record Renew(RingId Id, LeaseDuration Lease) : IStorageCommand;
