@@ -26,7 +26,10 @@ public sealed class MailRing : IAsyncDisposable
     private ulong _serial;
 
     /// <summary>Configuration every node of this ring gets.</summary>
-    public string Config => $"epost.storage.certificate-authority = \"{Convert.ToHexStringLower(Ca.PublicKey)}\"\n{StorageRing.FastRepair}\n{FastPost}";
+    public string Config => $"epost.storage.certificate-authority = \"{Convert.ToHexStringLower(Ca.PublicKey)}\"\n{StorageRing.FastRepair}\n{FastPost}\n{Extra}";
+
+    /// <summary>More configuration for every node (set before the first node starts).</summary>
+    public string Extra { get; init; } = "";
 
     /// <summary>Issues keys for a new user.</summary>
     public UserKeys Issue(string address) => Ca.IssueNewUser(address, ++_serial, RandomNumberGenerator.Create());

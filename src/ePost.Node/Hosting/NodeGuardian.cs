@@ -41,7 +41,7 @@ public sealed class NodeGuardian : ReceiveActor
         var store = Context.ActorOf(ReplicaManager.Props(storage, ring, dataDir), StorageName);
         var archive = Context.ActorOf(GlacierActor.Props(glacier, ring, signer, dataDir), GlacierName);
         // Without a ring CA nobody's certificate can be checked, so there is no POST: the node only routes and stores.
-        PostServices? services = storage.CertificateAuthority is { } ca ? PostServices.Create(store, ring, ca, post) : null;
+        PostServices? services = storage.CertificateAuthority is { } ca ? PostServices.Create(store, ring, ca, post, glacier: archive) : null;
         var office = services is null ? null : Context.ActorOf(PostOffice.Props(services, users), PostOffice.Name);
         Receive<GetLayers>(_ => Sender.Tell(new Layers(ring, store, archive, office, services)));
     }

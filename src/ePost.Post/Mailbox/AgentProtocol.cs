@@ -100,6 +100,16 @@ public sealed record SyncNow : IAgentCommand
     public static readonly SyncNow Instance = new();
 }
 
+/// <summary>Archives the mailbox in Glacier now (answered with <see cref="MailboxArchived"/> or <see cref="AgentError"/>).</summary>
+public sealed record ArchiveNow : IAgentCommand
+{
+    /// <summary>The one instance.</summary>
+    public static readonly ArchiveNow Instance = new();
+}
+
+/// <summary>The mailbox is archived in these containers (also recorded in the user's archive index).</summary>
+public sealed record MailboxArchived(IReadOnlyList<Storage.Glacier.ContainerRef> Containers, int Objects) : INoSerializationVerificationNeeded;
+
 /// <summary>The request succeeded.</summary>
 public sealed record AgentDone : INoSerializationVerificationNeeded
 {

@@ -12,13 +12,15 @@ namespace ePost.Post.Mailbox;
 /// <param name="Overlay">The node's ring node actor (for direct sends and the node's own handle).</param>
 /// <param name="Settings">POST settings.</param>
 /// <param name="Clock">Wall-clock time, only for IMAP internal dates (never for leases or timeouts).</param>
-public sealed record PostServices(RingClient Ring, CertificateDirectory Certificates, MailSender Sender, IActorRef Overlay, PostSettings Settings, TimeProvider Clock)
+/// <param name="Glacier">The node's archive, or null when it runs none.</param>
+public sealed record PostServices(RingClient Ring, CertificateDirectory Certificates, MailSender Sender, IActorRef Overlay, PostSettings Settings, TimeProvider Clock,
+    IActorRef? Glacier = null)
 {
-    /// <summary>The services of a node whose storage and overlay actors are given.</summary>
-    public static PostServices Create(IActorRef storage, IActorRef overlay, byte[] caPublicKey, PostSettings settings, TimeProvider? clock = null)
+    /// <summary>The services of a node whose storage, overlay and archive actors are given.</summary>
+    public static PostServices Create(IActorRef storage, IActorRef overlay, byte[] caPublicKey, PostSettings settings, TimeProvider? clock = null, IActorRef? glacier = null)
     {
         var ring = new RingClient(storage, settings.RequestTimeout);
         var certificates = new CertificateDirectory(ring, caPublicKey);
-        return new PostServices(ring, certificates, new MailSender(ring, certificates, overlay, settings), overlay, settings, clock ?? TimeProvider.System);
+        return new PostServices(ring, certificates, new MailSender(ring, certificates, overlay, settings), overlay, settings, clock ?? TimeProvider.System, glacier);
     }
 }

@@ -206,10 +206,15 @@ public sealed partial class UserAgent
         var ring = _services.Ring;
         var keys = _keys;
         var requireExisting = _requireExisting;
+        var services = _services;
+        var log = _log;
         Task.Run(async () =>
         {
             try
             {
+                // Taking a mailbox over: first put its archive back into the ring, in case the ring lost objects the
+                // logs need (a correlated failure can take every replica of some of them).
+                if (requireExisting) await RestoreArchiveAsync(services, keys, log).ConfigureAwait(false);
                 var root = await LogChainReader.ReadAsync(ring, keys, LogHead.RootLabel, _ => false).ConfigureAwait(false);
                 if (root is null)
                     return requireExisting ? new BootstrapFailed("the ring holds no mailbox for this user (yet)") : (object)new Bootstrapped(null, []);

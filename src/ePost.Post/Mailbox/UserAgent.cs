@@ -101,6 +101,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
         Timers.StartPeriodicTimer("heads", SyncNow.Instance, Settings.HeadCheckInterval, Settings.HeadCheckInterval);
         Timers.StartPeriodicTimer("renew", new RenewTick(), Settings.RenewInterval, Settings.RenewInterval);
         Timers.StartPeriodicTimer("presence", new PresenceTick(), TimeSpan.Zero, Settings.PresenceInterval);
+        Timers.StartPeriodicTimer("archive", new ArchiveTick(), Settings.ArchiveInterval, Settings.ArchiveInterval);
         PublishCertificate();
         _log.Info("Mailbox of {0} ready: {1} folders", _keys.Certificate.Address, RootState.Folders.Count);
     }
@@ -111,6 +112,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
         SyncCommands();
         DeliveryCommands();
         LeaseCommands();
+        ArchiveCommands();
         Command<GetAgentStatus>(_ => Sender.Tell(Status()));
         Command<AddWatcher>(watch =>
         {
