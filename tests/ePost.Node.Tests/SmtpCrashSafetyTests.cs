@@ -66,8 +66,10 @@ public sealed class SmtpCrashSafetyTests
 
             process = NodeProcess.Start(args);
             await process.AddressAsync(TimeSpan.FromSeconds(60));
+            var restarted = process;
             await Eventually.True(async () => (await MailRing.InboxAsync(bobNode, "bob@ring.test")).Messages.Count >= 1,
-                TimeSpan.FromSeconds(60), "the acknowledged message was never delivered after the restart");
+                TimeSpan.FromSeconds(120), "the acknowledged message was never delivered after the restart",
+                () => Task.FromResult("alice's node said:\n" + string.Join("\n", restarted.Output.TakeLast(40))));
             var inbox = await MailRing.InboxAsync(bobNode, "bob@ring.test");
             var last = await bobNode.Mail!.Store.ReadMessageAsync(new Mail.Backend.MailUser("bob", "bob@ring.test"), "INBOX", inbox.Messages[^1].Uid, CancellationToken.None);
             Assert.Contains(subject, Encoding.UTF8.GetString(last!));
