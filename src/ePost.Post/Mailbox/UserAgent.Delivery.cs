@@ -126,7 +126,13 @@ public sealed partial class UserAgent
     private void OnCollected(Collected collected)
     {
         if (collected.Listed is { } listed) _handled.IntersectWith(listed);
-        var (inbox, _) = Folder(FolderNames.Inbox);
+        if (RootState.FolderIdOf(FolderNames.Inbox) is not { } inboxId || !_books.TryGetValue(LogHead.FolderLabel(inboxId), out var inbox)
+            || inbox.State is not FolderLogState)
+        {
+            // INBOX is still being loaded from the ring: file nothing now; the next round finds the same notifications.
+            _collecting = false;
+            return;
+        }
         var events = new List<LogAppended>();
         var withdraw = new List<NotificationObject>();
         var filedHere = new HashSet<string>(StringComparer.Ordinal);
