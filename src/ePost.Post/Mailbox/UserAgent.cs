@@ -188,8 +188,18 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
     /// <summary>Adds a snapshot record when the log has grown <see cref="PostSettings.SnapshotEvery"/> records since the last.</summary>
     private void SnapshotIfDue(LogBook book, List<LogAppended> events)
     {
-        if (book.SinceSnapshot < Settings.SnapshotEvery) return;
-        events.Add(Append(book, book.State is FolderLogState folder ? new FolderSnapshot(folder) : new RootSnapshot((RootLogState)book.State!)));
+        if (book.SinceSnapshot < Settings.SnapshotEvery || book.Seq < book.NextSnapshotTry) return;
+        try
+        {
+            events.Add(Append(book, book.State is FolderLogState folder ? new FolderSnapshot(folder) : new RootSnapshot((RootLogState)book.State!)));
+        }
+        catch (LogFormatException e)
+        {
+            // The state no longer fits one record (a folder of some ten thousand messages). The log stays correct
+            // without snapshots, it only loads by longer replay; try again much later rather than on every write.
+            book.NextSnapshotTry = book.Seq + Settings.SnapshotEvery * 16L;
+            _log.Warning("{0} of {1} is too large for a snapshot record ({2}); continuing without one", book.Label, _keys.Certificate.Address, e.Message);
+        }
     }
 
     /// <summary>Persists the events, then runs <paramref name="after"/>, tells watchers and pushes the touched logs to the ring.</summary>
