@@ -51,6 +51,39 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void The_environment_configures_the_ring_ca_a_user_and_the_mail_listeners_as_the_compose_file_does()
+    {
+        var dir = Directory.CreateTempSubdirectory("epost-env-").FullName;
+        try
+        {
+            var random = System.Security.Cryptography.RandomNumberGenerator.Create();
+            var ca = Core.Crypto.CertificateAuthority.Create(random);
+            var alice = ca.IssueNewUser("alice@ring.test", 1, random);
+            File.WriteAllText(Path.Combine(dir, "ca.pub"), Convert.ToHexStringLower(ca.PublicKey) + "\n");
+            File.WriteAllText(Path.Combine(dir, "alice.key"), Core.Crypto.PassphraseKeyFile.Seal(alice, "pw", new Core.Crypto.Argon2idCost(8 * 1024, 1, 1), random));
+            File.WriteAllText(Path.Combine(dir, "user.pass"), "pw\n");
+            var env = new Dictionary<string, string?>
+            {
+                ["EPOST_CA_PUBLIC_KEY_FILE"] = Path.Combine(dir, "ca.pub"),
+                ["EPOST_USER_KEY_FILE"] = Path.Combine(dir, "alice.key"),
+                ["EPOST_USER_PASSPHRASE_FILE"] = Path.Combine(dir, "user.pass"),
+                ["EPOST_MAIL_LISTEN"] = "0.0.0.0",
+            };
+            var config = NodeConfig.Build(null, env);
+            Assert.Equal(ca.PublicKey, Storage.Replication.StorageSettings.Create(config).CertificateAuthority);
+            Assert.Equal("0.0.0.0", config.GetString("epost.mail.listen-host"));
+            var user = Assert.Single(NodeMail.LoadUsers(config));
+            Assert.Equal("alice@ring.test", user.Address);
+            Assert.True(user.Verify("pw"));
+            Assert.Throws<Akka.Configuration.ConfigurationException>(() => NodeConfig.Build(null, new Dictionary<string, string?> { ["EPOST_USER_KEY_FILE"] = "x" }));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Defaults_match_the_documented_hocon_files()
     {
         var defaults = NodeSettings.Create(NodeConfig.Defaults);

@@ -37,7 +37,11 @@ public sealed class SmtpCrashSafetyTests
             {{LocalRing.FastLiveness}}
             epost.post.users = [ { key-file = {{NodeConfig.Quote(Path.Combine(dir, "alice.key"))}}, passphrase-file = {{NodeConfig.Quote(Path.Combine(dir, "alice.pass"))}} } ]
             epost.mail.smtp-port = {{smtpPort}}
+            # Retry every few seconds at most: on a loaded machine the restarted node's first attempts may find the
+            # ring not yet able to answer, and the default back-off (doubling to 4 h) would outlast the test.
             epost.mail.delivery.first-retry = 1s
+            epost.mail.delivery.max-retry = 5s
+            akka.loglevel = INFO
             """);
         string[] args = ["run", "--config", Path.Combine(dir, "node.conf"), "--port", "0", "--data-dir", Path.Combine(dir, "data"), "--bootstrap", mail.Ring.Nodes[0].Address];
         var process = NodeProcess.Start(args);

@@ -31,7 +31,8 @@ public static class NodeConfig
 
     /// <summary>
     /// The configuration a node runs with: <paramref name="overrides"/> (highest), then the environment
-    /// (EPOST_HOST, EPOST_PORT, EPOST_PUBLIC_HOST, EPOST_DATA_DIR, EPOST_BOOTSTRAP), then the defaults; and the
+    /// (EPOST_HOST, EPOST_PORT, EPOST_PUBLIC_HOST, EPOST_DATA_DIR, EPOST_BOOTSTRAP; for mail EPOST_CA_PUBLIC_KEY or
+    /// EPOST_CA_PUBLIC_KEY_FILE, EPOST_USER_KEY_FILE with EPOST_USER_PASSPHRASE_FILE, EPOST_MAIL_LISTEN), then the defaults; and the
     /// Akka transport and journal settings derived from <c>epost.node</c>.
     /// </summary>
     public static Config Build(Config? overrides = null, IReadOnlyDictionary<string, string?>? environment = null)
@@ -62,6 +63,16 @@ public static class NodeConfig
         if (Get("EPOST_PORT") is { Length: > 0 } port) lines.Add($"epost.node.port = {Quote(port)}");
         if (Get("EPOST_PUBLIC_HOST") is { Length: > 0 } pub) lines.Add($"epost.node.public-hostname = {Quote(pub)}");
         if (Get("EPOST_DATA_DIR") is { Length: > 0 } dir) lines.Add($"epost.node.data-dir = {Quote(dir)}");
+        var ca = Get("EPOST_CA_PUBLIC_KEY") is { Length: > 0 } key ? key
+            : Get("EPOST_CA_PUBLIC_KEY_FILE") is { Length: > 0 } keyFile ? File.ReadAllText(keyFile).Trim() : null;
+        if (ca is not null) lines.Add($"epost.storage.certificate-authority = {Quote(ca)}");
+        if (Get("EPOST_USER_KEY_FILE") is { Length: > 0 } userKey)
+        {
+            var passphraseFile = Get("EPOST_USER_PASSPHRASE_FILE") is { Length: > 0 } p ? p
+                : throw new ConfigurationException("EPOST_USER_KEY_FILE needs EPOST_USER_PASSPHRASE_FILE (the file holding the key file's passphrase).");
+            lines.Add($"epost.post.users = [ {{ key-file = {Quote(userKey)}, passphrase-file = {Quote(passphraseFile)} }} ]");
+        }
+        if (Get("EPOST_MAIL_LISTEN") is { Length: > 0 } listen) lines.Add($"epost.mail.listen-host = {Quote(listen)}");
         if (Get("EPOST_BOOTSTRAP") is { Length: > 0 } boot)
             lines.Add("epost.node.bootstrap = [" + string.Join(", ", boot.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Quote)) + "]");
         return lines.Count == 0 ? Config.Empty : ConfigurationFactory.ParseString(string.Join("\n", lines));
