@@ -27,8 +27,11 @@ public sealed class PostArchiveTests
     {
         await using var mail = new MailRing { Extra = "epost.glacier { fragment-timeout = 2s, restore-timeout = 30s, archive-timeout = 20s }" };
         var bob = mail.Issue("bob@ring.test");
-        var bobNode = await mail.AddAsync(bob);
+        // Bob's node joins a formed ring, so his mailbox is written to its true replicas and not spread by the
+        // hand-offs of a ring still growing (earlier holders keep their copies until the lease ends).
         for (var i = 0; i < 11; i++) await mail.AddAsync();
+        await Eventually.True(async () => await mail.Ring.WrongLeafSetsAsync() == 0, TimeSpan.FromSeconds(60), "ring did not converge");
+        var bobNode = await mail.AddAsync(bob);
         await Eventually.True(async () => await mail.Ring.WrongLeafSetsAsync() == 0, TimeSpan.FromSeconds(60), "ring did not converge");
         var agent = await MailRing.ReadyAgentAsync(bobNode, "bob@ring.test");
         for (var i = 0; i < 10; i++)

@@ -40,6 +40,13 @@ public sealed class PostForkMergeTests
         await Eventually.True(async () => await Names(laptop, "INBOX") == "m0 m1 m2", TimeSpan.FromSeconds(30), "the laptop never saw bob's mail");
         await Eventually.True(async () => await mail.Ring.WrongLeafSetsAsync() == 0, TimeSpan.FromSeconds(60), "ring did not converge");
 
+        // Errors of either node's actors go into the failure message, should the nodes never agree.
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        foreach (var node in new[] { desktop, laptop })
+        {
+            var listener = node.System.ActorOf(Props.Create(() => new ErrorCollector(errors)));
+            node.System.EventStream.Subscribe(listener, typeof(Akka.Event.Error));
+        }
         var sideA = mail.Ring.Nodes.Take(5).ToList();
         var sideB = mail.Ring.Nodes.Skip(5).ToList();
         Assert.Contains(desktop, sideA);
@@ -76,7 +83,7 @@ public sealed class PostForkMergeTests
         }, TimeSpan.FromSeconds(120), "the two nodes never agreed on a merged mailbox",
             async () => $"desktop: {await Names(desktop, "INBOX")} | {await Names(desktop, "Work")} {await desktopAgent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(10))}\n" +
                         $"laptop: {await Names(laptop, "INBOX")} | {await Names(laptop, "Work")} {await laptopAgent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(10))}\n" +
-                        $"leaf sets wrong: {await mail.Ring.WrongLeafSetsAsync()}");
+                        $"leaf sets wrong: {await mail.Ring.WrongLeafSetsAsync()}\nerrors:\n{string.Join("\n", errors.Take(20))}");
 
         var inbox = await store.ReadFolderAsync(Bob, "INBOX", CancellationToken.None);
         var names = (await Names(desktop, "INBOX")).Split(' ');
@@ -111,5 +118,11 @@ public sealed class PostForkMergeTests
         {
             return "";
         }
+    }
+
+    private sealed class ErrorCollector : ReceiveActor
+    {
+        public ErrorCollector(System.Collections.Concurrent.ConcurrentQueue<string> errors) =>
+            Receive<Akka.Event.Error>(e => errors.Enqueue($"{e.LogSource}: {e.Message} {e.Cause}"));
     }
 }

@@ -40,7 +40,21 @@ public sealed partial class UserAgent
         });
         Command<RetrySync>(retry => StartSync(_books[retry.Label], force: true));
         Command<ForkSuspected>(fork => ReadFork(_books[fork.Label]));
-        Command<ForkRead>(OnForkRead);
+        Command<ForkRead>(fork =>
+        {
+            try
+            {
+                OnForkRead(fork);
+            }
+            catch (LogFormatException e)
+            {
+                // The two branches cannot be combined as read (a damaged or foreign record): nothing was applied;
+                // keep serving, and try again after the retry interval (the ring may have moved on meanwhile).
+                _log.Error(e, "Merging {0} of {1} failed; retrying", fork.Label, _keys.Certificate.Address);
+                _books[fork.Label].Syncing = false;
+                Timers.StartSingleTimer(("sync", fork.Label), new RetrySync(fork.Label), Settings.SyncRetry);
+            }
+        });
         Command<Adopted>(OnAdopted);
         Command<OrphanCheck>(check => BringBackIfOrphaned(_books[check.Label]));
     }
