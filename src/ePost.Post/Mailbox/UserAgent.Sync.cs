@@ -39,7 +39,7 @@ public sealed partial class UserAgent
             Timers.StartSingleTimer(("sync", failed.Label), new RetrySync(failed.Label), Settings.SyncRetry);
         });
         Command<RetrySync>(retry => StartSync(_books[retry.Label], force: true));
-        Command<ForkSuspected>(fork => ReadFork(_books[fork.Label]));
+        Command<ForkSuspected>(fork => ReadFork(_books[fork.Label], fork.Refused));
         Command<ForkRead>(fork =>
         {
             try
@@ -89,7 +89,7 @@ public sealed partial class UserAgent
         }
         catch (RingException e) when (e.Refusal is RefusalReason.StaleVersion or RefusalReason.VersionConflict)
         {
-            return new ForkSuspected(label);
+            return new ForkSuspected(label, Refused: true);
         }
         catch (Exception e)
         {
@@ -97,7 +97,7 @@ public sealed partial class UserAgent
         }
     }
 
-    private void ReadFork(LogBook book)
+    private void ReadFork(LogBook book, bool refused)
     {
         var held = book.KnownIds();
         var label = book.Label;
@@ -107,7 +107,7 @@ public sealed partial class UserAgent
         {
             try
             {
-                return (object)new ForkRead(label, await LogChainReader.ReadAsync(ring, keys, label, held.Contains, stopAtSnapshot: false).ConfigureAwait(false));
+                return (object)new ForkRead(label, await LogChainReader.ReadAsync(ring, keys, label, held.Contains, stopAtSnapshot: false).ConfigureAwait(false), refused);
             }
             catch (Exception e)
             {
@@ -123,6 +123,25 @@ public sealed partial class UserAgent
         var chain = fork.Chain;
         if (chain is null || chain.Links.Count == 0)
         {
+            if (fork.Refused && chain is not null)
+            {
+                // The replicas refused our head although the newest head we can read is our own: they hold another
+                // head of the same (or a higher) number that this node's reads do not reach (its own stale copy wins
+                // the tie). Writing our state once more as a snapshot gives our branch a higher number; the other
+                // writer then sees it, merges, and both converge.
+                var bump = new List<LogAppended>
+                {
+                    Append(book, book.State is FolderLogState folder ? new FolderSnapshot(folder) : new RootSnapshot((RootLogState)book.State!),
+                        seq: Math.Max(book.Seq, chain.Head.Seq) + 1),
+                };
+                PersistAll(bump, _ => { });
+                DeferAsync(book.Label, _ =>
+                {
+                    book.Syncing = false;
+                    StartSync(book, force: true);
+                });
+                return;
+            }
             book.Syncing = false;
             if (chain is not null) book.MarkSynced(Math.Min(book.Seq, chain.Head.Seq));
             StartSync(book, force: true);
@@ -345,9 +364,9 @@ public sealed partial class UserAgent
 
     private sealed record RetrySync(string Label);
 
-    private sealed record ForkSuspected(string Label);
+    private sealed record ForkSuspected(string Label, bool Refused = false);
 
-    private sealed record ForkRead(string Label, RingChain? Chain);
+    private sealed record ForkRead(string Label, RingChain? Chain, bool Refused = false);
 
     private sealed record Adopted(string Label, uint UidValidity, RingChain? Chain, string? Problem);
 }
