@@ -43,16 +43,8 @@ public sealed partial class UserAgent
             return;
         }
         _archiving = true;
-        var heads = new List<RingId>();
-        var blocks = new List<RingId>();
-        foreach (var book in _books.Values.Where(b => b.Label == LogHead.RootLabel || FolderNameOf(b.Label) is not null))
-        {
-            heads.Add(LogHead.IdOf(_keys, book.Label));
-            blocks.AddRange(book.LiveBlocks());
-        }
-        var messages = _books.Values.Where(b => FolderNameOf(b.Label) is not null).Select(b => b.State).OfType<FolderLogState>()
-            .SelectMany(s => s.Messages).Select(m => m.Ref).Distinct().ToList();
-        ArchiveAsync(glacier, heads, blocks, messages).PipeTo(Self);
+        var (heads, entries, messages) = Referenced();
+        ArchiveAsync(glacier, heads, entries, messages).PipeTo(Self);
     }
 
     private async Task<ArchiveFinished> ArchiveAsync(IActorRef glacier, List<RingId> heads, List<RingId> blocks, List<MessageRef> messages)

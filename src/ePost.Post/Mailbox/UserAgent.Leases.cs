@@ -44,16 +44,22 @@ public sealed partial class UserAgent
         if (waiter is not null) _renewWaiters.Add(waiter);
         if (_renewing) return;
         _renewing = true;
-        var logObjects = new List<RingId>();
-        foreach (var book in _books.Values.Where(b => b.Label == LogHead.RootLabel || FolderNameOf(b.Label) is not null))
-        {
-            logObjects.Add(LogHead.IdOf(_keys, book.Label));
-            logObjects.AddRange(book.LiveBlocks());
-        }
-        var messages = _books.Values.Where(b => FolderNameOf(b.Label) is not null).Select(b => b.State).OfType<FolderLogState>()
-            .SelectMany(s => s.Messages).Select(m => m.Ref).Distinct().ToList();
-        RenewAsync(logObjects, messages).PipeTo(Self);
+        var (heads, entries, messages) = Referenced();
+        RenewAsync([.. heads, .. entries], messages).PipeTo(Self);
         PublishCertificate();
+    }
+
+    /// <summary>
+    /// What the mailbox still references, and so what renewal and archiving keep: the head of every live log (the
+    /// root and each folder the root names), its entries since its last snapshot, and every filed message.
+    /// </summary>
+    private (List<RingId> Heads, List<RingId> Entries, List<MessageRef> Messages) Referenced()
+    {
+        var live = _books.Values.Where(b => b.Label == LogHead.RootLabel || FolderNameOf(b.Label) is not null).ToList();
+        var heads = live.Select(b => LogHead.IdOf(_keys, b.Label)).ToList();
+        var entries = live.SelectMany(b => b.LiveBlocks()).ToList();
+        var messages = live.Select(b => b.State).OfType<FolderLogState>().SelectMany(s => s.Messages).Select(m => m.Ref).Distinct().ToList();
+        return (heads, entries, messages);
     }
 
     private async Task<RenewalDone> RenewAsync(List<RingId> logObjects, List<MessageRef> messages)

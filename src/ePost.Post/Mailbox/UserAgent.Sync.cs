@@ -206,7 +206,7 @@ public sealed partial class UserAgent
     private void BringBackIfOrphaned(LogBook book)
     {
         if (book.Label == LogHead.RootLabel || book.State is not FolderLogState { Messages.Count: > 0 } state) return;
-        var id = ulong.Parse(book.Label["folder/".Length..], System.Globalization.NumberStyles.HexNumber);
+        var id = LogHead.FolderIdOf(book.Label);
         if (RootState.Folders.ContainsKey(id)) return;
         var name = _lastNames.GetValueOrDefault(book.Label) ?? $"Recovered {id:x16}";
         while (RootState.FolderIdOf(name) is not null) name += " (recovered)";

@@ -29,8 +29,14 @@ public sealed record LogHead(string Label, long Seq, RingId? Newest, uint UidVal
 
     private const byte Version = 1;
 
+    private const string FolderPrefix = "folder/";
+
     /// <summary>The label of the folder log with this id.</summary>
-    public static string FolderLabel(ulong folderId) => $"folder/{folderId:x16}";
+    public static string FolderLabel(ulong folderId) => $"{FolderPrefix}{folderId:x16}";
+
+    /// <summary>The folder id a <see cref="FolderLabel"/> names.</summary>
+    public static ulong FolderIdOf(string folderLabel) =>
+        ulong.Parse(folderLabel[FolderPrefix.Length..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The ring id of an owner's log head.</summary>
     public static RingId IdOf(UserKeys owner, string label) => SignedObject.IdFor(owner.Signing.PublicKey, label);
