@@ -1,5 +1,4 @@
 using Akka.Actor;
-using ePost.Core.Crypto;
 using ePost.Node.Cli;
 using ePost.Node.Hosting;
 using ePost.Post.Access;
@@ -23,33 +22,32 @@ public static class RecoverCommand
         var passphraseFile = options.Get("passphrase-file") ?? throw new UsageException("--passphrase-file FILE is required.");
         var overrides = NodeOptions.Overrides(options);
         options.RejectUnknown();
-        var passphrase = (await File.ReadAllTextAsync(passphraseFile, cancel)).TrimEnd('\r', '\n');
-        UserKeys keys;
+        LocalUser user;
         try
         {
-            keys = PassphraseKeyFile.OpenUserKeys(await File.ReadAllTextAsync(keyFile, cancel), passphrase);
+            user = NodeMail.LoadUser(keyFile, passphraseFile, recover: true);
         }
-        catch (KeyFileException e)
+        catch (Akka.Configuration.ConfigurationException e)
         {
-            Console.Error.WriteLine($"epost recover: {keyFile}: {e.Message}");
+            Console.Error.WriteLine($"epost recover: {e.Message}");
             return 1;
         }
         var config = NodeConfig.Build(overrides);
-        await using var node = await NodeHost.StartAsync(config, [new LocalUser(keys, passphrase) { Recover = true }]);
+        await using var node = await NodeHost.StartAsync(config, [user]);
         if (node.Mail is null)
         {
             Console.Error.WriteLine("epost recover: this node has no ring CA configured (epost.storage.certificate-authority), so it serves no users.");
             return 1;
         }
-        var address = keys.Certificate.Address;
+        var address = user.Address;
         Console.WriteLine($"node {node.Identity.Id} recovering the mailbox of {address} from the ring...");
         var agent = node.Mail.Agents[address];
         while (!(await agent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(30), cancel)).Ready)
             await Task.Delay(500, cancel);
-        var user = new Mail.Backend.MailUser(address, address);
-        var folders = await node.Mail.Store.ListFoldersAsync(user, cancel);
+        var mailUser = new Mail.Backend.MailUser(address, address);
+        var folders = await node.Mail.Store.ListFoldersAsync(mailUser, cancel);
         var messages = 0;
-        foreach (var folder in folders) messages += (await node.Mail.Store.ReadFolderAsync(user, folder.Name, cancel)).Messages.Count;
+        foreach (var folder in folders) messages += (await node.Mail.Store.ReadFolderAsync(mailUser, folder.Name, cancel)).Messages.Count;
         Console.WriteLine($"recovered {address}: {folders.Count} folders, {messages} messages; serving it now (Ctrl-C stops)");
         try
         {

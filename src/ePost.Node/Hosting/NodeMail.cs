@@ -41,16 +41,23 @@ public sealed record NodeMail(IActorRef PostOffice, PostServices Services, IRead
             var passphraseFile = item.GetKey("passphrase-file")?.GetString();
             if (string.IsNullOrEmpty(keyFile) || string.IsNullOrEmpty(passphraseFile))
                 throw new ConfigurationException("Each epost.post.users entry needs key-file and passphrase-file.");
-            var passphrase = File.ReadAllText(passphraseFile).TrimEnd('\r', '\n');
-            try
-            {
-                users.Add(new LocalUser(PassphraseKeyFile.OpenUserKeys(File.ReadAllText(keyFile), passphrase), passphrase));
-            }
-            catch (KeyFileException e)
-            {
-                throw new ConfigurationException($"The key file {keyFile} does not open: {e.Message}");
-            }
+            users.Add(LoadUser(keyFile, passphraseFile));
         }
         return users;
+    }
+
+    /// <summary>A user from a key file (made by <c>epost ca issue</c>) and the file holding its passphrase, which is also the mail password.</summary>
+    /// <exception cref="ConfigurationException">When the key file does not open with that passphrase.</exception>
+    public static LocalUser LoadUser(string keyFile, string passphraseFile, bool recover = false)
+    {
+        var passphrase = File.ReadAllText(passphraseFile).TrimEnd('\r', '\n');
+        try
+        {
+            return new LocalUser(PassphraseKeyFile.OpenUserKeys(File.ReadAllText(keyFile), passphrase), passphrase) { Recover = recover };
+        }
+        catch (KeyFileException e)
+        {
+            throw new ConfigurationException($"The key file {keyFile} does not open: {e.Message}");
+        }
     }
 }
