@@ -18,7 +18,7 @@ public sealed class ImaplibOverPostTests
         await mail.AddAsync();
         await MailRing.ReadyAgentAsync(node, "alice@ring.test");
 
-        var start = new ProcessStartInfo("python3", [Script(), node.MailEndpoints!.Imap.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        var start = new ProcessStartInfo(ePost.Mail.Tests.Fixtures.DebianProgram.Python3, [Script(), node.MailEndpoints!.Imap.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

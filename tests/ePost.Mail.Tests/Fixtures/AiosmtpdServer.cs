@@ -42,8 +42,7 @@ public sealed class AiosmtpdServer : IDisposable
     {
         System.IO.Directory.CreateDirectory(directory);
         var script = Path.Combine(Path.GetDirectoryName(caller)!, "..", "Fixtures", "aiosmtpd_sink.py");
-        // Debian's interpreter explicitly: the package installs into its dist-packages, which another python3 on PATH may not see.
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(DebianProgram.Python3WithAiosmtpd) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.GetFullPath(script));
         start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add(directory);

@@ -45,7 +45,7 @@ public sealed class PoplibTests : ListenerFixture
             new LoginThrottle(LoginThrottleSettings.Default, Scheduler));
         var port = await StartAsync(factory);
 
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(DebianProgram.Python3) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(Script);
         start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));

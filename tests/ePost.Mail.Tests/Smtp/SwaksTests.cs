@@ -25,7 +25,7 @@ public sealed class SwaksTests : ListenerFixture
 
     private static async Task<(int ExitCode, string Output)> SwaksAsync(int port, params string[] args)
     {
-        var start = new ProcessStartInfo("swaks") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(DebianProgram.Swaks) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "--server", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--ehlo", "swaks.example", "--timeout", "20" }.Concat(args))
             start.ArgumentList.Add(arg);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ePost.Mail.Tests.Fixtures;
 using ePost.Mail.Backend;
 
 namespace ePost.Mail.Tests.Imap.Listener;
@@ -17,7 +18,7 @@ public sealed class MbsyncTests : ImapListenerFixture
     [Fact]
     public async Task Mbsync_syncs_both_ways_and_a_second_run_changes_nothing()
     {
-        if (!File.Exists("/usr/bin/mbsync")) Assert.Fail("mbsync is not installed (apt-get install isync; .ci/apt-packages lists it)");
+        _ = DebianProgram.Mbsync;
         Deliver("INBOX", "From: bob@ring.test\r\nSubject: first\r\nMessage-ID: <m1@ring.test>\r\n\r\none\r\n");
         Deliver("INBOX", "From: bob@ring.test\r\nSubject: second\r\nMessage-ID: <m2@ring.test>\r\n\r\ntwo\r\n");
         var port = await StartAsync(Factory());
@@ -95,7 +96,7 @@ public sealed class MbsyncTests : ImapListenerFixture
 
     private static async Task RunAsync(string config)
     {
-        var start = new ProcessStartInfo("/usr/bin/mbsync", ["-c", config, "sync"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(DebianProgram.Mbsync, ["-c", config, "sync"]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var mbsync = Process.Start(start)!;
         var output = mbsync.StandardOutput.ReadToEndAsync();
         var errors = mbsync.StandardError.ReadToEndAsync();

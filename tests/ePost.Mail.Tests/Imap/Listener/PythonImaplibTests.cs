@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ePost.Mail.Tests.Fixtures;
 using System.Runtime.CompilerServices;
 
 namespace ePost.Mail.Tests.Imap.Listener;
@@ -10,7 +11,7 @@ public sealed class PythonImaplibTests : ImapListenerFixture
     public async Task Python_imaplib_runs_a_whole_session_against_the_listener()
     {
         var port = await StartAsync(Factory());
-        var start = new ProcessStartInfo("python3", [Script(), port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        var start = new ProcessStartInfo(DebianProgram.Python3, [Script(), port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
