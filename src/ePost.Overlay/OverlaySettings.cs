@@ -32,7 +32,9 @@ public sealed record OverlaySettings(
     TimeSpan RelayTimeout,
     TimeSpan RouteLifetime,
     TimeSpan LeaseDuration,
-    TimeSpan MaxHold)
+    TimeSpan MaxHold,
+    int EarlyDeliveryLimit,
+    TimeSpan EarlyDeliveryWait)
 {
     /// <summary>The documented defaults, embedded from <c>hocon/overlay.conf</c>; also binds the overlay serializer.</summary>
     public static Config DefaultConfig { get; } = EmbeddedConfig.Load(typeof(OverlaySettings).Assembly, "ePost.Overlay.overlay.conf");
@@ -72,7 +74,9 @@ public sealed record OverlaySettings(
             RelayTimeout: c.GetTimeSpan("source-routing.relay-timeout"),
             RouteLifetime: c.GetTimeSpan("source-routing.route-lifetime"),
             LeaseDuration: c.GetTimeSpan("liveness.lease-duration"),
-            MaxHold: c.GetTimeSpan("liveness.max-hold"));
+            MaxHold: c.GetTimeSpan("liveness.max-hold"),
+            EarlyDeliveryLimit: c.GetInt("applications.early-limit"),
+            EarlyDeliveryWait: c.GetTimeSpan("applications.early-wait"));
         settings.Validate();
         return settings;
     }
@@ -104,6 +108,8 @@ public sealed record OverlaySettings(
             throw new ConfigurationException("epost.overlay.source-routing needs max-relays >= 0 and positive durations.");
         if (LeaseDuration <= ProbeInterval)
             throw new ConfigurationException("epost.overlay.liveness.lease-duration must exceed probe-interval, or leases lapse between rounds.");
+        if (EarlyDeliveryLimit < 0 || EarlyDeliveryWait < TimeSpan.Zero)
+            throw new ConfigurationException("epost.overlay.applications needs early-limit >= 0 and early-wait >= 0.");
         if (MinTimeout > MaxTimeout) throw new ConfigurationException("epost.overlay.liveness.min-timeout exceeds max-timeout.");
         if (ProbeInterval <= TimeSpan.Zero || JoinTimeout <= TimeSpan.Zero || TableMaintenanceInterval <= TimeSpan.Zero)
             throw new ConfigurationException("epost.overlay intervals must be positive.");

@@ -21,6 +21,7 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
     private readonly List<(Type Type, IActorRef Handler)> _applications = new();
     private readonly HashSet<IActorRef> _subscribers = new();
     private readonly Dictionary<long, (IActorRef Asker, RingId Key)> _lookups = new();
+    private readonly EarlyDeliveries _early;
     private long _nextLookup;
 
     /// <summary>Props for a ring node with the given id and epoch, joining through <paramref name="bootstraps"/> (none: start a ring).</summary>
@@ -34,6 +35,7 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
         _settings = settings;
         _bootstraps = bootstraps;
         _time = clock ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
+        _early = new EarlyDeliveries(settings.EarlyDeliveryLimit, settings.EarlyDeliveryWait);
         Random = new Random(id.GetHashCode() ^ (int)epoch);
         var system = (ExtendedActorSystem)Context.System;
         var address = system.Provider.DefaultAddress.ToString();
@@ -49,7 +51,7 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
         });
         Receive<SendTo>(m => _node.SendDirect(m.To, m.Payload));
         Receive<FindRoot>(StartLookup);
-        Receive<RegisterApplication>(m => _applications.Add((m.PayloadType, m.Handler)));
+        Receive<RegisterApplication>(Register);
         Receive<SubscribeOverlayEvents>(m => _subscribers.Add(m.Subscriber));
     }
 
@@ -109,6 +111,11 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
 
     private void OnTimer(OverlayTimer timer)
     {
+        if (timer is EarlyExpiry)
+        {
+            ExpireEarly();
+            return;
+        }
         if (timer is LookupExpired expired)
         {
             if (_lookups.Remove(expired.RequestId, out var pending))
@@ -144,8 +151,38 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
                 handler.Tell(envelope);
                 delivered = true;
             }
-        if (!delivered) _log.Warning("No application registered for {0}; dropped", payload.GetType().Name);
+        if (delivered) return;
+        ExpireEarly();
+        if (_early.Hold(payload, envelope, Now))
+        {
+            if (_early.Count == 1) StartTimer(EarlyExpiry.Instance, _settings.EarlyDeliveryWait);
+            return;
+        }
+        _log.Warning("No application registered for {0} and {1} deliveries already wait for one; dropped ({2} dropped so far for a full buffer)",
+            payload.GetType().Name, _early.Count, _early.DroppedFull);
+    }
+
+    private void Register(RegisterApplication registration)
+    {
+        _applications.Add((registration.PayloadType, registration.Handler));
+        // Held deliveries go out in arrival order, before anything that arrives after this registration.
+        foreach (var envelope in _early.Release(registration.PayloadType)) registration.Handler.Tell(envelope);
+    }
+
+    private void ExpireEarly()
+    {
+        var expired = _early.Expire(Now);
+        if (expired > 0)
+            _log.Warning("No application registered within {0} for {1} early deliveries; dropped ({2} expired so far)",
+                _settings.EarlyDeliveryWait, expired, _early.DroppedExpired);
+        if (_early.NextDeadline is { } next) StartTimer(EarlyExpiry.Instance, next > Now ? next - Now : TimeSpan.Zero);
+        else CancelTimer(EarlyExpiry.Instance);
     }
 
     private sealed record LookupExpired(long RequestId) : OverlayTimer;
+
+    private sealed record EarlyExpiry : OverlayTimer
+    {
+        public static readonly EarlyExpiry Instance = new();
+    }
 }

@@ -84,7 +84,9 @@ public sealed record GetAgentStatus : IAgentCommand
 /// <param name="Rejected">Notifications that did not open or verify (withdrawn, never filed).</param>
 /// <param name="Merges">Forks merged since start.</param>
 /// <param name="Renewed">Objects whose leases the last renewal pass extended.</param>
-public sealed record AgentStatus(bool Ready, int UnsyncedLogs, long Filed, long Duplicates, long Rejected, long Merges, long Renewed) : INoSerializationVerificationNeeded;
+/// <param name="Postponed">Times a notification was left in the ring because its sender's certificate was not found yet.</param>
+public sealed record AgentStatus(bool Ready, int UnsyncedLogs, long Filed, long Duplicates, long Rejected, long Merges, long Renewed, long Postponed = 0)
+    : INoSerializationVerificationNeeded;
 
 /// <summary>Runs the lease renewal pass now (answered with <see cref="AgentDone"/> when it finished).</summary>
 public sealed record RenewNow : IAgentCommand
@@ -100,7 +102,7 @@ public sealed record SyncNow : IAgentCommand
     public static readonly SyncNow Instance = new();
 }
 
-/// <summary>Archives the mailbox in Glacier now (answered with <see cref="MailboxArchived"/> or <see cref="AgentError"/>).</summary>
+/// <summary>Archives the mailbox in Glacier now (answered with <see cref="MailboxArchived"/>, <see cref="ArchiveIncomplete"/> or <see cref="AgentError"/>).</summary>
 public sealed record ArchiveNow : IAgentCommand
 {
     /// <summary>The one instance.</summary>
@@ -109,6 +111,12 @@ public sealed record ArchiveNow : IAgentCommand
 
 /// <summary>The mailbox is archived in these containers (also recorded in the user's archive index).</summary>
 public sealed record MailboxArchived(IReadOnlyList<Storage.Glacier.ContainerRef> Containers, int Objects) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// Nothing was archived: the ring lacked objects the mailbox references (<paramref name="Missing"/>, of
+/// <paramref name="Referenced"/>), and an archive without them could not rebuild the mailbox. The agent tries again.
+/// </summary>
+public sealed record ArchiveIncomplete(IReadOnlyList<RingId> Missing, int Referenced) : INoSerializationVerificationNeeded;
 
 /// <summary>The request succeeded.</summary>
 public sealed record AgentDone : INoSerializationVerificationNeeded

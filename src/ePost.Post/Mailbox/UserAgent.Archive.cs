@@ -28,6 +28,14 @@ public sealed partial class UserAgent
         {
             _archiving = false;
             if (done.Reply is AgentError error) _log.Warning("Archiving the mailbox of {0} failed: {1}", _keys.Certificate.Address, error.Message);
+            if (done.Reply is ArchiveIncomplete incomplete)
+            {
+                _log.Warning("Archiving the mailbox of {0} postponed: the ring lacks {1} of its {2} objects ({3}); trying again in {4}",
+                    _keys.Certificate.Address, incomplete.Missing.Count, incomplete.Referenced,
+                    string.Join(", ", incomplete.Missing.Take(5).Select(id => id.ToShortString())), Settings.SyncRetry);
+                // Sooner than the next interval: a missing object is usually a replica set still settling.
+                Timers.StartSingleTimer("archive-retry", new ArchiveTick(), Settings.SyncRetry);
+            }
             foreach (var waiter in _archiveWaiters) waiter.Tell(done.Reply);
             _archiveWaiters.Clear();
         });
@@ -52,16 +60,23 @@ public sealed partial class UserAgent
         var ring = _services.Ring;
         try
         {
+            // An archive is complete or it is not made: the index then still names the last complete one, and an
+            // archive lacking a head, an entry, a manifest or a block would restore a mailbox that cannot load.
+            var missing = new List<RingId>();
             foreach (var message in messages)
             {
                 blocks.Add(RingId.FromBytes(message.ManifestId));
-                blocks.AddRange(await BlocksOfAsync(message).ConfigureAwait(false));
+                if (await BlocksOfAsync(message).ConfigureAwait(false) is { } named) blocks.AddRange(named);
+                else missing.Add(RingId.FromBytes(message.ManifestId));
             }
             var objects = new List<StoredObject>();
             foreach (var id in heads)
                 if (await ring.LookupAsync(id, newest: true).ConfigureAwait(false) is { } head) objects.Add(head);
+                else missing.Add(id);
             foreach (var id in blocks.Distinct())
                 if (await ring.LookupAsync(id).ConfigureAwait(false) is { } block) objects.Add(block);
+                else missing.Add(id);
+            if (missing.Count > 0) return new ArchiveFinished(new ArchiveIncomplete(missing.Distinct().ToList(), objects.Count + missing.Count));
             var answer = await glacier.Ask<object>(new Archive(objects, Settings.MessageLease), Settings.RequestTimeout * 6).ConfigureAwait(false);
             if (answer is not Archived archived)
                 return new ArchiveFinished(new AgentError(Mail.Backend.MailStoreError.Unavailable, (answer as ArchiveFailed)?.Reason ?? answer.ToString()!));

@@ -28,6 +28,7 @@ public sealed partial class UserAgent
     private long _filed;
     private long _duplicates;
     private long _rejected;
+    private long _postponed;
 
     private void DeliveryCommands()
     {
@@ -117,7 +118,11 @@ public sealed partial class UserAgent
         {
             // A sender may have a newer certificate than the one cached.
             sender = await certificates.FindAsync(opened.Notification.Sender, refresh: true).ConfigureAwait(false);
-            if (sender is null || !opened.VerifySender(sender))
+            // No certificate yet is not a forgery: a node that restarts delivers its spool before its user's
+            // certificate is (re)published, and refusing then would withdraw mail the sender was told is delivered.
+            // The notification stays in the ring and the next round tries again, until its lease ends.
+            if (sender is null) return new SenderUnknown(found.Id, opened.Notification.Sender);
+            if (!opened.VerifySender(sender))
                 return new Undeliverable(found, $"it is not signed by {opened.Notification.Sender}'s certified key");
         }
         return new Deliverable(found, opened.Notification);
@@ -142,6 +147,10 @@ public sealed partial class UserAgent
             {
                 case Withdrawn done:
                     _handled.Add(done.Id);
+                    break;
+                case SenderUnknown unknown:
+                    _postponed++;
+                    _log.Info("A notification for {0} from {1} waits: the ring has no certificate of its sender yet", _keys.Certificate.Address, unknown.Sender);
                     break;
                 case Undeliverable bad:
                     _rejected++;
@@ -196,6 +205,8 @@ public sealed partial class UserAgent
     private sealed record Deliverable(NotificationObject Found, Notification Notification);
 
     private sealed record Undeliverable(NotificationObject Notification, string Reason);
+
+    private sealed record SenderUnknown(RingId Id, string Sender);
 
     private sealed record Withdrawn(RingId Id, bool Ok);
 }

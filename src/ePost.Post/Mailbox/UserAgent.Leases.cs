@@ -84,13 +84,14 @@ public sealed partial class UserAgent
         {
             var manifestId = RingId.FromBytes(message.ManifestId);
             await Renew(manifestId, Settings.MessageLease).ConfigureAwait(false);
-            foreach (var block in await BlocksOfAsync(message).ConfigureAwait(false)) await Renew(block, Settings.MessageLease).ConfigureAwait(false);
+            // An unreadable manifest already counts as failed above; its blocks are renewed once it is readable again.
+            foreach (var block in await BlocksOfAsync(message).ConfigureAwait(false) ?? []) await Renew(block, Settings.MessageLease).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return new RenewalDone(renewed, failed);
     }
 
-    /// <summary>The content blocks a message's manifest names (cached: a manifest never changes).</summary>
-    private async Task<RingId[]> BlocksOfAsync(MessageRef message)
+    /// <summary>The content blocks a message's manifest names (cached: a manifest never changes), or null when the manifest cannot be read now.</summary>
+    private async Task<RingId[]?> BlocksOfAsync(MessageRef message)
     {
         var manifestId = RingId.FromBytes(message.ManifestId);
         if (_messageBlocks.TryGetValue(manifestId, out var known)) return known;
@@ -104,7 +105,8 @@ public sealed partial class UserAgent
         }
         catch (Exception)
         {
-            return [];
+            // Not "no blocks": the caller must know it does not know (archiving reports the manifest as missing).
+            return null;
         }
     }
 

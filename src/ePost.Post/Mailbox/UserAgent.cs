@@ -123,7 +123,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
     }
 
     private AgentStatus Status() =>
-        new(_ready, _books.Values.Count(b => b.Unsynced.Count > 0), _filed, _duplicates, _rejected, _merges, _renewed);
+        new(_ready, _books.Values.Count(b => b.Unsynced.Count > 0), _filed, _duplicates, _rejected, _merges, _renewed, _postponed);
 
     // ----- Records: the one way state changes -----
 

@@ -75,4 +75,43 @@ public sealed class RingNodeActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(RingId.Zero, delivered.Key);
         lookupApp.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
+
+    [Fact]
+    public void A_payload_that_arrives_before_its_application_registers_is_handed_over_when_it_registers()
+    {
+        var self = RingId.Random(new Random(6));
+        var node = Sys.ActorOf(RingNode.Props(OverlaySettings.Default, self, 1, [], new SchedulerVirtualClock(Sys.Scheduler)));
+        var handle = new NodeHandle(self, ((ExtendedActorSystem)Sys).Provider.DefaultAddress.ToString(), 1);
+        var early = new RowRequest(handle, 1);
+        node.Tell(new RouteTo(RingId.Zero, early));
+        node.Tell(GetNodeStatus.Instance);
+        ExpectMsg<NodeStatus>();
+
+        Scheduler.Advance(OverlaySettings.Default.EarlyDeliveryWait - TimeSpan.FromSeconds(1));
+        var app = CreateTestProbe();
+        node.Tell(new RegisterApplication(typeof(RowRequest), app.Ref));
+        var later = new RowRequest(handle, 2);
+        node.Tell(new RouteTo(RingId.Zero, later));
+
+        Assert.Equal(early, app.ExpectMsg<Delivered>().Payload);
+        Assert.Equal(later, app.ExpectMsg<Delivered>().Payload);
+    }
+
+    [Fact]
+    public void A_payload_whose_application_does_not_register_within_the_wait_is_dropped()
+    {
+        var self = RingId.Random(new Random(7));
+        var node = Sys.ActorOf(RingNode.Props(OverlaySettings.Default, self, 1, [], new SchedulerVirtualClock(Sys.Scheduler)));
+        var handle = new NodeHandle(self, ((ExtendedActorSystem)Sys).Provider.DefaultAddress.ToString(), 1);
+        node.Tell(new RouteTo(RingId.Zero, new RowRequest(handle, 1)));
+        node.Tell(GetNodeStatus.Instance);
+        ExpectMsg<NodeStatus>();
+
+        Scheduler.Advance(OverlaySettings.Default.EarlyDeliveryWait + TimeSpan.FromSeconds(1));
+        node.Tell(GetNodeStatus.Instance);
+        ExpectMsg<NodeStatus>();
+        var app = CreateTestProbe();
+        node.Tell(new RegisterApplication(typeof(RowRequest), app.Ref));
+        app.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
 }
