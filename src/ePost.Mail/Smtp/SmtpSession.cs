@@ -66,6 +66,16 @@ public sealed partial class SmtpSession : IProtocolSession
     /// <inheritdoc />
     public async ValueTask<SessionStep> HandleAsync(FramedLine line, CancellationToken cancellation)
     {
+        var step = await HandleLineAsync(line, cancellation);
+        // Past the soft error limit every reply is held back (Postfix's smtpd_error_sleep_time), good or bad, so a
+        // client probing with garbage pays in time; a longer delay already on the step (failed login) stands.
+        var limits = settings.ErrorLimits;
+        if (errors > limits.Soft && step.Output.Length > 0 && step.Delay < limits.Delay) return step with { Delay = limits.Delay };
+        return step;
+    }
+
+    private async ValueTask<SessionStep> HandleLineAsync(FramedLine line, CancellationToken cancellation)
+    {
         if (State == SmtpState.Data) return await ReadDataAsync(line, cancellation);
         if (line.Terminator == LineTerminator.TooLong) return Error("500 5.5.2 Line too long");
         if (!line.IsClean) return Error("500 5.5.2 Bare CR or LF not allowed; lines must end with CRLF");
@@ -132,7 +142,8 @@ public sealed partial class SmtpSession : IProtocolSession
         if (settings.Mode == SmtpMode.Submission)
         {
             if (User is null) return Failed("530 5.7.0 Authentication required");
-            if (!string.Equals(mail.Sender, User.Address, StringComparison.OrdinalIgnoreCase))
+            // The null sender is the user's to send (bounces, vacation replies, DSNs), as Postfix allows it after AUTH.
+            if (mail.Sender.Length > 0 && !string.Equals(mail.Sender, User.Address, StringComparison.OrdinalIgnoreCase))
                 return Failed($"553 5.7.1 Sender address <{mail.Sender}> not owned by user {User.Name}");
         }
         if (!mail.SmtpUtf8 && MailPath.IsInternational(mail.Sender)) return Failed("553 5.6.7 Non-ASCII address requires SMTPUTF8");
@@ -219,8 +230,8 @@ public sealed partial class SmtpSession : IProtocolSession
 
     private SessionStep Error(string reply)
     {
-        // Bounded cost for a client that only sends garbage: after MaxErrors bad commands it is disconnected.
-        if (++errors >= settings.MaxErrors)
+        // Bounded cost for a client that only sends garbage: at the hard error limit it is disconnected.
+        if (++errors >= settings.ErrorLimits.Hard)
             return SessionStep.ReplyAndClose(reply, $"421 4.7.0 {settings.HostName} Too many errors, closing connection");
         return SessionStep.Reply(reply);
     }

@@ -17,7 +17,6 @@ public enum SmtpMode
 /// <param name="MaxRecipients">Recipients per transaction; more get 452 (RFC 5321 §4.5.3.1.8 asks at least 100).</param>
 /// <param name="MaxCommandLine">Longest command line including CR LF (RFC 5321 minimum 512; AUTH responses need more).</param>
 /// <param name="MaxDataLine">Longest message text line including CR LF while reading DATA.</param>
-/// <param name="MaxErrors">Bad commands tolerated before the session is closed with 421.</param>
 /// <param name="AllowPlaintextAuthOnLoopback">Permit AUTH without TLS when the client is on this machine.</param>
 public sealed record SmtpSettings(
     SmtpMode Mode,
@@ -26,9 +25,11 @@ public sealed record SmtpSettings(
     int MaxRecipients = 100,
     int MaxCommandLine = 2048,
     int MaxDataLine = 16384,
-    int MaxErrors = 10,
     bool AllowPlaintextAuthOnLoopback = true)
 {
+    /// <summary>Bad-command limits: delay past the soft limit, 421 at the hard one.</summary>
+    public SmtpErrorLimits ErrorLimits { get; init; } = SmtpErrorLimits.Default;
+
     /// <summary>Submission defaults for a host name.</summary>
     public static SmtpSettings Default(string hostName) => new(SmtpMode.Submission, hostName);
 }

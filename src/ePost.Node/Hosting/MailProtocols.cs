@@ -34,8 +34,9 @@ public static class MailProtocols
 
         var throttle = new LoginThrottle(LoginThrottleSettings.Default, system.Scheduler);
         var maxMessage = c.GetLong("max-message-bytes");
-        var submission = new SmtpSessionFactory(new SmtpSettings(SmtpMode.Submission, host, maxMessage), mail.Directory, spool, throttle, system.Scheduler);
-        var gateway = new SmtpSessionFactory(new SmtpSettings(SmtpMode.Gateway, host, maxMessage), mail.Directory, spool, throttle, system.Scheduler);
+        var errorLimits = SmtpErrorLimits.Create(config);
+        var submission = new SmtpSessionFactory(new SmtpSettings(SmtpMode.Submission, host, maxMessage) { ErrorLimits = errorLimits }, mail.Directory, spool, throttle, system.Scheduler);
+        var gateway = new SmtpSessionFactory(new SmtpSettings(SmtpMode.Gateway, host, maxMessage) { ErrorLimits = errorLimits }, mail.Directory, spool, throttle, system.Scheduler);
         var pop3 = new Pop3SessionFactory(new Pop3Settings(host), mail.Directory, new MailStoreMailbox(mail.Store), throttle);
         var imap = new ImapSessionFactory(new ImapSettings(host), mail.Directory, mail.Store, throttle, system.Scheduler);
 

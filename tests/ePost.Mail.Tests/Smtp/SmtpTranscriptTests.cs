@@ -64,7 +64,7 @@ public sealed class SmtpTranscriptTests
 
     [Fact]
     public Task Commands_out_of_sequence_and_malformed_commands_get_exact_errors() =>
-        TranscriptRunner.RunAsync(Session(SmtpSettings.Default("mx.ring.test") with { MaxErrors = 50 }), "Transcripts/sequence_and_syntax.txt");
+        TranscriptRunner.RunAsync(Session(SmtpSettings.Default("mx.ring.test") with { ErrorLimits = new SmtpErrorLimits(50, 50, TimeSpan.FromSeconds(1)) }), "Transcripts/sequence_and_syntax.txt");
 
     [Fact]
     public Task Gateway_accepts_ring_users_only_and_never_relays() =>
@@ -118,7 +118,22 @@ public sealed class SmtpTranscriptTests
 
     [Fact]
     public Task A_client_sending_only_garbage_is_disconnected() =>
-        TranscriptRunner.RunAsync(Session(Gateway with { MaxErrors = 3 }), "Transcripts/too_many_errors.txt");
+        TranscriptRunner.RunAsync(Session(Gateway with { ErrorLimits = new SmtpErrorLimits(3, 3, TimeSpan.FromSeconds(1)) }), "Transcripts/too_many_errors.txt");
+
+    [Fact]
+    public Task Past_the_soft_error_limit_every_reply_is_delayed_and_at_the_hard_limit_the_session_closes() =>
+        TranscriptRunner.RunAsync(Session(Gateway with { ErrorLimits = new SmtpErrorLimits(2, 4, TimeSpan.FromSeconds(1)) }),
+            "Transcripts/soft_and_hard_error_limits.txt");
+
+    [Fact]
+    public void Error_limits_default_to_postfixs_and_are_read_from_config()
+    {
+        Assert.Equal(new SmtpErrorLimits(10, 20, TimeSpan.FromSeconds(1)), SmtpErrorLimits.Default);
+        var config = Akka.Configuration.ConfigurationFactory.ParseString("epost.mail.smtp { soft-error-limit = 3, hard-error-limit = 5, error-delay = 2s }");
+        Assert.Equal(new SmtpErrorLimits(3, 5, TimeSpan.FromSeconds(2)), SmtpErrorLimits.Create(config));
+        var inverted = Akka.Configuration.ConfigurationFactory.ParseString("epost.mail.smtp { soft-error-limit = 30 }");
+        Assert.Contains("soft-error-limit", Assert.Throws<Akka.Configuration.ConfigurationException>(() => SmtpErrorLimits.Create(inverted)).Message);
+    }
 
     [Fact]
     public Task International_addresses_need_smtputf8() =>
