@@ -44,7 +44,9 @@ public sealed class RingNodeActorTests : Akka.TestKit.Xunit2.TestKit
         var node = Sys.ActorOf(RingNode.Props(settings, RingId.Random(new Random(3)), 1, ["akka.tcp://epost@127.0.0.1:1"], new SchedulerVirtualClock(Sys.Scheduler)));
         var key = RingId.Random(new Random(4));
         node.Tell(new FindRoot(key));
-        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        // The node handles its mail in order: once it answers a status request, the lookup (and its timer) has started.
+        node.Tell(GetNodeStatus.Instance);
+        ExpectMsg<NodeStatus>();
 
         Scheduler.Advance(settings.LookupTimeout - TimeSpan.FromSeconds(1));
         ExpectNoMsg(TimeSpan.FromMilliseconds(100));
