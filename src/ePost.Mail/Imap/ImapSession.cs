@@ -171,7 +171,15 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
         if (authenticateTag is { } authTag)
         {
             authenticateTag = null;
-            return await PlainResponseAsync(authTag, line, writer, cancellation);
+            try
+            {
+                return await PlainResponseAsync(authTag, line, writer, cancellation);
+            }
+            catch (MailStoreException e)
+            {
+                writer.Tagged(authTag, ImapStatus.No, e.Error == MailStoreError.Unavailable ? "UNAVAILABLE" : null, e.Message);
+                return Step(writer);
+            }
         }
         throw new InvalidOperationException("A continuation line arrived that nobody asked for.");
     }

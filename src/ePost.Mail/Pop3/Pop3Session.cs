@@ -57,6 +57,20 @@ public sealed partial class Pop3Session : IProtocolSession
     /// <inheritdoc />
     public async ValueTask<SessionStep> HandleAsync(FramedLine line, CancellationToken cancellation)
     {
+        try
+        {
+            return await HandleLineAsync(line, cancellation);
+        }
+        catch (MailStoreException e)
+        {
+            // The mailbox could not be read or changed now (the POST layer down or slow): this command fails, the
+            // session goes on (RFC 3206 SYS/TEMP: the client may retry).
+            return Ok($"-ERR [SYS/TEMP] {e.Message}");
+        }
+    }
+
+    private async ValueTask<SessionStep> HandleLineAsync(FramedLine line, CancellationToken cancellation)
+    {
         if (line.Terminator == LineTerminator.TooLong) return Error("-ERR Line too long");
         if (!line.IsClean) return Error("-ERR Lines must end with CRLF");
         if (State == Pop3State.AuthResponse) return await PlainResponseAsync(line.Text, cancellation);
@@ -122,7 +136,16 @@ public sealed partial class Pop3Session : IProtocolSession
         var user = await directory.AuthenticateAsync(name, password, cancellation);
         if (user is null) return FailedLogin();
         User = user;
-        await OpenMaildropAsync(cancellation);
+        try
+        {
+            await OpenMaildropAsync(cancellation);
+        }
+        catch (MailStoreException)
+        {
+            // Not logged in after all: the maildrop could not be listed, so the client logs in again later.
+            User = null;
+            throw;
+        }
         State = Pop3State.Transaction;
         return Ok($"+OK {user.Name} has {Count} messages ({Octets} octets)");
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using ePost.Mail.Backend;
 using ePost.Mail.Sessions;
 using ePost.Mail.Smtp.Commands;
 
@@ -61,7 +62,16 @@ public sealed partial class SmtpSession
 
     private async Task<SessionStep> VerifyAsync(string name, string password, CancellationToken cancellation)
     {
-        var user = await directory.AuthenticateAsync(name, password, cancellation);
+        MailUser? user;
+        try
+        {
+            user = await directory.AuthenticateAsync(name, password, cancellation);
+        }
+        catch (MailStoreException e)
+        {
+            // RFC 4954 §6: a temporary failure, not a wrong password, so no login delay.
+            return EndAuth($"454 4.7.0 Temporary authentication failure: {e.Message}");
+        }
         if (user is null) return await FailLoginAsync();
         User = user;
         return EndAuth("235 2.7.0 Authentication successful");

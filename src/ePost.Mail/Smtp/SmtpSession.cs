@@ -211,6 +211,11 @@ public sealed partial class SmtpSession : IProtocolSession
         {
             return SessionStep.Reply("451 4.3.0 Local error in processing; try again later");
         }
+        catch (MailStoreException e)
+        {
+            // The spool did not take the message in time: not accepted, the client keeps it and retries.
+            return SessionStep.Reply($"451 4.3.0 {e.Message}");
+        }
     }
 
     private byte[] TraceHeader(SpoolEnvelope envelope)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Configuration;
+using ePost.Mail.Backend;
 using ePost.Mail.Delivery;
 using ePost.Mail.Imap;
 using ePost.Mail.Pop3;
@@ -32,13 +33,20 @@ public static class MailProtocols
         var delivery = DeliverySettings.Create(config);
         system.ActorOf(DeliveryAgent.Props(delivery, spool, mail.Directory, mail.Delivery), "delivery");
 
+        // Every call the sessions make to POST (and to the spool) answers within backend-timeout, so a stopped or slow
+        // layer costs a client an unavailable reply, never a hung command.
+        var deadline = new BackendDeadline(c.GetTimeSpan("backend-timeout"), system.Scheduler);
+        var directory = new DeadlineUserDirectory(mail.Directory, deadline);
+        var store = new DeadlineMailStore(mail.Store, deadline);
+        var sessionSpool = new DeadlineSpool(spool, deadline);
+
         var throttle = new LoginThrottle(LoginThrottleSettings.Default, system.Scheduler);
         var maxMessage = c.GetLong("max-message-bytes");
         var errorLimits = SmtpErrorLimits.Create(config);
-        var submission = new SmtpSessionFactory(new SmtpSettings(SmtpMode.Submission, host, maxMessage) { ErrorLimits = errorLimits }, mail.Directory, spool, throttle, system.Scheduler);
-        var gateway = new SmtpSessionFactory(new SmtpSettings(SmtpMode.Gateway, host, maxMessage) { ErrorLimits = errorLimits }, mail.Directory, spool, throttle, system.Scheduler);
-        var pop3 = new Pop3SessionFactory(new Pop3Settings(host), mail.Directory, new MailStoreMailbox(mail.Store), throttle);
-        var imap = new ImapSessionFactory(new ImapSettings(host), mail.Directory, mail.Store, throttle, system.Scheduler);
+        var submission = new SmtpSessionFactory(new SmtpSettings(SmtpMode.Submission, host, maxMessage) { ErrorLimits = errorLimits }, directory, sessionSpool, throttle, system.Scheduler);
+        var gateway = new SmtpSessionFactory(new SmtpSettings(SmtpMode.Gateway, host, maxMessage) { ErrorLimits = errorLimits }, directory, sessionSpool, throttle, system.Scheduler);
+        var pop3 = new Pop3SessionFactory(new Pop3Settings(host), directory, new MailStoreMailbox(store), throttle);
+        var imap = new ImapSessionFactory(new ImapSettings(host), directory, store, throttle, system.Scheduler);
 
         async Task<int> Listen(string name, string portKey, ISessionFactory factory, bool implicitTls, Func<IPEndPoint, bool, ListenerSettings>? settings = null)
         {
