@@ -1,3 +1,4 @@
+using Akka.Configuration;
 using ePost.Node.Bench;
 using ePost.Node.Cli;
 using ePost.Node.Commands;
@@ -52,10 +53,19 @@ public static class Program
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"epost {verb.Name}: {e.Message}");
+            Console.Error.WriteLine($"epost {verb.Name}: {OneLine(e.Message)}");
+            return 2;
+        }
+        catch (ConfigurationException e)
+        {
+            // Configuration mistakes (ConfigCheck puts each on a line of its own): the setting and what is wrong, no stack trace.
+            foreach (var line in e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                Console.Error.WriteLine($"epost {verb.Name}: {line}");
             return 2;
         }
     }
+
+    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static void PrintUsage()
     {

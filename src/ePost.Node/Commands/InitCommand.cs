@@ -13,7 +13,7 @@ public static class InitCommand
         var options = Arguments.Parse(args);
         var overrides = NodeOptions.Overrides(options);
         options.RejectUnknown();
-        var settings = NodeSettings.Create(NodeConfig.Build(overrides));
+        var settings = NodeSettings.Create(NodeConfig.BuildChecked(overrides, checkPorts: false));
         var existed = NodeIdentity.Exists(settings.DataDir);
         var identity = NodeIdentity.LoadOrCreate(settings.DataDir);
         Console.WriteLine($"{(existed ? "existing" : "new")} node {identity.Id} in {Path.GetFullPath(settings.DataDir)}");

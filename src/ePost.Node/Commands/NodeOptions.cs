@@ -35,7 +35,17 @@ public static class NodeOptions
         if (args.Get("config") is { } file)
         {
             if (!File.Exists(file)) throw new UsageException($"--config: no file '{file}'.");
-            config = config.WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(file)));
+            Config parsed;
+            try
+            {
+                parsed = ConfigurationFactory.ParseString(File.ReadAllText(file));
+            }
+            catch (Exception e) when (e is not IOException and not UnauthorizedAccessException)
+            {
+                // The HOCON parser's exceptions have no common type; whatever it says is about the file's syntax.
+                throw new UsageException($"--config {file}: not valid HOCON: {e.Message}");
+            }
+            config = lines.Count == 0 ? parsed : config.WithFallback(parsed);
         }
         return config;
     }

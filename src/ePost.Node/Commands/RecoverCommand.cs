@@ -22,6 +22,8 @@ public static class RecoverCommand
         var passphraseFile = options.Get("passphrase-file") ?? throw new UsageException("--passphrase-file FILE is required.");
         var overrides = NodeOptions.Overrides(options);
         options.RejectUnknown();
+        if (!File.Exists(keyFile)) throw new UsageException($"--key: no file '{keyFile}'.");
+        if (!File.Exists(passphraseFile)) throw new UsageException($"--passphrase-file: no file '{passphraseFile}'.");
         LocalUser user;
         try
         {
@@ -29,10 +31,9 @@ public static class RecoverCommand
         }
         catch (Akka.Configuration.ConfigurationException e)
         {
-            Console.Error.WriteLine($"epost recover: {e.Message}");
-            return 1;
+            throw new UsageException($"--key, --passphrase-file: {e.Message}");
         }
-        var config = NodeConfig.Build(overrides);
+        var config = NodeConfig.BuildChecked(overrides);
         await using var node = await NodeHost.StartAsync(config, [user]);
         if (node.Mail is null)
         {

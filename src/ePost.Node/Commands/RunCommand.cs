@@ -17,7 +17,7 @@ public static class RunCommand
         var options = Arguments.Parse(args);
         var overrides = NodeOptions.Overrides(options);
         options.RejectUnknown();
-        var config = NodeConfig.Build(overrides);
+        var config = NodeConfig.BuildChecked(overrides);
 
         await using var node = await NodeHost.StartAsync(config);
         Console.WriteLine($"node {node.Identity.Id} epoch {node.Epoch} listening on {node.Address}");

@@ -34,14 +34,29 @@ public sealed record NodeMail(IActorRef PostOffice, PostServices Services, IRead
     public static IReadOnlyList<LocalUser> LoadUsers(Config config)
     {
         var users = new List<LocalUser>();
-        foreach (var entry in config.GetValue("epost.post.users")?.GetArray() ?? [])
+        var entries = config.GetValue("epost.post.users") is { IsEmpty: false } list ? list.GetArray() : [];
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
+            // "users = [ ]" parses as a list of one empty element: a node without users.
+            if (entry.IsEmpty || (!entry.IsObject() && string.IsNullOrWhiteSpace(entry.GetString()))) continue;
+            var name = $"epost.post.users[{i}]";
+            if (!entry.IsObject()) throw new ConfigurationException($"{name}: must be {{ key-file = ..., passphrase-file = ... }}, not \"{entry.GetString()}\".");
             var item = entry.GetObject();
             var keyFile = item.GetKey("key-file")?.GetString();
             var passphraseFile = item.GetKey("passphrase-file")?.GetString();
             if (string.IsNullOrEmpty(keyFile) || string.IsNullOrEmpty(passphraseFile))
-                throw new ConfigurationException("Each epost.post.users entry needs key-file and passphrase-file.");
-            users.Add(LoadUser(keyFile, passphraseFile));
+                throw new ConfigurationException($"{name}: needs key-file and passphrase-file.");
+            if (!File.Exists(keyFile)) throw new ConfigurationException($"{name}.key-file: no file '{keyFile}'.");
+            if (!File.Exists(passphraseFile)) throw new ConfigurationException($"{name}.passphrase-file: no file '{passphraseFile}'.");
+            try
+            {
+                users.Add(LoadUser(keyFile, passphraseFile));
+            }
+            catch (ConfigurationException e)
+            {
+                throw new ConfigurationException($"{name}: {e.Message}");
+            }
         }
         return users;
     }
@@ -57,7 +72,7 @@ public sealed record NodeMail(IActorRef PostOffice, PostServices Services, IRead
         }
         catch (KeyFileException e)
         {
-            throw new ConfigurationException($"The key file {keyFile} does not open: {e.Message}");
+            throw new ConfigurationException($"the key file {keyFile} does not open with the passphrase in {passphraseFile}: {e.Message}");
         }
     }
 }

@@ -35,9 +35,27 @@ public static class NodeConfig
     /// EPOST_CA_PUBLIC_KEY_FILE, EPOST_USER_KEY_FILE with EPOST_USER_PASSPHRASE_FILE, EPOST_MAIL_LISTEN), then the defaults; and the
     /// Akka transport and journal settings derived from <c>epost.node</c>.
     /// </summary>
-    public static Config Build(Config? overrides = null, IReadOnlyDictionary<string, string?>? environment = null)
+    public static Config Build(Config? overrides = null, IReadOnlyDictionary<string, string?>? environment = null) =>
+        Derive(Layer(Layer(overrides ?? Config.Empty, FromEnvironment(environment)), Defaults));
+
+    /// <summary>
+    /// <see cref="Build"/> for a node about to start (<c>epost run</c>, <c>epost recover</c>): every setting is checked
+    /// first (<see cref="ConfigCheck"/>), including that the ports are free.
+    /// </summary>
+    /// <exception cref="ConfigurationException">Naming every wrong setting, one per line.</exception>
+    /// <param name="overrides">The operator's settings.</param>
+    /// <param name="environment">The environment (null: the process's).</param>
+    /// <param name="checkPorts">Also check that the ports to bind are free (off for verbs that bind nothing).</param>
+    public static Config BuildChecked(Config? overrides = null, IReadOnlyDictionary<string, string?>? environment = null, bool checkPorts = true)
     {
-        var config = Layer(Layer(overrides ?? Config.Empty, FromEnvironment(environment)), Defaults);
+        var layered = Layer(Layer(overrides ?? Config.Empty, FromEnvironment(environment)), Defaults);
+        var problems = ConfigCheck.Problems(layered, checkPorts);
+        if (problems.Count > 0) throw new ConfigurationException(string.Join("\n", problems));
+        return Derive(layered);
+    }
+
+    private static Config Derive(Config config)
+    {
         var node = NodeSettings.Create(config);
         var transport = ConfigurationFactory.ParseString($$"""
             akka.remote.dot-netty.tcp {
@@ -64,7 +82,9 @@ public static class NodeConfig
         if (Get("EPOST_PUBLIC_HOST") is { Length: > 0 } pub) lines.Add($"epost.node.public-hostname = {Quote(pub)}");
         if (Get("EPOST_DATA_DIR") is { Length: > 0 } dir) lines.Add($"epost.node.data-dir = {Quote(dir)}");
         var ca = Get("EPOST_CA_PUBLIC_KEY") is { Length: > 0 } key ? key
-            : Get("EPOST_CA_PUBLIC_KEY_FILE") is { Length: > 0 } keyFile ? File.ReadAllText(keyFile).Trim() : null;
+            : Get("EPOST_CA_PUBLIC_KEY_FILE") is { Length: > 0 } keyFile
+                ? File.Exists(keyFile) ? File.ReadAllText(keyFile).Trim() : throw new ConfigurationException($"EPOST_CA_PUBLIC_KEY_FILE: no file '{keyFile}'.")
+                : null;
         if (ca is not null) lines.Add($"epost.storage.certificate-authority = {Quote(ca)}");
         if (Get("EPOST_USER_KEY_FILE") is { Length: > 0 } userKey)
         {
