@@ -125,6 +125,24 @@ public sealed class ConfigErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_data_directory_that_cannot_be_made()
+    {
+        var blocker = Write("a-file", "not a directory");
+        AssertOneLine(await EpostAsync("run", "--data-dir", Path.Combine(blocker, "data"), "--port", "0"), "epost.node.data-dir", "cannot create the directory");
+    }
+
+    [Fact]
+    public async Task Files_named_by_options_of_the_other_verbs()
+    {
+        var absent = Path.Combine(dir, "absent");
+        AssertOneLine(await EpostAsync("send", "--devnet", absent, "--from", "a@ring.test", "--to", "b@ring.test"), "--devnet", "cannot read");
+        AssertOneLine(await EpostAsync("list", "--devnet", absent, "--user", "a@ring.test"), "--devnet", "cannot read");
+        AssertOneLine(await EpostAsync("store", "put", "--node", "akka.tcp://epost@127.0.0.1:9", "--file", absent), "--file", "no file");
+        AssertOneLine(await EpostAsync("ca", "init", "--dir", Path.Combine(dir, "ca"), "--passphrase-file", absent), absent, "does not exist");
+        AssertOneLine(await EpostAsync("init", "--data-dir", Path.Combine(dir, "data"), "--set", "epost.node.prot=1"), "epost.node.prot", "did you mean epost.node.port?");
+    }
+
+    [Fact]
     public async Task A_node_without_users_is_valid_and_runs()
     {
         var ca = Convert.ToHexStringLower(CertificateAuthority.Create(RandomNumberGenerator.Create()).PublicKey);

@@ -88,7 +88,8 @@ public static class CaCommand
 
     private static string Passphrase(string? file, string variable, TextReader input, string what)
     {
-        var passphrase = file is not null ? File.ReadAllText(file).TrimEnd('\r', '\n')
+        var passphrase = file is not null
+                ? File.Exists(file) ? File.ReadAllText(file).TrimEnd('\r', '\n') : throw new UsageException($"the {what} file '{file}' does not exist.")
             : Environment.GetEnvironmentVariable(variable) is { Length: > 0 } fromEnv ? fromEnv
             : input.ReadLine();
         if (string.IsNullOrEmpty(passphrase)) throw new UsageException($"a {what} is required (--*passphrase-file, {variable}, or a line on stdin).");

@@ -84,7 +84,16 @@ public static class MailCommands
         {
             if (options.Get("devnet") is { } devnet)
             {
-                var user = DevnetJson.Read(devnet).Users.FirstOrDefault(u => string.Equals(u.Address, address, StringComparison.OrdinalIgnoreCase))
+                DevnetJson.Document devnetJson;
+                try
+                {
+                    devnetJson = DevnetJson.Read(devnet);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException)
+                {
+                    throw new UsageException($"--devnet: cannot read the devnet's {DevnetJson.FileName} from '{devnet}': {e.Message}");
+                }
+                var user = devnetJson.Users.FirstOrDefault(u => string.Equals(u.Address, address, StringComparison.OrdinalIgnoreCase))
                            ?? throw new UsageException($"{address} is not a user of the devnet in {devnet}.");
                 return new Account(user.Host, user.SmtpPort, user.ImapPort, user.Password, AcceptAnyCertificate: true);
             }

@@ -28,6 +28,7 @@ public static class StoreCommand
         var id = options.Get("id");
         var leaseDays = options.Int("lease-days", 21, min: 1, max: 3650);
         options.RejectUnknown();
+        if (file is not null && !File.Exists(file)) throw new UsageException($"--file: no file '{file}'.");
         await using var client = await StorageClient.ConnectAsync(node);
         switch (action)
         {

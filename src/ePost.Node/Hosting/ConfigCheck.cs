@@ -66,6 +66,7 @@ public static partial class ConfigCheck
         Check("epost.mail", () => CheckMail(mail));
         if (node is not null)
         {
+            Check("epost.node.data-dir", () => CheckDataDir(node.DataDir));
             foreach (var address in node.Bootstrap) Check("epost.node.bootstrap", () => CheckBootstrap(address, node.SystemName));
             if (checkPorts && problems.Count == 0)
             {
@@ -217,6 +218,19 @@ public static partial class ConfigCheck
             {
                 throw new ConfigurationException($"epost.mail.tls-certificate: '{certificate}' does not open with epost.mail.tls-password: {e.Message}");
             }
+        }
+    }
+
+    private static void CheckDataDir(string dataDir)
+    {
+        try
+        {
+            // The node creates it on first start anyway; creating it here finds a path that cannot be one.
+            Directory.CreateDirectory(dataDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new ConfigurationException($"epost.node.data-dir: cannot create the directory '{dataDir}': {e.Message}");
         }
     }
 
