@@ -20,6 +20,7 @@ public static class Program
         RecoverCommand.Verb,
         MailCommands.Send,
         MailCommands.List,
+        AutoconfigCommand.Verb,
         SimCommand.Verb,
         BenchCommand.Verb,
     ];

@@ -46,6 +46,20 @@ public static class DevnetJson
         return path;
     }
 
+    /// <summary><see cref="Read"/> for the <c>--devnet</c> option: a file that cannot be read is a usage error naming the option.</summary>
+    /// <exception cref="Cli.UsageException">When there is no readable devnet.json.</exception>
+    public static Document ReadOption(string dataDirOrFile)
+    {
+        try
+        {
+            return Read(dataDirOrFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidDataException)
+        {
+            throw new Cli.UsageException($"--devnet: cannot read the devnet's {FileName} from '{dataDirOrFile}': {e.Message}");
+        }
+    }
+
     /// <summary>Reads a devnet's <c>devnet.json</c> (from its data directory, or the file itself).</summary>
     /// <exception cref="FileNotFoundException">When there is none.</exception>
     public static Document Read(string dataDirOrFile)

@@ -84,16 +84,7 @@ public static class MailCommands
         {
             if (options.Get("devnet") is { } devnet)
             {
-                DevnetJson.Document devnetJson;
-                try
-                {
-                    devnetJson = DevnetJson.Read(devnet);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException)
-                {
-                    throw new UsageException($"--devnet: cannot read the devnet's {DevnetJson.FileName} from '{devnet}': {e.Message}");
-                }
-                var user = devnetJson.Users.FirstOrDefault(u => string.Equals(u.Address, address, StringComparison.OrdinalIgnoreCase))
+                var user = DevnetJson.ReadOption(devnet).Users.FirstOrDefault(u => string.Equals(u.Address, address, StringComparison.OrdinalIgnoreCase))
                            ?? throw new UsageException($"{address} is not a user of the devnet in {devnet}.");
                 return new Account(user.Host, user.SmtpPort, user.ImapPort, user.Password, AcceptAnyCertificate: true);
             }
