@@ -11,8 +11,8 @@ namespace ePost.Storage.Replication;
 /// <summary>Inserts and renewals: the writer's node finds the root; the root stores, forwards to the other replicas and counts acknowledgements.</summary>
 public sealed partial class ReplicaManager
 {
-    private readonly Dictionary<long, PendingWrite> _writes = new();
-    private readonly Dictionary<long, Coordination> _coordinations = new();
+    private readonly Dictionary<RequestId, PendingWrite> _writes = new();
+    private readonly Dictionary<RequestId, Coordination> _coordinations = new();
 
     private void OnInsert(Insert insert)
     {
@@ -27,10 +27,11 @@ public sealed partial class ReplicaManager
         var encoded = insert.Object.Encode();
         var id = insert.Object.Id;
         _writes[op] = new PendingWrite(Sender, id, Renewal: false);
-        Timers.StartSingleTimer(("op", op), new OpExpired(op), _settings.InsertTimeout);
+        Timers.StartSingleTimer(("op", op), new OpExpired(OpKind.Write, op), _settings.InsertTimeout);
         WithRoot(id, root =>
         {
-            if (!_writes.ContainsKey(op)) return;
+            if (!_writes.TryGetValue(op, out var write)) return;
+            write.Root = root;
             if (root is null) FinishWrite(op, 0, $"the root of {id.ToShortString()} was not found");
             else if (IsSelf(root)) CoordinateInsert(_self, op, encoded, insert.Lease.Milliseconds);
             else SendObject(root, op, TransferPurpose.Insert, insert.Lease.Milliseconds, encoded);
@@ -41,17 +42,18 @@ public sealed partial class ReplicaManager
     {
         var op = NextOp();
         _writes[op] = new PendingWrite(Sender, renew.Id, Renewal: true);
-        Timers.StartSingleTimer(("op", op), new OpExpired(op), _settings.InsertTimeout);
+        Timers.StartSingleTimer(("op", op), new OpExpired(OpKind.Write, op), _settings.InsertTimeout);
         WithRoot(renew.Id, root =>
         {
-            if (!_writes.ContainsKey(op)) return;
+            if (!_writes.TryGetValue(op, out var write)) return;
+            write.Root = root;
             if (root is null) FinishWrite(op, 0, $"the root of {renew.Id.ToShortString()} was not found");
             else Send(root, new RenewRequest(op, renew.Id, renew.Lease.Milliseconds, Coordinate: true));
         });
     }
 
     /// <summary>At the root: store the writer's object, then copy it to the other replicas and count acknowledgements.</summary>
-    private void CoordinateInsert(NodeHandle origin, long originOp, byte[] encoded, long leaseMs)
+    private void CoordinateInsert(NodeHandle origin, RequestId originOp, byte[] encoded, long leaseMs)
     {
         var check = ObjectValidator.DecodeAndCheck(encoded, _settings.MaxObjectBytes, out var decoded);
         var put = Put(encoded, leaseMs);
@@ -74,7 +76,7 @@ public sealed partial class ReplicaManager
         var held = LeaseDuration.TryFromMilliseconds(renew.LeaseMs, out var lease) && _store.ExtendLease(renew.Id, _clock.ExpiryFor(lease)) is not null;
         if (!renew.Coordinate)
         {
-            Send(from, new ReplicaAck(renew.Op, held, RefusalReason.None, held ? "extended" : "not held here"));
+            Send(from, new ReplicaAck(renew.Op, renew.Id, held, RefusalReason.None, held ? "extended" : "not held here"));
             return;
         }
         var replicas = _range.ReplicasFor(renew.Id);
@@ -82,29 +84,36 @@ public sealed partial class ReplicaManager
         StartCoordination(coordination, replicas, (to, op) => Send(to, renew with { Op = op, Coordinate = false }));
     }
 
-    private void StartCoordination(Coordination coordination, IReadOnlyList<NodeHandle> replicas, Action<NodeHandle, long> forward)
+    private void StartCoordination(Coordination coordination, IReadOnlyList<NodeHandle> replicas, Action<NodeHandle, RequestId> forward)
     {
         if (!coordination.Renewal) coordination.Acks = 1;
         var others = replicas.Where(n => !IsSelf(n)).ToList();
-        coordination.Outstanding = others.Count;
+        foreach (var other in others) coordination.Awaiting[other.Id] = other;
         var op = NextOp();
         _coordinations[op] = coordination;
         foreach (var other in others) forward(other, op);
         // The root answers a little before the writer's own timeout so the writer hears the count, not a timeout.
-        Timers.StartSingleTimer(("coord", op), new OpExpired(-op), _settings.InsertTimeout * 0.8);
+        Timers.StartSingleTimer(("coord", op), new OpExpired(OpKind.Coordination, op), _settings.InsertTimeout * 0.8);
         Evaluate(op, coordination, final: false);
     }
 
     private void StoreReplica(NodeHandle from, AssembledObject received)
     {
+        var check = ObjectValidator.DecodeAndCheck(received.Encoded, _settings.MaxObjectBytes, out var value);
         var put = Put(received.Encoded, received.LeaseMs);
-        Send(from, new ReplicaAck(received.Op, put.IsHeld, put.Reason, put.Message));
+        Send(from, new ReplicaAck(received.Op, check.IsAccepted ? value!.Id : RingId.Zero, put.IsHeld, put.Reason, put.Message));
     }
 
-    private void OnReplicaAck(ReplicaAck ack)
+    /// <summary>Counts a replica's answer once, and only from a replica this root forwarded to, about the key it forwarded.</summary>
+    private void OnReplicaAck(NodeHandle from, ReplicaAck ack)
     {
-        if (!_coordinations.TryGetValue(ack.Op, out var coordination)) return;
-        coordination.Outstanding--;
+        if (!_coordinations.TryGetValue(ack.Op, out var coordination) || ack.Id != coordination.Id
+            || !coordination.Awaiting.TryGetValue(from.Id, out var asked) || !IsFrom(asked, from))
+        {
+            RefuseReply(nameof(ReplicaAck), ack.Id, from);
+            return;
+        }
+        coordination.Awaiting.Remove(from.Id);
         if (ack.Held) coordination.Acks++;
         else if (coordination.Refusal == RefusalReason.None && ack.Reason != RefusalReason.None)
             (coordination.Refusal, coordination.RefusalMessage) = (ack.Reason, ack.Message);
@@ -112,7 +121,7 @@ public sealed partial class ReplicaManager
     }
 
     /// <summary>Answers the writer once the outcome is certain: a majority acknowledged, or it can no longer.</summary>
-    private void Evaluate(long op, Coordination c, bool final)
+    private void Evaluate(RequestId op, Coordination c, bool final)
     {
         var succeeded = c.Acks >= c.Needed;
         if (!succeeded && !final && c.Acks + c.Outstanding >= c.Needed) return;
@@ -125,9 +134,15 @@ public sealed partial class ReplicaManager
         else Send(c.Origin, new InsertAck(c.OriginOp, c.Id, c.Acks, c.Needed, succeeded ? RefusalReason.None : c.Refusal, message));
     }
 
-    private void OnInsertAck(InsertAck ack)
+    /// <summary>The root's verdict counts only for an outstanding insert, from the root it was sent to, about the id inserted.</summary>
+    private void OnInsertAck(NodeHandle from, InsertAck ack)
     {
-        if (!_writes.Remove(ack.Op, out var write)) return;
+        if (!_writes.TryGetValue(ack.Op, out var write) || write.Renewal || !IsFrom(write.Root, from) || ack.Id != write.Id)
+        {
+            RefuseReply(nameof(InsertAck), ack.Id, from);
+            return;
+        }
+        _writes.Remove(ack.Op);
         Timers.Cancel(("op", ack.Op));
         if (ack.Acks >= ack.Needed && ack.Acks > 0) write.ReplyTo.Tell(new Inserted(write.Id, ack.Acks));
         else
@@ -137,14 +152,19 @@ public sealed partial class ReplicaManager
         }
     }
 
-    private void OnRenewAck(RenewAck ack)
+    private void OnRenewAck(NodeHandle from, RenewAck ack)
     {
-        if (!_writes.Remove(ack.Op, out var write)) return;
+        if (!_writes.TryGetValue(ack.Op, out var write) || !write.Renewal || !IsFrom(write.Root, from) || ack.Id != write.Id)
+        {
+            RefuseReply(nameof(RenewAck), ack.Id, from);
+            return;
+        }
+        _writes.Remove(ack.Op);
         Timers.Cancel(("op", ack.Op));
         write.ReplyTo.Tell(ack.Held >= ack.Needed ? new Renewed(write.Id, ack.Held) : new RenewFailed(write.Id, ack.Held, ack.Message));
     }
 
-    private void FinishWrite(long op, int acks, string message)
+    private void FinishWrite(RequestId op, int acks, string message)
     {
         if (!_writes.Remove(op, out var write)) return;
         Timers.Cancel(("op", op));
@@ -153,22 +173,29 @@ public sealed partial class ReplicaManager
 
     private void OnOpExpired(OpExpired expired)
     {
-        if (expired.Op < 0)
+        switch (expired.Kind)
         {
-            if (_coordinations.TryGetValue(-expired.Op, out var coordination)) Evaluate(-expired.Op, coordination, final: true);
-            return;
+            case OpKind.Coordination:
+                if (_coordinations.TryGetValue(expired.Op, out var coordination)) Evaluate(expired.Op, coordination, final: true);
+                break;
+            case OpKind.Write: FinishWrite(expired.Op, 0, $"no answer from the root within {_settings.InsertTimeout}"); break;
+            case OpKind.Lookup: CompleteLookup(expired.Op, final: true); break;
+            case OpKind.ArcListing: FinishArcListing(expired.Op, complete: false); break;
         }
-        if (_writes.ContainsKey(expired.Op)) FinishWrite(expired.Op, 0, $"no answer from the root within {_settings.InsertTimeout}");
-        else if (_lookups.ContainsKey(expired.Op)) CompleteLookup(expired.Op, final: true);
-        else FinishArcListing(expired.Op, complete: false);
     }
 
-    private sealed record PendingWrite(IActorRef ReplyTo, RingId Id, bool Renewal);
+    /// <summary>An insert or renewal waiting for its root's verdict; <c>Root</c> is the node it was sent to, the only one whose verdict counts.</summary>
+    private sealed record PendingWrite(IActorRef ReplyTo, RingId Id, bool Renewal)
+    {
+        public NodeHandle? Root { get; set; }
+    }
 
-    private sealed record Coordination(NodeHandle Origin, long OriginOp, RingId Id, int Needed, bool Renewal)
+    /// <summary>At the root: one insert or renewal being copied to the other replicas; <c>Awaiting</c> are the replicas that still owe an answer.</summary>
+    private sealed record Coordination(NodeHandle Origin, RequestId OriginOp, RingId Id, int Needed, bool Renewal)
     {
         public int Acks { get; set; }
-        public int Outstanding { get; set; }
+        public Dictionary<RingId, NodeHandle> Awaiting { get; } = new();
+        public int Outstanding => Awaiting.Count;
         public RefusalReason Refusal { get; set; }
         public string RefusalMessage { get; set; } = "";
     }

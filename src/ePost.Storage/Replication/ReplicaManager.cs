@@ -34,8 +34,8 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
     private readonly Dictionary<RingId, List<Action<NodeHandle?>>> _rootWaiters = new();
     private NodeHandle _self = null!;
     private ReplicaRange _range = null!;
-    private long _nextOp;
     private long _refusedAtOrigin;
+    private long _repliesRefused;
 
     /// <summary>Props for the store of a node whose overlay actor is <paramref name="overlay"/> and whose data lives in <paramref name="dataDirectory"/>.</summary>
     /// <param name="settings">The storage settings.</param>
@@ -111,7 +111,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         Receive<Lookup>(OnLookup);
         Receive<Renew>(OnRenew);
         Receive<ListHeld>(_ => Sender.Tell(new HeldIds(ListAll())));
-        Receive<GetStorageStatus>(_ => Sender.Tell(new StorageStatus(_store.GetStats(), _clock.Now, _assembler.Rejected + _refusedAtOrigin, _repairFetches)));
+        Receive<GetStorageStatus>(_ => Sender.Tell(new StorageStatus(_store.GetStats(), _clock.Now, _assembler.Rejected + _refusedAtOrigin, _repairFetches, _repliesRefused)));
         Receive<RepairNow>(_ => StartRepairRound());
         Receive<ListArc>(OnListArc);
         Receive<ClientPut>(OnClientPut);
@@ -119,6 +119,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         Receive<ClientListHeld>(_ => Sender.Tell(new ClientHeldIds(ListAll().ToArray())));
         Receive<RootFound>(found => ResolveRoot(found.Key, found.Root));
         Receive<RootNotFound>(missing => ResolveRoot(missing.Key, null));
+        Receive<RootWaitExpired>(expired => ResolveRoot(expired.Key, null, expired: true));
         Receive<DirectDelivered>(d => d.Payload is IStorageMessage, d => OnWire(d.From, (IStorageMessage)d.Payload));
         Receive<Delivered>(d => _log.Debug("Ignored a routed storage message {0}: storage uses direct sends", d.Payload.GetType().Name));
         Receive<LeafSetChanged>(changed =>
@@ -172,16 +173,16 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
                 if (problem is not null) _log.Warning("Rejected an object transfer from {0}: {1}", from, problem);
                 if (whole is not null) OnObject(from, whole);
                 break;
-            case InsertAck ack: OnInsertAck(ack); break;
-            case ReplicaAck ack: OnReplicaAck(ack); break;
+            case InsertAck ack: OnInsertAck(from, ack); break;
+            case ReplicaAck ack: OnReplicaAck(from, ack); break;
             case FetchRequest fetch: OnFetchRequest(from, fetch); break;
             case FetchStatus status: OnFetchStatus(from, status); break;
             case RenewRequest renew: OnRenewRequest(from, renew); break;
-            case RenewAck ack: OnRenewAck(ack); break;
+            case RenewAck ack: OnRenewAck(from, ack); break;
             case RepairDigest digest: OnRepairDigest(from, digest); break;
             case RepairOffer offer: OnRepairOffer(from, offer); break;
             case ArcQuery query: Send(from, new ArcAnswer(query.Op, HeldInArc(query.First, query.Last, query.Limit).ToArray())); break;
-            case ArcAnswer answer: OnArcAnswer(answer); break;
+            case ArcAnswer answer: OnArcAnswer(from, answer); break;
         }
     }
 
@@ -192,11 +193,15 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
             case TransferPurpose.Insert: CoordinateInsert(from, received.Op, received.Encoded, received.LeaseMs); break;
             case TransferPurpose.Replicate: StoreReplica(from, received); break;
             case TransferPurpose.Lookup: OnLookupAnswer(from, received); break;
-            case TransferPurpose.Repair: OnRepairAnswer(received); break;
+            case TransferPurpose.Repair: OnRepairAnswer(from, received); break;
         }
     }
 
     /// <summary>Finds the root of <paramref name="key"/> and runs <paramref name="then"/> with it (null when not found in time).</summary>
+    /// <remarks>
+    /// The wait has its own deadline: an overlay answer that never comes (lost, or replaced by a forged reply for
+    /// another key) fails this key's waiters instead of leaving every later request for it queued behind them.
+    /// </remarks>
     private void WithRoot(RingId key, Action<NodeHandle?> then)
     {
         if (_rootWaiters.TryGetValue(key, out var waiting))
@@ -205,16 +210,33 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
             return;
         }
         _rootWaiters[key] = [then];
+        Timers.StartSingleTimer(("root", key), new RootWaitExpired(key), _settings.LookupTimeout);
         _overlay.Tell(new FindRoot(key));
     }
 
-    private void ResolveRoot(RingId key, NodeHandle? root)
+    private void ResolveRoot(RingId key, NodeHandle? root, bool expired = false)
     {
-        if (!_rootWaiters.Remove(key, out var waiting)) return;
+        if (!_rootWaiters.Remove(key, out var waiting))
+        {
+            // An answer for a key nobody here asked about: a forgery, or a late answer after the wait expired.
+            if (!expired) RefuseReply("root", key, null);
+            return;
+        }
+        Timers.Cancel(("root", key));
         foreach (var then in waiting) then(root);
     }
 
     private bool IsSelf(NodeHandle node) => node.Id == _self.Id;
+
+    /// <summary>True when a reply delivered from <paramref name="from"/> comes from <paramref name="asked"/>: the overlay's sender, never a field of the reply.</summary>
+    private static bool IsFrom(NodeHandle? asked, NodeHandle from) => asked is not null && asked.Id == from.Id && asked.Address == from.Address;
+
+    /// <summary>Drops and counts a reply that answers nothing outstanding, comes from a peer that was not asked, or is about another key.</summary>
+    private void RefuseReply(string kind, object about, NodeHandle? from)
+    {
+        _repliesRefused++;
+        _log.Debug("Dropped an unsolicited {0} reply about {1} from {2}", kind, about, from?.ToString() ?? "the overlay");
+    }
 
     /// <summary>Sends a storage message to a node; to this node it is handled at once, without the overlay.</summary>
     private void Send(NodeHandle to, IStorageMessage message)
@@ -223,7 +245,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         else _overlay.Tell(new SendTo(to, message));
     }
 
-    private void SendObject(NodeHandle to, long op, TransferPurpose purpose, long leaseMs, byte[] encoded)
+    private void SendObject(NodeHandle to, RequestId op, TransferPurpose purpose, long leaseMs, byte[] encoded)
     {
         foreach (var chunk in Chunker.Split(op, purpose, leaseMs, encoded, _settings.ChunkBytes)) Send(to, chunk);
     }
@@ -256,7 +278,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         return ids;
     }
 
-    private long NextOp() => ++_nextOp;
+    private static RequestId NextOp() => RequestId.New();
 
     private enum Tick
     {
@@ -266,5 +288,15 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         Fetch,
     }
 
-    private sealed record OpExpired(long Op);
+    private enum OpKind
+    {
+        Write,
+        Coordination,
+        Lookup,
+        ArcListing,
+    }
+
+    private sealed record OpExpired(OpKind Kind, RequestId Op);
+
+    private sealed record RootWaitExpired(RingId Key);
 }

@@ -71,7 +71,8 @@ public sealed record GetStorageStatus : IStorageCommand
 }
 
 /// <summary>The store's counters plus what replication refused or dropped on the way in.</summary>
-public sealed record StorageStatus(StoreStats Store, LeaseInstant LeaseNow, long TransfersRejected, long RepairFetches);
+/// <param name="RepliesRefused">Replies dropped because they answered no outstanding request, came from a peer that was not asked, or were about another key.</param>
+public sealed record StorageStatus(StoreStats Store, LeaseInstant LeaseNow, long TransfersRejected, long RepairFetches, long RepliesRefused = 0);
 
 /// <summary>Starts a repair round now (the timer does it anyway; tests and benchmarks use this to not wait).</summary>
 public sealed record RepairNow : IStorageCommand

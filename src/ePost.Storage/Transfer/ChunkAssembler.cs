@@ -4,7 +4,7 @@ using ePost.Storage.Wire;
 namespace ePost.Storage.Transfer;
 
 /// <summary>A fully received, digest-checked encoding with what its sender meant by it.</summary>
-public sealed record AssembledObject(string Sender, long Op, TransferPurpose Purpose, long LeaseMs, byte[] Encoded);
+public sealed record AssembledObject(string Sender, RequestId Op, TransferPurpose Purpose, long LeaseMs, byte[] Encoded);
 
 /// <summary>
 /// Reassembles <see cref="ObjectChunk"/>s into encodings with a bounded buffer: at most a fixed number of partial
@@ -13,7 +13,7 @@ public sealed record AssembledObject(string Sender, long Op, TransferPurpose Pur
 /// <remarks>Pure: the caller passes the current time, so the class works the same on virtual time.</remarks>
 public sealed class ChunkAssembler(int maxObjectBytes, int maxPending, TimeSpan timeout)
 {
-    private readonly Dictionary<(string Sender, long Op, TransferPurpose Purpose), Partial> _pending = new();
+    private readonly Dictionary<(string Sender, RequestId Op, TransferPurpose Purpose), Partial> _pending = new();
 
     /// <summary>Partial transfers held now.</summary>
     public int Pending => _pending.Count;

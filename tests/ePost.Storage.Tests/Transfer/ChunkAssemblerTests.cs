@@ -11,7 +11,7 @@ public sealed class ChunkAssemblerTests
     public void Chunks_arriving_in_any_order_reassemble_into_the_original_bytes()
     {
         var original = Bytes(10_000);
-        var chunks = Chunker.Split(1, TransferPurpose.Insert, 5000, original, 3000);
+        var chunks = Chunker.Split(RequestId.New(), TransferPurpose.Insert, 5000, original, 3000);
         Assert.Equal(4, chunks.Count);
         var assembler = new ChunkAssembler(1 << 20, 4, TimeSpan.FromSeconds(30));
         AssembledObject? whole = null;
@@ -24,7 +24,7 @@ public sealed class ChunkAssemblerTests
     [Fact]
     public void A_tampered_chunk_fails_the_digest_and_is_counted()
     {
-        var chunks = Chunker.Split(1, TransferPurpose.Insert, 5000, Bytes(5000), 3000).ToList();
+        var chunks = Chunker.Split(RequestId.New(), TransferPurpose.Insert, 5000, Bytes(5000), 3000).ToList();
         chunks[1] = chunks[1] with { Data = chunks[1].Data.Select(b => (byte)~b).ToArray() };
         var assembler = new ChunkAssembler(1 << 20, 4, TimeSpan.FromSeconds(30));
         Assert.Null(assembler.Accept("a", chunks[0], TimeSpan.Zero, out _));
@@ -37,7 +37,7 @@ public sealed class ChunkAssemblerTests
     public void Oversized_announcements_out_of_range_indexes_and_too_many_transfers_are_refused_at_bounded_cost()
     {
         var assembler = new ChunkAssembler(10_000, 1, TimeSpan.FromSeconds(30));
-        var chunk = Chunker.Split(1, TransferPurpose.Insert, 1, Bytes(8000), 3000)[0];
+        var chunk = Chunker.Split(RequestId.New(), TransferPurpose.Insert, 1, Bytes(8000), 3000)[0];
         Assert.Null(assembler.Accept("a", chunk with { Length = 2_000_000_000 }, TimeSpan.Zero, out var tooBig));
         Assert.Contains("length", tooBig);
         Assert.Null(assembler.Accept("a", chunk with { Index = 9 }, TimeSpan.Zero, out var index));
@@ -52,7 +52,7 @@ public sealed class ChunkAssemblerTests
     public void A_transfer_that_stalls_past_the_timeout_is_dropped()
     {
         var assembler = new ChunkAssembler(10_000, 1, TimeSpan.FromSeconds(30));
-        var chunks = Chunker.Split(1, TransferPurpose.Insert, 1, Bytes(8000), 3000);
+        var chunks = Chunker.Split(RequestId.New(), TransferPurpose.Insert, 1, Bytes(8000), 3000);
         assembler.Accept("a", chunks[0], TimeSpan.Zero, out _);
         Assert.Equal(1, assembler.ExpireOld(TimeSpan.FromSeconds(31)));
         Assert.Equal(0, assembler.Pending);
