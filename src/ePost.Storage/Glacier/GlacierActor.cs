@@ -57,7 +57,8 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         _store = SqliteFragmentStore.Open(dataDirectory, settings.MaxFragmentBytes, settings.NodeBudgetBytes);
         _clock = LeaseClock.Resume(_time, _store);
         // A fetched fragment may come from a container cut with a smaller m than ours: allow a whole container (m = 1).
-        _assembler = new ChunkAssembler((int)settings.MaxContainerBytes + FragmentManifest.MaxEncodedLength + 4, settings.MaxPendingTransfers, settings.TransferTimeout);
+        _assembler = new ChunkAssembler((int)settings.MaxContainerBytes + FragmentManifest.MaxEncodedLength + 4, settings.MaxPendingTransfers, settings.TransferTimeout,
+            settings.MaxPendingTransfersPerPeer, settings.MaxBufferedBytes);
         _aggregator = new Aggregator(settings.ContainerMaxBytes, settings.ContainerMaxObjects);
         Starting();
     }
@@ -146,7 +147,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
                     _transfersRefused++;
                     return;
                 }
-                var whole = _assembler.Accept(from.Address + "#" + from.Epoch, chunk, _time.Elapsed, out var problem);
+                var whole = _assembler.Accept(from.Address, chunk, _time.Elapsed, out var problem);
                 if (problem is not null) _log.Warning("Rejected a fragment transfer from {0}: {1}", from, problem);
                 if (whole is not null) OnTransfer(from, whole.Op, whole.LeaseMs, whole.Encoded);
                 break;

@@ -53,7 +53,8 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         _time = time ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
         _store = SqliteObjectStore.Open(dataDirectory, settings.StoreSettings);
         _clock = LeaseClock.Resume(_time, _store);
-        _assembler = new ChunkAssembler(settings.MaxObjectBytes, settings.MaxPendingTransfers, settings.TransferTimeout);
+        _assembler = new ChunkAssembler(settings.MaxObjectBytes, settings.MaxPendingTransfers, settings.TransferTimeout,
+            settings.MaxPendingTransfersPerPeer, settings.MaxBufferedBytes);
         Starting();
     }
 
@@ -169,7 +170,8 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         switch (message)
         {
             case ObjectChunk chunk:
-                var whole = _assembler.Accept(from.Address + "#" + from.Epoch, chunk, _time.Elapsed, out var problem);
+                // Slots are counted per sending address: the transport's identity, not the epoch a peer may vary at will.
+                var whole = _assembler.Accept(from.Address, chunk, _time.Elapsed, out var problem);
                 if (problem is not null) _log.Warning("Rejected an object transfer from {0}: {1}", from, problem);
                 if (whole is not null) OnObject(from, whole);
                 break;

@@ -37,6 +37,12 @@ public sealed record StorageSettings(
     /// <summary>The ring CA's Ed25519 public key (<c>certificate-authority</c>, hex); null when the node has none and then stores no certificates.</summary>
     public byte[]? CertificateAuthority { get; init; }
 
+    /// <summary>Partly received objects buffered at once from one sending peer (<c>max-pending-transfers-per-peer</c>).</summary>
+    public int MaxPendingTransfersPerPeer { get; init; } = 8;
+
+    /// <summary>Bytes all partly received objects together may hold (<c>max-buffered-bytes</c>).</summary>
+    public long MaxBufferedBytes { get; init; } = 32L << 20;
+
     /// <summary>The limits handed to the local store.</summary>
     public ObjectStoreSettings StoreSettings => new(MaxObjectBytes, NodeBudgetBytes) { TrustedIssuer = CertificateAuthority };
 
@@ -65,6 +71,8 @@ public sealed record StorageSettings(
             CollectionBatch: c.GetInt("leases.collection-batch"))
         {
             CertificateAuthority = ParseAuthority(c.GetString("certificate-authority", "")),
+            MaxPendingTransfersPerPeer = c.GetInt("max-pending-transfers-per-peer"),
+            MaxBufferedBytes = c.GetLong("max-buffered-bytes"),
         };
         settings.Validate();
         return settings;
@@ -91,6 +99,8 @@ public sealed record StorageSettings(
             throw new ConfigurationException($"epost.storage.max-object-bytes must be 1..{ObjectStoreSettings.HardMaxObjectBytes}.");
         if (NodeBudgetBytes < MaxObjectBytes) throw new ConfigurationException("epost.storage.node-budget-bytes must hold at least one object.");
         if (ChunkBytes is < 1024 or > 60000) throw new ConfigurationException("epost.storage.chunk-bytes must be 1024..60000 (Akka.Remote's frame limit).");
+        if (MaxPendingTransfersPerPeer < 1 || MaxBufferedBytes < MaxObjectBytes)
+            throw new ConfigurationException("epost.storage.max-pending-transfers-per-peer must be positive and max-buffered-bytes must hold at least one object.");
         if (MaxPendingTransfers < 1 || RepairMaxOffer < 1 || FetchBatch < 1 || HandOffBatch < 1 || CollectionBatch < 1)
             throw new ConfigurationException("epost.storage counts must be positive.");
         if (InsertTimeout <= TimeSpan.Zero || LookupTimeout <= TimeSpan.Zero || TransferTimeout <= TimeSpan.Zero || RepairInterval <= TimeSpan.Zero
