@@ -2,6 +2,7 @@ using Akka.Actor;
 using ePost.Core.Ids;
 using ePost.Overlay;
 using ePost.Storage.Leases;
+using ePost.Storage.Local;
 using ePost.Storage.Objects;
 using ePost.Storage.Transfer;
 using ePost.Storage.Wire;
@@ -56,10 +57,16 @@ public sealed partial class ReplicaManager
     private void CoordinateInsert(NodeHandle origin, RequestId originOp, byte[] encoded, long leaseMs)
     {
         var check = ObjectValidator.DecodeAndCheck(encoded, _settings.MaxObjectBytes, out var decoded);
-        var put = Put(encoded, leaseMs);
         var id = decoded?.Id ?? RingId.Zero;
         var replicas = _range.ReplicasFor(id);
         var needed = replicas.Count / 2 + 1;
+        if (check.IsAccepted && !Admits(id))
+        {
+            Send(origin, new InsertAck(originOp, id, 0, needed, RefusalReason.NotResponsible, $"{_self.Id.ToShortString()} is not a replica of {id.ToShortString()} by its leaf set"));
+            return;
+        }
+        // The writer's node is charged here, at the root; the other replicas take the root's copy uncharged.
+        var put = Put(encoded, leaseMs, check.IsAccepted ? new WriterCharge(origin.Address, _settings.WriterQuotaBytes) : null);
         if (!check.IsAccepted || !put.IsHeld)
         {
             var reason = check.IsAccepted ? put.Reason : check.Reason;
@@ -73,7 +80,8 @@ public sealed partial class ReplicaManager
 
     private void OnRenewRequest(NodeHandle from, RenewRequest renew)
     {
-        var held = LeaseDuration.TryFromMilliseconds(renew.LeaseMs, out var lease) && _store.ExtendLease(renew.Id, _clock.ExpiryFor(lease)) is not null;
+        // Only a held object is extended, and never beyond max-lease from now.
+        var held = LeaseDuration.TryFromMilliseconds(renew.LeaseMs, out var lease) && _store.ExtendLease(renew.Id, CappedExpiry(lease)) is not null;
         if (!renew.Coordinate)
         {
             Send(from, new ReplicaAck(renew.Op, renew.Id, held, RefusalReason.None, held ? "extended" : "not held here"));
@@ -100,8 +108,14 @@ public sealed partial class ReplicaManager
     private void StoreReplica(NodeHandle from, AssembledObject received)
     {
         var check = ObjectValidator.DecodeAndCheck(received.Encoded, _settings.MaxObjectBytes, out var value);
-        var put = Put(received.Encoded, received.LeaseMs);
-        Send(from, new ReplicaAck(received.Op, check.IsAccepted ? value!.Id : RingId.Zero, put.IsHeld, put.Reason, put.Message));
+        var id = check.IsAccepted ? value!.Id : RingId.Zero;
+        if (check.IsAccepted && !Admits(id))
+        {
+            Send(from, new ReplicaAck(received.Op, id, false, RefusalReason.NotResponsible, $"not a replica of {id.ToShortString()} by this node's leaf set"));
+            return;
+        }
+        var put = Put(received.Encoded, received.LeaseMs, check.IsAccepted ? ChargeFor(from, id) : null);
+        Send(from, new ReplicaAck(received.Op, id, put.IsHeld, put.Reason, put.Message));
     }
 
     /// <summary>Counts a replica's answer once, and only from a replica this root forwarded to, about the key it forwarded.</summary>

@@ -98,7 +98,7 @@ public sealed partial class ReplicaManager
             {
                 // Held already, maybe with a shorter lease: a neighbour's longer remaining lease extends ours.
                 if (leases is not null && LeaseDuration.TryFromMilliseconds(leases[i], out var lease) && _range.IsReplica(id))
-                    _store.ExtendLease(id, _clock.ExpiryFor(lease));
+                    _store.ExtendLease(id, CappedExpiry(lease));
                 continue;
             }
             if (_queued.Count >= MaxQueuedFetches) break;

@@ -260,12 +260,23 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         return remaining > 0 ? Math.Min(remaining, LeaseDuration.Maximum.Milliseconds) : null;
     }
 
-    private PutResult Put(byte[] encoded, long leaseMs)
+    /// <summary>Stores a copy with a lease clipped to <c>max-lease</c>, charged to <paramref name="charge"/> (null: to nobody).</summary>
+    private PutResult Put(byte[] encoded, long leaseMs, WriterCharge? charge = null)
     {
         if (!LeaseDuration.TryFromMilliseconds(leaseMs, out var lease))
             return PutResult.Refused(ValidationResult.Refuse(RefusalReason.Malformed, $"Lease of {leaseMs} ms is outside 1 ms..10 years."));
-        return _store.Put(encoded, _clock.ExpiryFor(lease));
+        return _store.Put(encoded, CappedExpiry(lease), charge);
     }
+
+    /// <summary>When a lease asked for now ends on this node: never later than <c>max-lease</c> from now.</summary>
+    private LeaseInstant CappedExpiry(LeaseDuration lease) => _clock.ExpiryFor(lease.CompareTo(_settings.MaxLease) > 0 ? _settings.MaxLease : lease);
+
+    /// <summary>Whether this node stores <paramref name="id"/> at all: only as one of its replicas by its own leaf set (with the admission slack).</summary>
+    private bool Admits(RingId id) => _range.IsReplica(id, _self.Id, _settings.AdmissionSlack);
+
+    /// <summary>What a copy sent by <paramref name="from"/> is charged to: nothing when the sender is itself a replica of the id (its root charged the writer), else the sender.</summary>
+    private WriterCharge? ChargeFor(NodeHandle from, RingId id) =>
+        !IsSelf(from) && _range.IsReplica(id, from.Id, _settings.AdmissionSlack) ? null : new WriterCharge(from.Address, _settings.WriterQuotaBytes);
 
     private List<RingId> ListAll()
     {

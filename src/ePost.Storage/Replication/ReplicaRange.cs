@@ -46,6 +46,14 @@ public sealed class ReplicaRange
     /// <summary>True when this node is one of the r closest to <paramref name="key"/>.</summary>
     public bool IsReplica(RingId key) => ReplicasFor(key).Any(n => n.Id == Self.Id);
 
+    /// <summary>True when <paramref name="node"/> is, by this node's view, one of the r + <paramref name="slack"/> known nodes closest to <paramref name="key"/>.</summary>
+    public bool IsReplica(RingId key, RingId node, int slack)
+    {
+        var sorted = _all.ToList();
+        sorted.Sort((a, b) => RingId.CompareCloseness(key, a.Id, b.Id));
+        return sorted.Take(R + slack).Any(n => n.Id == node);
+    }
+
     /// <summary>
     /// The keys this node replicates: from halfway to its r-th counter-clockwise neighbour to halfway to its r-th
     /// clockwise one (a key past either midpoint has r nodes closer than this one). The whole ring when fewer than
