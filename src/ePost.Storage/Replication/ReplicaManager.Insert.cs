@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ePost.Core.Hashing;
 using ePost.Core.Ids;
 using ePost.Overlay;
 using ePost.Storage.Leases;
@@ -27,7 +28,7 @@ public sealed partial class ReplicaManager
         var op = NextOp();
         var encoded = insert.Object.Encode();
         var id = insert.Object.Id;
-        _writes[op] = new PendingWrite(Sender, id, Renewal: false);
+        _writes[op] = new PendingWrite(Sender, id, Renewal: false) { Digest = Sha256.Hash(encoded) };
         Timers.StartSingleTimer(("op", op), new OpExpired(OpKind.Write, op), _settings.InsertTimeout);
         WithRoot(id, root =>
         {
@@ -74,9 +75,14 @@ public sealed partial class ReplicaManager
             Send(origin, new InsertAck(originOp, id, 0, needed, reason, message));
             return;
         }
-        StartCoordination(new Coordination(origin, originOp, id, needed, Renewal: false), replicas,
-            (to, op) => SendObject(to, op, TransferPurpose.Replicate, leaseMs, encoded));
+        var coordination = new Coordination(origin, originOp, id, needed, Renewal: false) { Digest = Sha256.Hash(encoded) };
+        if (Receipt(originOp, id, coordination.Digest, put.Expiry) is { } own) coordination.Receipts.Add(own);
+        StartCoordination(coordination, replicas, (to, op) => SendObject(to, op, TransferPurpose.Replicate, leaseMs, encoded));
     }
+
+    /// <summary>This node's signed receipt for a copy it holds until <paramref name="expiry"/>; null without a node key.</summary>
+    private StorageReceipt? Receipt(RequestId request, RingId id, byte[] digest, LeaseInstant? expiry) =>
+        _signer is not null && RemainingMs(expiry) is { } remaining ? StorageReceipt.Sign(_signer, request, id, digest, remaining) : null;
 
     private void OnRenewRequest(NodeHandle from, RenewRequest renew)
     {
@@ -97,7 +103,8 @@ public sealed partial class ReplicaManager
         if (!coordination.Renewal) coordination.Acks = 1;
         var others = replicas.Where(n => !IsSelf(n)).ToList();
         foreach (var other in others) coordination.Awaiting[other.Id] = other;
-        var op = NextOp();
+        // An insert's copies go out under the writer's own request id, so the replicas' receipts name the writer's request.
+        var op = coordination.Renewal || _coordinations.ContainsKey(coordination.OriginOp) ? NextOp() : coordination.OriginOp;
         _coordinations[op] = coordination;
         foreach (var other in others) forward(other, op);
         // The root answers a little before the writer's own timeout so the writer hears the count, not a timeout.
@@ -115,7 +122,8 @@ public sealed partial class ReplicaManager
             return;
         }
         var put = Put(received.Encoded, received.LeaseMs, check.IsAccepted ? ChargeFor(from, id) : null);
-        Send(from, new ReplicaAck(received.Op, id, put.IsHeld, put.Reason, put.Message));
+        var receipt = put.IsHeld ? Receipt(received.Op, id, Sha256.Hash(received.Encoded), put.Expiry) : null;
+        Send(from, new ReplicaAck(received.Op, id, put.IsHeld, put.Reason, put.Message, receipt));
     }
 
     /// <summary>Counts a replica's answer once, and only from a replica this root forwarded to, about the key it forwarded.</summary>
@@ -128,6 +136,9 @@ public sealed partial class ReplicaManager
             return;
         }
         coordination.Awaiting.Remove(from.Id);
+        // A receipt is passed on only if it is the replica's own, for this request and these bytes.
+        if (ack.Held && ack.Receipt is { } receipt && coordination.Digest is { } digest && receipt.Holder == from.Id && receipt.Proves(ack.Op, coordination.Id, digest))
+            coordination.Receipts.Add(receipt);
         if (ack.Held) coordination.Acks++;
         else if (coordination.Refusal == RefusalReason.None && ack.Reason != RefusalReason.None)
             (coordination.Refusal, coordination.RefusalMessage) = (ack.Reason, ack.Message);
@@ -145,7 +156,7 @@ public sealed partial class ReplicaManager
             : c.Refusal != RefusalReason.None ? c.RefusalMessage
             : $"{c.Acks} of the {c.Needed} acknowledgements needed arrived in time";
         if (c.Renewal) Send(c.Origin, new RenewAck(c.OriginOp, c.Id, c.Acks, c.Needed, message));
-        else Send(c.Origin, new InsertAck(c.OriginOp, c.Id, c.Acks, c.Needed, succeeded ? RefusalReason.None : c.Refusal, message));
+        else Send(c.Origin, new InsertAck(c.OriginOp, c.Id, c.Acks, c.Needed, succeeded ? RefusalReason.None : c.Refusal, message, c.Receipts.ToArray()));
     }
 
     /// <summary>The root's verdict counts only for an outstanding insert, from the root it was sent to, about the id inserted.</summary>
@@ -158,12 +169,39 @@ public sealed partial class ReplicaManager
         }
         _writes.Remove(ack.Op);
         Timers.Cancel(("op", ack.Op));
+        if (_settings.RequireReceipts)
+        {
+            var (receipts, needed) = CountReceipts(ack.Op, write, ack.Receipts ?? []);
+            if (receipts.Count >= needed) write.ReplyTo.Tell(new Inserted(write.Id, receipts.Count, receipts));
+            else
+                write.ReplyTo.Tell(new InsertFailed(write.Id, ack.Reason, ack.Reason != RefusalReason.None ? ack.Message
+                    : $"{receipts.Count} of the {needed} valid replica receipts needed arrived (the root counted {ack.Acks})", receipts.Count));
+            return;
+        }
         if (ack.Acks >= ack.Needed && ack.Acks > 0) write.ReplyTo.Tell(new Inserted(write.Id, ack.Acks));
         else
         {
             if (ack.Reason != RefusalReason.None) _refusedAtOrigin++;
             write.ReplyTo.Tell(new InsertFailed(write.Id, ack.Reason, ack.Message, ack.Acks));
         }
+    }
+
+    /// <summary>
+    /// The receipts that prove the insert: valid, for this request and these bytes, one per holder, from holders that
+    /// are among the r nodes closest to the id of all this node knows of (its leaf set, the root, the holders). A
+    /// majority of those r is needed, whatever the root says it needed.
+    /// </summary>
+    private (List<StorageReceipt> Counted, int Needed) CountReceipts(RequestId op, PendingWrite write, StorageReceipt[] offered)
+    {
+        var valid = offered.Take(4 * _settings.ReplicationFactor).Where(r => r is not null && write.Digest is not null && r.Proves(op, write.Id, write.Digest))
+            .GroupBy(r => r.Holder).Select(g => g.First()).ToList();
+        var known = _range.Known.Select(n => n.Id).Concat(valid.Select(r => r.Holder));
+        if (write.Root is { } root) known = known.Append(root.Id);
+        var candidates = known.Distinct().ToList();
+        candidates.Sort((a, b) => RingId.CompareCloseness(write.Id, a, b));
+        var closest = candidates.Take(_settings.ReplicationFactor).ToHashSet();
+        var counted = valid.Where(r => closest.Contains(r.Holder)).ToList();
+        return (counted, Math.Min(_settings.ReplicationFactor, candidates.Count) / 2 + 1);
     }
 
     private void OnRenewAck(NodeHandle from, RenewAck ack)
@@ -202,12 +240,15 @@ public sealed partial class ReplicaManager
     private sealed record PendingWrite(IActorRef ReplyTo, RingId Id, bool Renewal)
     {
         public NodeHandle? Root { get; set; }
+        public byte[]? Digest { get; init; }
     }
 
     /// <summary>At the root: one insert or renewal being copied to the other replicas; <c>Awaiting</c> are the replicas that still owe an answer.</summary>
     private sealed record Coordination(NodeHandle Origin, RequestId OriginOp, RingId Id, int Needed, bool Renewal)
     {
         public int Acks { get; set; }
+        public byte[]? Digest { get; init; }
+        public List<StorageReceipt> Receipts { get; } = new();
         public Dictionary<RingId, NodeHandle> Awaiting { get; } = new();
         public int Outstanding => Awaiting.Count;
         public RefusalReason Refusal { get; set; }

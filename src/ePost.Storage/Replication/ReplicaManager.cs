@@ -31,6 +31,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
     private readonly LeaseClock _clock;
     private readonly IMonotonicClock _time;
     private readonly ChunkAssembler _assembler;
+    private readonly Core.Crypto.Ed25519KeyPair? _signer;
     private readonly Dictionary<RingId, List<Action<NodeHandle?>>> _rootWaiters = new();
     private NodeHandle _self = null!;
     private ReplicaRange _range = null!;
@@ -42,13 +43,15 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
     /// <param name="overlay">The node's <see cref="RingNode"/>.</param>
     /// <param name="dataDirectory">Where node.db lives.</param>
     /// <param name="time">The monotonic time source; by default the scheduler's monotonic clock (tests pass virtual time).</param>
-    public static Props Props(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time = null) =>
-        Akka.Actor.Props.Create(() => new ReplicaManager(settings, overlay, dataDirectory, time));
+    /// <param name="signer">The node key (its SHA-256 is the node id) that signs a <see cref="StorageReceipt"/> for every copy stored; none: no receipts.</param>
+    public static Props Props(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time = null, Core.Crypto.Ed25519KeyPair? signer = null) =>
+        Akka.Actor.Props.Create(() => new ReplicaManager(settings, overlay, dataDirectory, time, signer));
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public ReplicaManager(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time)
+    public ReplicaManager(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time, Core.Crypto.Ed25519KeyPair? signer)
     {
         _settings = settings;
+        _signer = signer;
         _overlay = overlay;
         _time = time ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
         _store = SqliteObjectStore.Open(dataDirectory, settings.StoreSettings);

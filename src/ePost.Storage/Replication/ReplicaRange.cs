@@ -35,6 +35,9 @@ public sealed class ReplicaRange
     /// <summary>Nodes known, this one included.</summary>
     public int KnownNodes => _all.Count;
 
+    /// <summary>The nodes known, this one included.</summary>
+    public IReadOnlyList<NodeHandle> Known => _all;
+
     /// <summary>The up to r known nodes closest to <paramref name="key"/>, closest first.</summary>
     public IReadOnlyList<NodeHandle> ReplicasFor(RingId key)
     {

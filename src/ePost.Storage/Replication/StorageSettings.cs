@@ -53,6 +53,9 @@ public sealed record StorageSettings(
     /// <summary>How many places beyond the r closest a node may stand, by its own leaf set, and still accept an object as a replica (<c>admission-slack</c>).</summary>
     public int AdmissionSlack { get; init; } = 1;
 
+    /// <summary>Whether a writer counts an insert as done only on enough valid receipts from replicas (<c>require-receipts</c>).</summary>
+    public bool RequireReceipts { get; init; }
+
     /// <summary>The limits handed to the local store.</summary>
     public ObjectStoreSettings StoreSettings => new(MaxObjectBytes, NodeBudgetBytes) { TrustedIssuer = CertificateAuthority };
 
@@ -86,6 +89,7 @@ public sealed record StorageSettings(
             MaxLease = LeaseDuration.From(c.GetTimeSpan("max-lease")),
             WriterQuotaBytes = c.GetLong("writer-quota-bytes"),
             AdmissionSlack = c.GetInt("admission-slack"),
+            RequireReceipts = c.GetBoolean("require-receipts"),
         };
         settings.Validate();
         return settings;

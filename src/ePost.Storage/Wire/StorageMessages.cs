@@ -48,11 +48,17 @@ public enum TransferPurpose
 /// <param name="Data">This chunk's bytes.</param>
 public sealed record ObjectChunk(RequestId Op, TransferPurpose Purpose, long LeaseMs, int Index, int Total, int Length, byte[] Digest, byte[] Data) : IStorageMessage;
 
-/// <summary>The root's verdict on an insert, for the writer's node: held by <paramref name="Acks"/> replicas of the <paramref name="Needed"/> required.</summary>
-public sealed record InsertAck(RequestId Op, RingId Id, int Acks, int Needed, RefusalReason Reason, string Message) : IStorageMessage;
+/// <summary>
+/// The root's verdict on an insert, for the writer's node: held by <paramref name="Acks"/> replicas of the
+/// <paramref name="Needed"/> required, with the holders' signed <paramref name="Receipts"/> (the root's own included)
+/// when they sign; a writer that requires receipts counts those, not the root's numbers.
+/// </summary>
+public sealed record InsertAck(RequestId Op, RingId Id, int Acks, int Needed, RefusalReason Reason, string Message,
+    Replication.StorageReceipt[]? Receipts = null) : IStorageMessage;
 
-/// <summary>A replica's answer to a <see cref="TransferPurpose.Replicate"/> copy or a forwarded renewal.</summary>
-public sealed record ReplicaAck(RequestId Op, RingId Id, bool Held, RefusalReason Reason, string Message) : IStorageMessage;
+/// <summary>A replica's answer to a <see cref="TransferPurpose.Replicate"/> copy or a forwarded renewal; <paramref name="Receipt"/> when it holds a copy and signs.</summary>
+public sealed record ReplicaAck(RequestId Op, RingId Id, bool Held, RefusalReason Reason, string Message,
+    Replication.StorageReceipt? Receipt = null) : IStorageMessage;
 
 /// <summary>Asks a node for its copy of <paramref name="Id"/>; <paramref name="Repair"/> marks a repair fetch (answered with purpose Repair).</summary>
 public sealed record FetchRequest(RequestId Op, RingId Id, bool Repair) : IStorageMessage;
