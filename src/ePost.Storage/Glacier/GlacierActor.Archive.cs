@@ -3,6 +3,7 @@ using Akka.Event;
 using ePost.Core.Erasure;
 using ePost.Core.Hashing;
 using ePost.Storage.Objects;
+using ePost.Storage.Wire;
 
 namespace ePost.Storage.Glacier;
 
@@ -12,8 +13,8 @@ public sealed partial class GlacierActor
     /// <summary>What a holder answers when it has no copy of a fragment.</summary>
     private const string NotHeld = "not held here";
 
-    private readonly Dictionary<long, ArchiveJob> _archives = new();
-    private readonly Dictionary<long, Placement> _placements = new();
+    private readonly Dictionary<RequestId, ArchiveJob> _archives = new();
+    private readonly Dictionary<RequestId, Placement> _placements = new();
 
     private void OnArchive(Archive archive)
     {
@@ -71,7 +72,7 @@ public sealed partial class GlacierActor
             WithRoot(renewed.Position(index), root =>
             {
                 if (root is null) OnStored(op, false, "the root of the fragment's position was not found");
-                else Send(root, new FragmentRenewal(op, index, encoded));
+                else if (AskedHolder(op, root)) Send(root, new FragmentRenewal(op, index, encoded));
             });
         }
     }
@@ -93,16 +94,39 @@ public sealed partial class GlacierActor
         WithRoot(placement.Manifest.Position(placement.Index), root =>
         {
             if (root is null) OnStored(op, false, "the root of the fragment's position was not found");
-            else SendTransfer(root, op, placement.LeaseMs ?? placement.Manifest.Lease.Milliseconds,
+            else if (AskedHolder(op, root)) SendTransfer(root, op, placement.LeaseMs ?? placement.Manifest.Lease.Milliseconds,
                 new FragmentTransfer(FragmentTransferKind.Store, placement.Manifest, placement.Index, placement.Data!));
         });
     }
 
     /// <summary>Remembers a fragment on its way until its holder answers or, if the root died on the way, until the archive timeout.</summary>
-    private void Track(long op, Placement placement)
+    private void Track(RequestId op, Placement placement)
     {
         _placements[op] = placement;
         Timers.StartSingleTimer(("place", op), new OpExpired(OpKind.Placement, op), _settings.ArchiveTimeout);
+    }
+
+    /// <summary>Records the node a fragment is sent to, the only one whose <see cref="FragmentStored"/> counts; false when the placement is gone.</summary>
+    private bool AskedHolder(RequestId op, Overlay.NodeHandle holder)
+    {
+        if (!_placements.TryGetValue(op, out var placement)) return false;
+        _placements[op] = placement with { Holder = holder };
+        return true;
+    }
+
+    /// <summary>
+    /// A holder's answer counts only for an outstanding placement, from the node the fragment was sent to, and (when it
+    /// says held) about that container and index. A refusal from the asked holder counts as it is: it speaks only for itself.
+    /// </summary>
+    private void OnStoredReply(Overlay.NodeHandle from, FragmentStored stored)
+    {
+        if (!_placements.TryGetValue(stored.Op, out var placement) || !IsFrom(placement.Holder, from)
+            || (stored.Held && (stored.Container != placement.Manifest.ContainerId || stored.Index != placement.Index)))
+        {
+            RefuseReply(nameof(FragmentStored), stored.Container, from);
+            return;
+        }
+        OnStored(stored.Op, stored.Held, stored.Message);
     }
 
     /// <summary>At a holder: extend a held fragment to a renewed manifest (same writer, same digest, checked by the store).</summary>
@@ -122,7 +146,7 @@ public sealed partial class GlacierActor
         Send(from, new FragmentStored(renewal.Op, manifest.ContainerId, renewal.Index, result.IsHeld, result.Message));
     }
 
-    private void OnStored(long op, bool held, string message)
+    private void OnStored(RequestId op, bool held, string message)
     {
         if (!_placements.Remove(op, out var placement)) return;
         Timers.Cancel(("place", op));
@@ -166,15 +190,15 @@ public sealed partial class GlacierActor
                        + (failed.LastProblem is null ? "" : $" (last refusal: {failed.LastProblem})"));
     }
 
-    private void ExpireArchive(long jobId)
+    private void ExpireArchive(RequestId jobId)
     {
         if (_archives.TryGetValue(jobId, out var job)) EvaluateArchive(job, final: true);
     }
 
     /// <summary>One archive (or renewal) waiting for enough holders of each of its containers.</summary>
-    private sealed class ArchiveJob(long id, Action<IReadOnlyList<ContainerRef>> succeeded, Action<string> failed)
+    private sealed class ArchiveJob(RequestId id, Action<IReadOnlyList<ContainerRef>> succeeded, Action<string> failed)
     {
-        public long Id { get; } = id;
+        public RequestId Id { get; } = id;
         public Action<IReadOnlyList<ContainerRef>> Succeeded { get; } = succeeded;
         public Action<string> Failed { get; } = failed;
         public List<ArchivingContainer> Containers { get; } = new();
@@ -197,7 +221,10 @@ public sealed partial class GlacierActor
         public string? LastProblem { get; set; }
     }
 
-    /// <summary>One fragment on its way to a holder; <c>Container</c> is null for a rebuild or hand-off, <c>Fallback</c> set for a renewal.</summary>
+    /// <summary>
+    /// One fragment on its way to a holder; <c>Container</c> is null for a rebuild or hand-off, <c>Fallback</c> set for
+    /// a renewal, <c>Holder</c> the node it was sent to once its root is known.
+    /// </summary>
     private sealed record Placement(ArchivingContainer? Container, FragmentManifest Manifest, int Index, byte[]? Data,
-        Func<byte[]>? Fallback = null, long? LeaseMs = null, bool HandOff = false);
+        Func<byte[]>? Fallback = null, long? LeaseMs = null, bool HandOff = false, Overlay.NodeHandle? Holder = null);
 }

@@ -1,5 +1,6 @@
 using Akka.Event;
 using ePost.Overlay;
+using ePost.Storage.Wire;
 
 namespace ePost.Storage.Glacier;
 
@@ -11,8 +12,8 @@ namespace ePost.Storage.Glacier;
 /// </summary>
 public sealed partial class GlacierActor
 {
-    private readonly Dictionary<long, Check> _probes = new();
-    private readonly Dictionary<long, (HeldFragment Held, NodeHandle Root)> _handOffs = new();
+    private readonly Dictionary<RequestId, Check> _probes = new();
+    private readonly Dictionary<RequestId, (HeldFragment Held, NodeHandle Root)> _handOffs = new();
     private MaintenanceRound? _round;
     private FragmentKey? _cursor;
     private int _rebuildsInFlight;
@@ -81,20 +82,33 @@ public sealed partial class GlacierActor
         });
     }
 
-    private void OnAnswer(FragmentAnswer answer)
+    /// <summary>An answer counts only for an outstanding query, from the node asked, about the fragment asked about.</summary>
+    private void OnAnswer(NodeHandle from, FragmentAnswer answer)
     {
-        if (_handOffs.Remove(answer.Op, out var handOff))
+        if (_handOffs.TryGetValue(answer.Op, out var handOff))
         {
+            if (!IsFrom(handOff.Root, from) || !IsAbout(answer, handOff.Held.Manifest.ContainerId, handOff.Held.Index))
+            {
+                RefuseReply(nameof(FragmentAnswer), answer.Container, from);
+                return;
+            }
+            _handOffs.Remove(answer.Op);
             OnHandOffAnswer(answer, handOff.Held, handOff.Root);
             return;
         }
-        if (!_probes.Remove(answer.Op, out var check))
+        if (!_probes.TryGetValue(answer.Op, out var check))
         {
-            OnFetchAnswer(answer);
+            OnFetchAnswer(from, answer);
             return;
         }
+        if (!IsFrom(check.Root, from) || !IsAbout(answer, check.Held.Manifest.ContainerId, check.Next))
+        {
+            RefuseReply(nameof(FragmentAnswer), answer.Container, from);
+            return;
+        }
+        _probes.Remove(answer.Op);
         Timers.Cancel(("probe", answer.Op));
-        if (answer.Held || answer.Index != check.Next)
+        if (answer.Held)
         {
             FinishCheck(check);
             return;
@@ -113,7 +127,7 @@ public sealed partial class GlacierActor
     }
 
     /// <summary>An unanswered probe proves nothing (the root may be dead and not yet noticed): rebuild only what was confirmed missing.</summary>
-    private void OnProbeTimeout(long op)
+    private void OnProbeTimeout(RequestId op)
     {
         _handOffs.Remove(op);
         if (!_probes.Remove(op, out var check)) return;
@@ -147,7 +161,7 @@ public sealed partial class GlacierActor
         Timers.Cancel(("probe", answer.Op));
         if (answer.Held || RemainingMs(held.Expiry) is not { } leaseMs) return;
         var op = NextOp();
-        Track(op, new Placement(null, held.Manifest, held.Index, held.Data, LeaseMs: leaseMs, HandOff: true));
+        Track(op, new Placement(null, held.Manifest, held.Index, held.Data, LeaseMs: leaseMs, HandOff: true, Holder: root));
         SendTransfer(root, op, leaseMs, new FragmentTransfer(FragmentTransferKind.Store, held.Manifest, held.Index, held.Data));
     }
 

@@ -1,6 +1,9 @@
 using Akka.Actor;
 using ePost.Core.Erasure;
 using ePost.Core.Hashing;
+using ePost.Core.Ids;
+using ePost.Overlay;
+using ePost.Storage.Wire;
 
 namespace ePost.Storage.Glacier;
 
@@ -10,8 +13,8 @@ namespace ePost.Storage.Glacier;
 /// </summary>
 public sealed partial class GlacierActor
 {
-    private readonly Dictionary<long, Gathering> _gatherings = new();
-    private readonly Dictionary<long, (long Gathering, int Index)> _fetches = new();
+    private readonly Dictionary<RequestId, Gathering> _gatherings = new();
+    private readonly Dictionary<RequestId, Fetch> _fetches = new();
 
     private void OnRestore(Restore restore)
     {
@@ -79,21 +82,31 @@ public sealed partial class GlacierActor
             var index = g.Candidates.Dequeue();
             var op = NextOp();
             g.InFlight++;
-            _fetches[op] = (g.Id, index);
+            var fetch = new Fetch(g.Id, index);
+            _fetches[op] = fetch;
             Timers.StartSingleTimer(("fetch", op), new OpExpired(OpKind.Fetch, op), _settings.FragmentTimeout);
             WithRoot(FragmentPlacement.Position(g.Reference.ContainerId, index, g.Reference.N), root =>
             {
                 if (!_fetches.ContainsKey(op)) return;
                 if (root is null) FailFetch(op, "the root of its position was not found");
-                else Send(root, new FragmentQuery(op, g.Reference.ContainerId, index, Fetch: true));
+                else
+                {
+                    fetch.Root = root;
+                    Send(root, new FragmentQuery(op, g.Reference.ContainerId, index, Fetch: true));
+                }
             });
         }
         if (g.InFlight == 0 || g.Fragments.Count >= g.Reference.M) EndGathering(g, null);
     }
 
-    private void OnFetched(long op, FragmentTransfer transfer)
+    private void OnFetched(NodeHandle from, RequestId op, FragmentTransfer transfer)
     {
-        if (!_fetches.Remove(op, out var fetch)) return;
+        if (!_fetches.TryGetValue(op, out var fetch) || !IsFrom(fetch.Root, from))
+        {
+            RefuseReply("fetched fragment", op, from);
+            return;
+        }
+        _fetches.Remove(op);
         Timers.Cancel(("fetch", op));
         if (!_gatherings.TryGetValue(fetch.Gathering, out var g)) return;
         g.InFlight--;
@@ -112,12 +125,20 @@ public sealed partial class GlacierActor
         FetchMore(g);
     }
 
-    private void OnFetchAnswer(FragmentAnswer answer)
+    private void OnFetchAnswer(NodeHandle from, FragmentAnswer answer)
     {
+        if (!_fetches.TryGetValue(answer.Op, out var fetch) || !IsFrom(fetch.Root, from)
+            || !_gatherings.TryGetValue(fetch.Gathering, out var g) || !IsAbout(answer, g.Reference.ContainerId, fetch.Index))
+        {
+            RefuseReply(nameof(FragmentAnswer), answer.Container, from);
+            return;
+        }
         if (!answer.Held) FailFetch(answer.Op, answer.Message);
     }
 
-    private void FailFetch(long op, string why)
+    private static bool IsAbout(FragmentAnswer answer, RingId container, int index) => answer.Container == container && answer.Index == index;
+
+    private void FailFetch(RequestId op, string why)
     {
         if (!_fetches.Remove(op, out var fetch)) return;
         Timers.Cancel(("fetch", op));
@@ -127,7 +148,7 @@ public sealed partial class GlacierActor
         FetchMore(g);
     }
 
-    private void ExpireGathering(long id)
+    private void ExpireGathering(RequestId id)
     {
         if (_gatherings.TryGetValue(id, out var g)) EndGathering(g, $"timed out after {g.Timeout}");
     }
@@ -147,10 +168,18 @@ public sealed partial class GlacierActor
                         + $"{g.Problems} refused as not matching the reference" + (timeout is null ? "" : $"; {timeout}") + ")");
     }
 
+    /// <summary>One fragment fetch of a gathering; <c>Root</c> is the node asked, the only one whose answer counts.</summary>
+    private sealed class Fetch(RequestId gathering, int index)
+    {
+        public RequestId Gathering { get; } = gathering;
+        public int Index { get; } = index;
+        public NodeHandle? Root { get; set; }
+    }
+
     /// <summary>One collection of fragments in progress.</summary>
     private sealed class Gathering(ContainerRef reference, IEnumerable<int> candidates, TimeSpan timeout, Action<Gathering> done, Action<Gathering, string> failed)
     {
-        public long Id { get; set; }
+        public RequestId Id { get; set; }
         public ContainerRef Reference { get; } = reference;
         public Queue<int> Candidates { get; } = new(candidates);
         public TimeSpan Timeout { get; } = timeout;

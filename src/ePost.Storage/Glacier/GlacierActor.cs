@@ -36,7 +36,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
     private readonly Dictionary<(int N, int M), ErasureCodec> _codecs = new();
     private readonly Dictionary<RingId, List<Action<NodeHandle?>>> _rootWaiters = new();
     private NodeHandle _self = null!;
-    private long _nextOp;
+    private long _repliesRefused;
 
     /// <summary>Props for the archive of a node whose overlay actor is <paramref name="overlay"/>.</summary>
     /// <param name="settings">Glacier's settings.</param>
@@ -57,7 +57,8 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         _store = SqliteFragmentStore.Open(dataDirectory, settings.MaxFragmentBytes, settings.NodeBudgetBytes);
         _clock = LeaseClock.Resume(_time, _store);
         // A fetched fragment may come from a container cut with a smaller m than ours: allow a whole container (m = 1).
-        _assembler = new ChunkAssembler((int)settings.MaxContainerBytes + FragmentManifest.MaxEncodedLength + 4, settings.MaxPendingTransfers, settings.TransferTimeout);
+        _assembler = new ChunkAssembler((int)settings.MaxContainerBytes + FragmentManifest.MaxEncodedLength + 4, settings.MaxPendingTransfers, settings.TransferTimeout,
+            settings.MaxPendingTransfersPerPeer, settings.MaxBufferedBytes);
         _aggregator = new Aggregator(settings.ContainerMaxBytes, settings.ContainerMaxObjects);
         Starting();
     }
@@ -113,9 +114,10 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         Receive<MaintainNow>(_ => StartMaintenanceRound());
         Receive<ListFragments>(_ => Sender.Tell(new HeldFragments(ListAll())));
         Receive<GetGlacierStatus>(_ => Sender.Tell(new GlacierStatus(_store.GetStats(), _rebuilt, _rebuildsFailed, _handedOff, _probesSent,
-            _assembler.Rejected + _transfersRefused, MaintenanceRunning)));
+            _assembler.Rejected + _transfersRefused, MaintenanceRunning, _repliesRefused)));
         Receive<RootFound>(found => ResolveRoot(found.Key, found.Root));
         Receive<RootNotFound>(missing => ResolveRoot(missing.Key, null));
+        Receive<RootWaitExpired>(expired => ResolveRoot(expired.Key, null, expired: true));
         Receive<DirectDelivered>(d => d.Payload is IGlacierMessage, d => OnWire(d.From, (IGlacierMessage)d.Payload));
         Receive<NodeStatus>(_ => { });
         Receive<Tick>(OnTick);
@@ -145,18 +147,18 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
                     _transfersRefused++;
                     return;
                 }
-                var whole = _assembler.Accept(from.Address + "#" + from.Epoch, chunk, _time.Elapsed, out var problem);
+                var whole = _assembler.Accept(from.Address, chunk, _time.Elapsed, out var problem);
                 if (problem is not null) _log.Warning("Rejected a fragment transfer from {0}: {1}", from, problem);
                 if (whole is not null) OnTransfer(from, whole.Op, whole.LeaseMs, whole.Encoded);
                 break;
-            case FragmentStored stored: OnStored(stored.Op, stored.Held, stored.Message); break;
+            case FragmentStored stored: OnStoredReply(from, stored); break;
             case FragmentQuery query: OnQuery(from, query); break;
-            case FragmentAnswer answer: OnAnswer(answer); break;
+            case FragmentAnswer answer: OnAnswer(from, answer); break;
             case FragmentRenewal renewal: OnRenewal(from, renewal); break;
         }
     }
 
-    private void OnTransfer(NodeHandle from, long op, long leaseMs, byte[] encoded)
+    private void OnTransfer(NodeHandle from, RequestId op, long leaseMs, byte[] encoded)
     {
         var transfer = FragmentTransfer.TryDecode(encoded, out var problem);
         if (transfer is null)
@@ -170,7 +172,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         }
         if (transfer.Kind == FragmentTransferKind.Fetched)
         {
-            OnFetched(op, transfer);
+            OnFetched(from, op, transfer);
             return;
         }
         var result = LeaseDuration.TryFromMilliseconds(Math.Min(leaseMs, transfer.Manifest.Lease.Milliseconds), out var lease)
@@ -197,6 +199,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
     }
 
     /// <summary>Finds the root of <paramref name="key"/> and runs <paramref name="then"/> with it (null when not found in time).</summary>
+    /// <remarks>The wait has its own deadline, so an overlay answer that never comes (or a forged one for another key) cannot wedge the key.</remarks>
     private void WithRoot(RingId key, Action<NodeHandle?> then)
     {
         if (_rootWaiters.TryGetValue(key, out var waiting))
@@ -205,16 +208,32 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
             return;
         }
         _rootWaiters[key] = [then];
+        Timers.StartSingleTimer(("root", key), new RootWaitExpired(key), _settings.FragmentTimeout);
         _overlay.Tell(new FindRoot(key));
     }
 
-    private void ResolveRoot(RingId key, NodeHandle? root)
+    private void ResolveRoot(RingId key, NodeHandle? root, bool expired = false)
     {
-        if (!_rootWaiters.Remove(key, out var waiting)) return;
+        if (!_rootWaiters.Remove(key, out var waiting))
+        {
+            if (!expired) RefuseReply("root", key, null);
+            return;
+        }
+        Timers.Cancel(("root", key));
         foreach (var then in waiting) then(root);
     }
 
     private bool IsSelf(NodeHandle node) => node.Id == _self.Id;
+
+    /// <summary>True when a reply delivered from <paramref name="from"/> comes from <paramref name="asked"/>: the overlay's sender, never a field of the reply.</summary>
+    private static bool IsFrom(NodeHandle? asked, NodeHandle from) => asked is not null && asked.Id == from.Id && asked.Address == from.Address;
+
+    /// <summary>Drops and counts a reply that answers nothing outstanding, comes from a peer that was not asked, or is about another fragment.</summary>
+    private void RefuseReply(string kind, object about, NodeHandle? from)
+    {
+        _repliesRefused++;
+        _log.Debug("Dropped an unsolicited {0} reply about {1} from {2}", kind, about, from?.ToString() ?? "the overlay");
+    }
 
     /// <summary>Sends a Glacier message; to this node it is handled at once, without the overlay.</summary>
     private void Send(NodeHandle to, IGlacierMessage message)
@@ -223,7 +242,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         else _overlay.Tell(new SendTo(to, message));
     }
 
-    private void SendTransfer(NodeHandle to, long op, long leaseMs, FragmentTransfer transfer)
+    private void SendTransfer(NodeHandle to, RequestId op, long leaseMs, FragmentTransfer transfer)
     {
         if (IsSelf(to))
         {
@@ -261,7 +280,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         }
     }
 
-    private long NextOp() => ++_nextOp;
+    private static RequestId NextOp() => RequestId.New();
 
     private void OnOpExpired(OpExpired expired)
     {
@@ -291,5 +310,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         Placement,
     }
 
-    private sealed record OpExpired(OpKind Kind, long Op);
+    private sealed record OpExpired(OpKind Kind, RequestId Op);
+
+    private sealed record RootWaitExpired(RingId Key);
 }

@@ -15,21 +15,21 @@ public interface IGlacierMessage : IWireMessage;
 public sealed record FragmentChunk(ObjectChunk Chunk) : IGlacierMessage;
 
 /// <summary>A holder's answer to a fragment store: whether it now holds fragment <paramref name="Index"/> durably.</summary>
-public sealed record FragmentStored(long Op, RingId Container, int Index, bool Held, string Message) : IGlacierMessage;
+public sealed record FragmentStored(RequestId Op, RingId Container, int Index, bool Held, string Message) : IGlacierMessage;
 
 /// <summary>
 /// Asks the root of a fragment position about fragment <paramref name="Index"/>: with <paramref name="Fetch"/> for
 /// its bytes (answered with a transfer, or a <see cref="FragmentAnswer"/> when not held), else only whether it
 /// holds a verified copy (maintenance probes).
 /// </summary>
-public sealed record FragmentQuery(long Op, RingId Container, int Index, bool Fetch) : IGlacierMessage;
+public sealed record FragmentQuery(RequestId Op, RingId Container, int Index, bool Fetch) : IGlacierMessage;
 
 /// <summary>Whether the asked node holds a verified copy of the fragment.</summary>
-public sealed record FragmentAnswer(long Op, RingId Container, int Index, bool Held, string Message) : IGlacierMessage;
+public sealed record FragmentAnswer(RequestId Op, RingId Container, int Index, bool Held, string Message) : IGlacierMessage;
 
 /// <summary>
 /// A renewal for the root of fragment <paramref name="Index"/>'s position: a newer manifest version by the same
 /// writer with the same digests and a new lease. The holder extends its copy and answers with
 /// <see cref="FragmentStored"/>; a node without the fragment answers not held, and gets the whole fragment next.
 /// </summary>
-public sealed record FragmentRenewal(long Op, int Index, byte[] Manifest) : IGlacierMessage;
+public sealed record FragmentRenewal(RequestId Op, int Index, byte[] Manifest) : IGlacierMessage;

@@ -85,5 +85,6 @@ public sealed record GetGlacierStatus : IGlacierCommand
 }
 
 /// <summary>Glacier's counters: the store's, fragments rebuilt and handed to new roots, and maintenance progress.</summary>
+/// <param name="RepliesRefused">Replies dropped because they answered no outstanding request, came from a node that was not asked, or were about another fragment.</param>
 public sealed record GlacierStatus(FragmentStoreStats Store, long Rebuilt, long RebuildsFailed, long HandedOff, long ProbesSent, long TransfersRejected,
-    bool MaintenanceRunning);
+    bool MaintenanceRunning, long RepliesRefused = 0);

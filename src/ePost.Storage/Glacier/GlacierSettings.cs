@@ -31,6 +31,12 @@ public sealed record GlacierSettings(
     /// <summary>The defaults as settings.</summary>
     public static GlacierSettings Default { get; } = Create(StorageSettings.DefaultConfig);
 
+    /// <summary>Fragment transfers buffered at once from one sending peer (<c>max-pending-transfers-per-peer</c>).</summary>
+    public int MaxPendingTransfersPerPeer { get; init; } = 32;
+
+    /// <summary>Bytes all partly received fragment transfers together may hold (<c>max-buffered-bytes</c>).</summary>
+    public long MaxBufferedBytes { get; init; } = 64L << 20;
+
     /// <summary>Largest fragment this node accepts: a largest container cut into m pieces.</summary>
     public int MaxFragmentBytes => (int)((MaxContainerBytes + Code.M - 1) / Code.M);
 
@@ -63,7 +69,11 @@ public sealed record GlacierSettings(
             CheckpointInterval: c.GetTimeSpan("leases.checkpoint-interval"),
             CollectionInterval: c.GetTimeSpan("leases.collection-interval"),
             CollectionBatch: c.GetInt("leases.collection-batch"),
-            MaxObjectBytes: root.GetInt("epost.storage.max-object-bytes"));
+            MaxObjectBytes: root.GetInt("epost.storage.max-object-bytes"))
+        {
+            MaxPendingTransfersPerPeer = c.GetInt("max-pending-transfers-per-peer"),
+            MaxBufferedBytes = c.GetLong("max-buffered-bytes"),
+        };
         settings.Validate();
         return settings;
     }
@@ -100,6 +110,8 @@ public sealed record GlacierSettings(
             throw new ConfigurationException("epost.glacier.container limits are out of range.");
         if (!(RepackBelowLiveFraction is >= 0 and <= 1)) throw new ConfigurationException("epost.glacier.container.repack-below-live-fraction must be in [0, 1].");
         if (NodeBudgetBytes < MaxFragmentBytes) throw new ConfigurationException("epost.glacier.node-budget-bytes must hold at least one fragment.");
+        if (MaxPendingTransfersPerPeer < 1 || MaxBufferedBytes < MaxContainerBytes)
+            throw new ConfigurationException("epost.glacier.max-pending-transfers-per-peer must be positive and max-buffered-bytes must hold at least one container.");
         if (ArchiveQuorum < 1) throw new ConfigurationException("epost.glacier.archive-quorum must be at least 1.");
         if (ChunkBytes is < 1024 or > 60000) throw new ConfigurationException("epost.glacier.chunk-bytes must be 1024..60000 (Akka.Remote's frame limit).");
         if (ExtraFetches < 0 || MaxPendingTransfers < 1 || MaintenanceBatch < 1 || MaxConcurrentChecks < 1 || MaxRebuildsPerRound < 1 || CollectionBatch < 1)

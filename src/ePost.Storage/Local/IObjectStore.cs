@@ -19,10 +19,16 @@ public interface IObjectStore : IMetaStore, IDisposable
     /// Validates and stores an object with a lease ending at <paramref name="expiry"/>. A content block already held
     /// keeps its copy; a signed object keeps the highest valid version. Leases only ever extend.
     /// </summary>
-    PutResult Put(StoredObject value, LeaseInstant expiry);
+    /// <param name="value">The object.</param>
+    /// <param name="expiry">When its lease ends.</param>
+    /// <param name="charge">Who the bytes are charged to and that writer's quota; null: charged to nobody (copies from the replica set).</param>
+    PutResult Put(StoredObject value, LeaseInstant expiry, WriterCharge? charge = null);
 
-    /// <summary>As <see cref="Put(StoredObject, LeaseInstant)"/> for an encoding from the wire; malformed bytes are refused and counted.</summary>
-    PutResult Put(ReadOnlySpan<byte> encoded, LeaseInstant expiry);
+    /// <summary>As <see cref="Put(StoredObject, LeaseInstant, WriterCharge)"/> for an encoding from the wire; malformed bytes are refused and counted.</summary>
+    PutResult Put(ReadOnlySpan<byte> encoded, LeaseInstant expiry, WriterCharge? charge = null);
+
+    /// <summary>Bytes held that are charged to <paramref name="writer"/>.</summary>
+    long UsageOf(string writer);
 
     /// <summary>Reads and re-verifies an object; a copy that fails verification is deleted and reported as corrupt.</summary>
     GetResult Get(RingId id);

@@ -19,17 +19,26 @@ public sealed partial class SqliteObjectStore
         return new Row((byte[])reader.GetValue(0), new LeaseInstant(reader.GetInt64(1)), reader.GetInt64(2));
     }
 
-    private void WriteRow(StoredObject value, byte[] encoded, LeaseInstant expiry, bool replace, SqliteTransaction transaction)
+    private void WriteRow(StoredObject value, byte[] encoded, LeaseInstant expiry, bool replace, string writer, SqliteTransaction transaction)
     {
         using var command = Command(replace
-            ? "UPDATE objects SET kind = $kind, expiry = $expiry, size = $size, encoded = $encoded WHERE id = $id"
-            : "INSERT INTO objects (id, kind, expiry, size, encoded) VALUES ($id, $kind, $expiry, $size, $encoded)", transaction);
+            ? "UPDATE objects SET kind = $kind, expiry = $expiry, size = $size, encoded = $encoded, writer = $writer WHERE id = $id"
+            : "INSERT INTO objects (id, kind, expiry, size, encoded, writer) VALUES ($id, $kind, $expiry, $size, $encoded, $writer)", transaction);
+        command.Parameters.AddWithValue("$writer", writer);
         command.Parameters.AddWithValue("$id", value.Id.ToBytes());
         command.Parameters.AddWithValue("$kind", (int)value.Kind);
         command.Parameters.AddWithValue("$expiry", expiry.Milliseconds);
         command.Parameters.AddWithValue("$size", (long)encoded.Length);
         command.Parameters.AddWithValue("$encoded", encoded);
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>Bytes held that are charged to <paramref name="writer"/>.</summary>
+    private long UsageRow(string writer, SqliteTransaction? transaction)
+    {
+        using var command = Command("SELECT coalesce(sum(size), 0) FROM objects WHERE writer = $writer", transaction);
+        command.Parameters.AddWithValue("$writer", writer);
+        return command.ExecuteScalar() is long used ? used : 0;
     }
 
     /// <summary>Moves a lease to the later of the held and the given expiry; returns the one in force, or null when not held.</summary>

@@ -81,18 +81,28 @@ public sealed partial class SqliteObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public PutResult Put(ReadOnlySpan<byte> encoded, LeaseInstant expiry)
+    public PutResult Put(ReadOnlySpan<byte> encoded, LeaseInstant expiry, WriterCharge? charge = null)
     {
         var validation = ObjectValidator.DecodeAndCheck(encoded, Settings.MaxObjectBytes, out var value);
         if (!validation.IsAccepted)
         {
             lock (_gate) return Refuse(validation);
         }
-        return Put(value!, expiry);
+        return Put(value!, expiry, charge);
     }
 
     /// <inheritdoc />
-    public PutResult Put(StoredObject value, LeaseInstant expiry)
+    public long UsageOf(string writer)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            return UsageRow(writer, null);
+        }
+    }
+
+    /// <inheritdoc />
+    public PutResult Put(StoredObject value, LeaseInstant expiry, WriterCharge? charge = null)
     {
         ArgumentNullException.ThrowIfNull(value);
         lock (_gate)
@@ -135,7 +145,13 @@ public sealed partial class SqliteObjectStore : IObjectStore
             {
                 var freed = held is null ? 0 : row!.Size;
                 var freedByCorrupt = corrupt ? row!.Size : 0;
-                if (_totalBytes - freedByCorrupt - freed + encoded.Length > Settings.MaxTotalBytes)
+                if (charge is not null && UsageRow(charge.Writer, transaction) + encoded.Length > charge.QuotaBytes)
+                {
+                    // A new version is charged in full to its writer: the replaced one may have been another's.
+                    result = PutResult.Refused(ValidationResult.Refuse(RefusalReason.OverQuota,
+                        $"Storing {encoded.Length} bytes would exceed this writer's quota of {charge.QuotaBytes} bytes on this node; try again when some of its objects expire."));
+                }
+                else if (_totalBytes - freedByCorrupt - freed + encoded.Length > Settings.MaxTotalBytes)
                 {
                     result = PutResult.Refused(ValidationResult.Refuse(RefusalReason.OverBudget,
                         $"Storing {encoded.Length} bytes would exceed the budget of {Settings.MaxTotalBytes} bytes ({_totalBytes - freedByCorrupt} held)."));
@@ -143,7 +159,7 @@ public sealed partial class SqliteObjectStore : IObjectStore
                 else
                 {
                     var lease = held is null ? expiry : LeaseInstant.Max(expiry, row!.Expiry);
-                    WriteRow(value, encoded, lease, replace: held is not null, transaction);
+                    WriteRow(value, encoded, lease, replace: held is not null, charge?.Writer ?? "", transaction);
                     bytesDelta = encoded.Length - freed;
                     countDelta = held is null ? 1 : 0;
                     result = new PutResult(held is null ? PutOutcome.Stored : PutOutcome.Updated, RefusalReason.None,

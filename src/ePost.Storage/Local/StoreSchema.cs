@@ -28,6 +28,12 @@ internal static class StoreSchema
         );
         CREATE INDEX objects_by_expiry ON objects (expiry);
         """,
+        // 1 -> 2. Who each object is charged to (the peer that delivered it; '' for copies from the replica set, whose
+        // root charged the writer), so per-writer quotas are a sum over an index and survive restarts.
+        """
+        ALTER TABLE objects ADD COLUMN writer TEXT NOT NULL DEFAULT '';
+        CREATE INDEX objects_by_writer ON objects (writer, size);
+        """,
     ];
 
     /// <summary>The version this build writes.</summary>

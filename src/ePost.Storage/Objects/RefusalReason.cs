@@ -38,4 +38,10 @@ public enum RefusalReason
 
     /// <summary>A notification whose id is not derived from its contents, or a withdrawal not signed by its recipient.</summary>
     BadNotification,
+
+    /// <summary>Storing it would exceed the quota of the peer that sent it on this node: temporary, the writer tries again later.</summary>
+    OverQuota,
+
+    /// <summary>This node is not one of the object's replicas by its own leaf set: temporary, the writer's view of the ring was stale.</summary>
+    NotResponsible,
 }

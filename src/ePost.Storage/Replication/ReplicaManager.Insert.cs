@@ -1,7 +1,9 @@
 using Akka.Actor;
+using ePost.Core.Hashing;
 using ePost.Core.Ids;
 using ePost.Overlay;
 using ePost.Storage.Leases;
+using ePost.Storage.Local;
 using ePost.Storage.Objects;
 using ePost.Storage.Transfer;
 using ePost.Storage.Wire;
@@ -11,8 +13,8 @@ namespace ePost.Storage.Replication;
 /// <summary>Inserts and renewals: the writer's node finds the root; the root stores, forwards to the other replicas and counts acknowledgements.</summary>
 public sealed partial class ReplicaManager
 {
-    private readonly Dictionary<long, PendingWrite> _writes = new();
-    private readonly Dictionary<long, Coordination> _coordinations = new();
+    private readonly Dictionary<RequestId, PendingWrite> _writes = new();
+    private readonly Dictionary<RequestId, Coordination> _coordinations = new();
 
     private void OnInsert(Insert insert)
     {
@@ -26,11 +28,12 @@ public sealed partial class ReplicaManager
         var op = NextOp();
         var encoded = insert.Object.Encode();
         var id = insert.Object.Id;
-        _writes[op] = new PendingWrite(Sender, id, Renewal: false);
-        Timers.StartSingleTimer(("op", op), new OpExpired(op), _settings.InsertTimeout);
+        _writes[op] = new PendingWrite(Sender, id, Renewal: false) { Digest = Sha256.Hash(encoded) };
+        Timers.StartSingleTimer(("op", op), new OpExpired(OpKind.Write, op), _settings.InsertTimeout);
         WithRoot(id, root =>
         {
-            if (!_writes.ContainsKey(op)) return;
+            if (!_writes.TryGetValue(op, out var write)) return;
+            write.Root = root;
             if (root is null) FinishWrite(op, 0, $"the root of {id.ToShortString()} was not found");
             else if (IsSelf(root)) CoordinateInsert(_self, op, encoded, insert.Lease.Milliseconds);
             else SendObject(root, op, TransferPurpose.Insert, insert.Lease.Milliseconds, encoded);
@@ -41,23 +44,30 @@ public sealed partial class ReplicaManager
     {
         var op = NextOp();
         _writes[op] = new PendingWrite(Sender, renew.Id, Renewal: true);
-        Timers.StartSingleTimer(("op", op), new OpExpired(op), _settings.InsertTimeout);
+        Timers.StartSingleTimer(("op", op), new OpExpired(OpKind.Write, op), _settings.InsertTimeout);
         WithRoot(renew.Id, root =>
         {
-            if (!_writes.ContainsKey(op)) return;
+            if (!_writes.TryGetValue(op, out var write)) return;
+            write.Root = root;
             if (root is null) FinishWrite(op, 0, $"the root of {renew.Id.ToShortString()} was not found");
             else Send(root, new RenewRequest(op, renew.Id, renew.Lease.Milliseconds, Coordinate: true));
         });
     }
 
     /// <summary>At the root: store the writer's object, then copy it to the other replicas and count acknowledgements.</summary>
-    private void CoordinateInsert(NodeHandle origin, long originOp, byte[] encoded, long leaseMs)
+    private void CoordinateInsert(NodeHandle origin, RequestId originOp, byte[] encoded, long leaseMs)
     {
         var check = ObjectValidator.DecodeAndCheck(encoded, _settings.MaxObjectBytes, out var decoded);
-        var put = Put(encoded, leaseMs);
         var id = decoded?.Id ?? RingId.Zero;
         var replicas = _range.ReplicasFor(id);
         var needed = replicas.Count / 2 + 1;
+        if (check.IsAccepted && !Admits(id))
+        {
+            Send(origin, new InsertAck(originOp, id, 0, needed, RefusalReason.NotResponsible, $"{_self.Id.ToShortString()} is not a replica of {id.ToShortString()} by its leaf set"));
+            return;
+        }
+        // The writer's node is charged here, at the root; the other replicas take the root's copy uncharged.
+        var put = Put(encoded, leaseMs, check.IsAccepted ? new WriterCharge(origin.Address, _settings.WriterQuotaBytes) : null);
         if (!check.IsAccepted || !put.IsHeld)
         {
             var reason = check.IsAccepted ? put.Reason : check.Reason;
@@ -65,16 +75,22 @@ public sealed partial class ReplicaManager
             Send(origin, new InsertAck(originOp, id, 0, needed, reason, message));
             return;
         }
-        StartCoordination(new Coordination(origin, originOp, id, needed, Renewal: false), replicas,
-            (to, op) => SendObject(to, op, TransferPurpose.Replicate, leaseMs, encoded));
+        var coordination = new Coordination(origin, originOp, id, needed, Renewal: false) { Digest = Sha256.Hash(encoded) };
+        if (Receipt(originOp, id, coordination.Digest, put.Expiry) is { } own) coordination.Receipts.Add(own);
+        StartCoordination(coordination, replicas, (to, op) => SendObject(to, op, TransferPurpose.Replicate, leaseMs, encoded));
     }
+
+    /// <summary>This node's signed receipt for a copy it holds until <paramref name="expiry"/>; null without a node key.</summary>
+    private StorageReceipt? Receipt(RequestId request, RingId id, byte[] digest, LeaseInstant? expiry) =>
+        _signer is not null && RemainingMs(expiry) is { } remaining ? StorageReceipt.Sign(_signer, request, id, digest, remaining) : null;
 
     private void OnRenewRequest(NodeHandle from, RenewRequest renew)
     {
-        var held = LeaseDuration.TryFromMilliseconds(renew.LeaseMs, out var lease) && _store.ExtendLease(renew.Id, _clock.ExpiryFor(lease)) is not null;
+        // Only a held object is extended, and never beyond max-lease from now.
+        var held = LeaseDuration.TryFromMilliseconds(renew.LeaseMs, out var lease) && _store.ExtendLease(renew.Id, CappedExpiry(lease)) is not null;
         if (!renew.Coordinate)
         {
-            Send(from, new ReplicaAck(renew.Op, held, RefusalReason.None, held ? "extended" : "not held here"));
+            Send(from, new ReplicaAck(renew.Op, renew.Id, held, RefusalReason.None, held ? "extended" : "not held here"));
             return;
         }
         var replicas = _range.ReplicasFor(renew.Id);
@@ -82,29 +98,47 @@ public sealed partial class ReplicaManager
         StartCoordination(coordination, replicas, (to, op) => Send(to, renew with { Op = op, Coordinate = false }));
     }
 
-    private void StartCoordination(Coordination coordination, IReadOnlyList<NodeHandle> replicas, Action<NodeHandle, long> forward)
+    private void StartCoordination(Coordination coordination, IReadOnlyList<NodeHandle> replicas, Action<NodeHandle, RequestId> forward)
     {
         if (!coordination.Renewal) coordination.Acks = 1;
         var others = replicas.Where(n => !IsSelf(n)).ToList();
-        coordination.Outstanding = others.Count;
-        var op = NextOp();
+        foreach (var other in others) coordination.Awaiting[other.Id] = other;
+        // An insert's copies go out under the writer's own request id, so the replicas' receipts name the writer's request.
+        var op = coordination.Renewal || _coordinations.ContainsKey(coordination.OriginOp) ? NextOp() : coordination.OriginOp;
         _coordinations[op] = coordination;
         foreach (var other in others) forward(other, op);
         // The root answers a little before the writer's own timeout so the writer hears the count, not a timeout.
-        Timers.StartSingleTimer(("coord", op), new OpExpired(-op), _settings.InsertTimeout * 0.8);
+        Timers.StartSingleTimer(("coord", op), new OpExpired(OpKind.Coordination, op), _settings.InsertTimeout * 0.8);
         Evaluate(op, coordination, final: false);
     }
 
     private void StoreReplica(NodeHandle from, AssembledObject received)
     {
-        var put = Put(received.Encoded, received.LeaseMs);
-        Send(from, new ReplicaAck(received.Op, put.IsHeld, put.Reason, put.Message));
+        var check = ObjectValidator.DecodeAndCheck(received.Encoded, _settings.MaxObjectBytes, out var value);
+        var id = check.IsAccepted ? value!.Id : RingId.Zero;
+        if (check.IsAccepted && !Admits(id))
+        {
+            Send(from, new ReplicaAck(received.Op, id, false, RefusalReason.NotResponsible, $"not a replica of {id.ToShortString()} by this node's leaf set"));
+            return;
+        }
+        var put = Put(received.Encoded, received.LeaseMs, check.IsAccepted ? ChargeFor(from, id) : null);
+        var receipt = put.IsHeld ? Receipt(received.Op, id, Sha256.Hash(received.Encoded), put.Expiry) : null;
+        Send(from, new ReplicaAck(received.Op, id, put.IsHeld, put.Reason, put.Message, receipt));
     }
 
-    private void OnReplicaAck(ReplicaAck ack)
+    /// <summary>Counts a replica's answer once, and only from a replica this root forwarded to, about the key it forwarded.</summary>
+    private void OnReplicaAck(NodeHandle from, ReplicaAck ack)
     {
-        if (!_coordinations.TryGetValue(ack.Op, out var coordination)) return;
-        coordination.Outstanding--;
+        if (!_coordinations.TryGetValue(ack.Op, out var coordination) || ack.Id != coordination.Id
+            || !coordination.Awaiting.TryGetValue(from.Id, out var asked) || !IsFrom(asked, from))
+        {
+            RefuseReply(nameof(ReplicaAck), ack.Id, from);
+            return;
+        }
+        coordination.Awaiting.Remove(from.Id);
+        // A receipt is passed on only if it is the replica's own, for this request and these bytes.
+        if (ack.Held && ack.Receipt is { } receipt && coordination.Digest is { } digest && receipt.Holder == from.Id && receipt.Proves(ack.Op, coordination.Id, digest))
+            coordination.Receipts.Add(receipt);
         if (ack.Held) coordination.Acks++;
         else if (coordination.Refusal == RefusalReason.None && ack.Reason != RefusalReason.None)
             (coordination.Refusal, coordination.RefusalMessage) = (ack.Reason, ack.Message);
@@ -112,7 +146,7 @@ public sealed partial class ReplicaManager
     }
 
     /// <summary>Answers the writer once the outcome is certain: a majority acknowledged, or it can no longer.</summary>
-    private void Evaluate(long op, Coordination c, bool final)
+    private void Evaluate(RequestId op, Coordination c, bool final)
     {
         var succeeded = c.Acks >= c.Needed;
         if (!succeeded && !final && c.Acks + c.Outstanding >= c.Needed) return;
@@ -122,13 +156,28 @@ public sealed partial class ReplicaManager
             : c.Refusal != RefusalReason.None ? c.RefusalMessage
             : $"{c.Acks} of the {c.Needed} acknowledgements needed arrived in time";
         if (c.Renewal) Send(c.Origin, new RenewAck(c.OriginOp, c.Id, c.Acks, c.Needed, message));
-        else Send(c.Origin, new InsertAck(c.OriginOp, c.Id, c.Acks, c.Needed, succeeded ? RefusalReason.None : c.Refusal, message));
+        else Send(c.Origin, new InsertAck(c.OriginOp, c.Id, c.Acks, c.Needed, succeeded ? RefusalReason.None : c.Refusal, message, c.Receipts.ToArray()));
     }
 
-    private void OnInsertAck(InsertAck ack)
+    /// <summary>The root's verdict counts only for an outstanding insert, from the root it was sent to, about the id inserted.</summary>
+    private void OnInsertAck(NodeHandle from, InsertAck ack)
     {
-        if (!_writes.Remove(ack.Op, out var write)) return;
+        if (!_writes.TryGetValue(ack.Op, out var write) || write.Renewal || !IsFrom(write.Root, from) || ack.Id != write.Id)
+        {
+            RefuseReply(nameof(InsertAck), ack.Id, from);
+            return;
+        }
+        _writes.Remove(ack.Op);
         Timers.Cancel(("op", ack.Op));
+        if (_settings.RequireReceipts)
+        {
+            var (receipts, needed) = CountReceipts(ack.Op, write, ack.Receipts ?? []);
+            if (receipts.Count >= needed) write.ReplyTo.Tell(new Inserted(write.Id, receipts.Count, receipts));
+            else
+                write.ReplyTo.Tell(new InsertFailed(write.Id, ack.Reason, ack.Reason != RefusalReason.None ? ack.Message
+                    : $"{receipts.Count} of the {needed} valid replica receipts needed arrived (the root counted {ack.Acks})", receipts.Count));
+            return;
+        }
         if (ack.Acks >= ack.Needed && ack.Acks > 0) write.ReplyTo.Tell(new Inserted(write.Id, ack.Acks));
         else
         {
@@ -137,14 +186,37 @@ public sealed partial class ReplicaManager
         }
     }
 
-    private void OnRenewAck(RenewAck ack)
+    /// <summary>
+    /// The receipts that prove the insert: valid, for this request and these bytes, one per holder, from holders that
+    /// are among the r nodes closest to the id of all this node knows of (its leaf set, the root, the holders). A
+    /// majority of those r is needed, whatever the root says it needed.
+    /// </summary>
+    private (List<StorageReceipt> Counted, int Needed) CountReceipts(RequestId op, PendingWrite write, StorageReceipt[] offered)
     {
-        if (!_writes.Remove(ack.Op, out var write)) return;
+        var valid = offered.Take(4 * _settings.ReplicationFactor).Where(r => r is not null && write.Digest is not null && r.Proves(op, write.Id, write.Digest))
+            .GroupBy(r => r.Holder).Select(g => g.First()).ToList();
+        var known = _range.Known.Select(n => n.Id).Concat(valid.Select(r => r.Holder));
+        if (write.Root is { } root) known = known.Append(root.Id);
+        var candidates = known.Distinct().ToList();
+        candidates.Sort((a, b) => RingId.CompareCloseness(write.Id, a, b));
+        var closest = candidates.Take(_settings.ReplicationFactor).ToHashSet();
+        var counted = valid.Where(r => closest.Contains(r.Holder)).ToList();
+        return (counted, Math.Min(_settings.ReplicationFactor, candidates.Count) / 2 + 1);
+    }
+
+    private void OnRenewAck(NodeHandle from, RenewAck ack)
+    {
+        if (!_writes.TryGetValue(ack.Op, out var write) || !write.Renewal || !IsFrom(write.Root, from) || ack.Id != write.Id)
+        {
+            RefuseReply(nameof(RenewAck), ack.Id, from);
+            return;
+        }
+        _writes.Remove(ack.Op);
         Timers.Cancel(("op", ack.Op));
         write.ReplyTo.Tell(ack.Held >= ack.Needed ? new Renewed(write.Id, ack.Held) : new RenewFailed(write.Id, ack.Held, ack.Message));
     }
 
-    private void FinishWrite(long op, int acks, string message)
+    private void FinishWrite(RequestId op, int acks, string message)
     {
         if (!_writes.Remove(op, out var write)) return;
         Timers.Cancel(("op", op));
@@ -153,22 +225,32 @@ public sealed partial class ReplicaManager
 
     private void OnOpExpired(OpExpired expired)
     {
-        if (expired.Op < 0)
+        switch (expired.Kind)
         {
-            if (_coordinations.TryGetValue(-expired.Op, out var coordination)) Evaluate(-expired.Op, coordination, final: true);
-            return;
+            case OpKind.Coordination:
+                if (_coordinations.TryGetValue(expired.Op, out var coordination)) Evaluate(expired.Op, coordination, final: true);
+                break;
+            case OpKind.Write: FinishWrite(expired.Op, 0, $"no answer from the root within {_settings.InsertTimeout}"); break;
+            case OpKind.Lookup: CompleteLookup(expired.Op, final: true); break;
+            case OpKind.ArcListing: FinishArcListing(expired.Op, complete: false); break;
         }
-        if (_writes.ContainsKey(expired.Op)) FinishWrite(expired.Op, 0, $"no answer from the root within {_settings.InsertTimeout}");
-        else if (_lookups.ContainsKey(expired.Op)) CompleteLookup(expired.Op, final: true);
-        else FinishArcListing(expired.Op, complete: false);
     }
 
-    private sealed record PendingWrite(IActorRef ReplyTo, RingId Id, bool Renewal);
+    /// <summary>An insert or renewal waiting for its root's verdict; <c>Root</c> is the node it was sent to, the only one whose verdict counts.</summary>
+    private sealed record PendingWrite(IActorRef ReplyTo, RingId Id, bool Renewal)
+    {
+        public NodeHandle? Root { get; set; }
+        public byte[]? Digest { get; init; }
+    }
 
-    private sealed record Coordination(NodeHandle Origin, long OriginOp, RingId Id, int Needed, bool Renewal)
+    /// <summary>At the root: one insert or renewal being copied to the other replicas; <c>Awaiting</c> are the replicas that still owe an answer.</summary>
+    private sealed record Coordination(NodeHandle Origin, RequestId OriginOp, RingId Id, int Needed, bool Renewal)
     {
         public int Acks { get; set; }
-        public int Outstanding { get; set; }
+        public byte[]? Digest { get; init; }
+        public List<StorageReceipt> Receipts { get; } = new();
+        public Dictionary<RingId, NodeHandle> Awaiting { get; } = new();
+        public int Outstanding => Awaiting.Count;
         public RefusalReason Refusal { get; set; }
         public string RefusalMessage { get; set; } = "";
     }

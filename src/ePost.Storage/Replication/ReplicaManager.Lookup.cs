@@ -12,7 +12,7 @@ namespace ePost.Storage.Replication;
 /// <summary>Lookups: the local copy, then the key's root, then every replica the root names; every copy verified on arrival.</summary>
 public sealed partial class ReplicaManager
 {
-    private readonly Dictionary<long, PendingLookup> _lookups = new();
+    private readonly Dictionary<RequestId, PendingLookup> _lookups = new();
 
     private void OnLookup(Lookup lookup)
     {
@@ -29,7 +29,7 @@ public sealed partial class ReplicaManager
         pending.Asked.Add(_self.Id);
         pending.Done.Add(_self.Id);
         _lookups[op] = pending;
-        Timers.StartSingleTimer(("op", op), new OpExpired(op), _settings.LookupTimeout);
+        Timers.StartSingleTimer(("op", op), new OpExpired(OpKind.Lookup, op), _settings.LookupTimeout);
         WithRoot(lookup.Id, root =>
         {
             if (!_lookups.ContainsKey(op)) return;
@@ -40,14 +40,14 @@ public sealed partial class ReplicaManager
         });
     }
 
-    private void Ask(long op, PendingLookup pending, NodeHandle node)
+    private void Ask(RequestId op, PendingLookup pending, NodeHandle node)
     {
         if (!pending.Asked.Add(node.Id)) return;
         pending.AskedNodes.Add(node);
         Send(node, new FetchRequest(op, pending.Id, Repair: false));
     }
 
-    private void AskReplicas(long op, PendingLookup pending, IEnumerable<NodeHandle> replicas)
+    private void AskReplicas(RequestId op, PendingLookup pending, IEnumerable<NodeHandle> replicas)
     {
         foreach (var replica in replicas) Ask(op, pending, replica);
     }
@@ -65,7 +65,11 @@ public sealed partial class ReplicaManager
 
     private void OnLookupAnswer(NodeHandle from, AssembledObject received)
     {
-        if (!_lookups.TryGetValue(received.Op, out var pending)) return;
+        if (!_lookups.TryGetValue(received.Op, out var pending) || !pending.AskedNodes.Any(n => IsFrom(n, from)))
+        {
+            RefuseReply("lookup copy", received.Op, from);
+            return;
+        }
         var check = ObjectValidator.DecodeAndCheck(received.Encoded, _settings.MaxObjectBytes, out var value);
         if (!check.IsAccepted || value!.Id != pending.Id)
         {
@@ -77,17 +81,30 @@ public sealed partial class ReplicaManager
         pending.UpToDate.Add((from.Id, value));
     }
 
+    /// <summary>
+    /// A status counts only for an outstanding fetch, from a node this reader asked, about the id it asked for: a peer
+    /// that was not asked can neither end a lookup with "not found" nor add nodes to the ones asked.
+    /// </summary>
     private void OnFetchStatus(NodeHandle from, FetchStatus status)
     {
-        if (_repairInFlight.Remove(status.Op)) return;
-        if (!_lookups.TryGetValue(status.Op, out var pending) || status.Id != pending.Id) return;
-        pending.Done.Add(from.Id);
+        if (_repairInFlight.TryGetValue(status.Op, out var repair))
+        {
+            if (!IsFrom(repair.From, from) || repair.Id != status.Id) RefuseReply(nameof(FetchStatus), status.Id, from);
+            else if (!status.Held) ForgetRepairFetch(status.Op);
+            return;
+        }
+        if (!_lookups.TryGetValue(status.Op, out var pending) || status.Id != pending.Id || !pending.AskedNodes.Any(n => IsFrom(n, from))
+            || !pending.Done.Add(from.Id))
+        {
+            RefuseReply(nameof(FetchStatus), status.Id, from);
+            return;
+        }
         // The root had nothing, or every version counts: ask every replica it named (bounded by r).
         if (!status.Held || pending.Newest) AskReplicas(status.Op, pending, status.Replicas.Take(_settings.ReplicationFactor));
         CompleteLookup(status.Op, final: false);
     }
 
-    private void CompleteLookup(long op, bool final)
+    private void CompleteLookup(RequestId op, bool final)
     {
         if (!_lookups.TryGetValue(op, out var pending)) return;
         var everyoneAnswered = pending.Started && pending.Asked.IsSubsetOf(pending.Done);

@@ -26,7 +26,7 @@ public sealed partial class ReplicaManager
 
     private readonly Queue<(RingId Id, NodeHandle From)> _fetchQueue = new();
     private readonly HashSet<RingId> _queued = new();
-    private readonly Dictionary<long, (RingId Id, TimeSpan SentAt)> _repairInFlight = new();
+    private readonly Dictionary<RequestId, (RingId Id, NodeHandle From, TimeSpan SentAt)> _repairInFlight = new();
     private readonly Random _random = new();
     private long _round;
     private long _repairFetches;
@@ -98,7 +98,7 @@ public sealed partial class ReplicaManager
             {
                 // Held already, maybe with a shorter lease: a neighbour's longer remaining lease extends ours.
                 if (leases is not null && LeaseDuration.TryFromMilliseconds(leases[i], out var lease) && _range.IsReplica(id))
-                    _store.ExtendLease(id, _clock.ExpiryFor(lease));
+                    _store.ExtendLease(id, CappedExpiry(lease));
                 continue;
             }
             if (_queued.Count >= MaxQueuedFetches) break;
@@ -113,10 +113,7 @@ public sealed partial class ReplicaManager
         var now = _time.Elapsed;
         _assembler.ExpireOld(now);
         foreach (var stale in _repairInFlight.Where(f => now - f.Value.SentAt > _settings.TransferTimeout).Select(f => f.Key).ToList())
-        {
-            _queued.Remove(_repairInFlight[stale].Id);
-            _repairInFlight.Remove(stale);
-        }
+            ForgetRepairFetch(stale);
         while (_repairInFlight.Count < _settings.FetchBatch && _fetchQueue.TryDequeue(out var next))
         {
             if (_store.Contains(next.Id))
@@ -125,15 +122,25 @@ public sealed partial class ReplicaManager
                 continue;
             }
             var op = NextOp();
-            _repairInFlight[op] = (next.Id, now);
+            _repairInFlight[op] = (next.Id, next.From, now);
             Send(next.From, new FetchRequest(op, next.Id, Repair: true));
         }
     }
 
-    private void OnRepairAnswer(AssembledObject received)
+    /// <summary>Ends a repair fetch (answered "not held", or stale) so the id can be offered and fetched again.</summary>
+    private void ForgetRepairFetch(RequestId op)
     {
-        if (!_repairInFlight.Remove(received.Op, out var fetch)) return;
-        _queued.Remove(fetch.Id);
+        if (_repairInFlight.Remove(op, out var fetch)) _queued.Remove(fetch.Id);
+    }
+
+    private void OnRepairAnswer(NodeHandle from, AssembledObject received)
+    {
+        if (!_repairInFlight.TryGetValue(received.Op, out var fetch) || !IsFrom(fetch.From, from))
+        {
+            RefuseReply("repair copy", received.Op, from);
+            return;
+        }
+        ForgetRepairFetch(received.Op);
         var check = Objects.ObjectValidator.DecodeAndCheck(received.Encoded, _settings.MaxObjectBytes, out var value);
         if (!check.IsAccepted || value!.Id != fetch.Id)
         {

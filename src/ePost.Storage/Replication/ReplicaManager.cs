@@ -31,29 +31,33 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
     private readonly LeaseClock _clock;
     private readonly IMonotonicClock _time;
     private readonly ChunkAssembler _assembler;
+    private readonly Core.Crypto.Ed25519KeyPair? _signer;
     private readonly Dictionary<RingId, List<Action<NodeHandle?>>> _rootWaiters = new();
     private NodeHandle _self = null!;
     private ReplicaRange _range = null!;
-    private long _nextOp;
     private long _refusedAtOrigin;
+    private long _repliesRefused;
 
     /// <summary>Props for the store of a node whose overlay actor is <paramref name="overlay"/> and whose data lives in <paramref name="dataDirectory"/>.</summary>
     /// <param name="settings">The storage settings.</param>
     /// <param name="overlay">The node's <see cref="RingNode"/>.</param>
     /// <param name="dataDirectory">Where node.db lives.</param>
     /// <param name="time">The monotonic time source; by default the scheduler's monotonic clock (tests pass virtual time).</param>
-    public static Props Props(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time = null) =>
-        Akka.Actor.Props.Create(() => new ReplicaManager(settings, overlay, dataDirectory, time));
+    /// <param name="signer">The node key (its SHA-256 is the node id) that signs a <see cref="StorageReceipt"/> for every copy stored; none: no receipts.</param>
+    public static Props Props(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time = null, Core.Crypto.Ed25519KeyPair? signer = null) =>
+        Akka.Actor.Props.Create(() => new ReplicaManager(settings, overlay, dataDirectory, time, signer));
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public ReplicaManager(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time)
+    public ReplicaManager(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time, Core.Crypto.Ed25519KeyPair? signer)
     {
         _settings = settings;
+        _signer = signer;
         _overlay = overlay;
         _time = time ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
         _store = SqliteObjectStore.Open(dataDirectory, settings.StoreSettings);
         _clock = LeaseClock.Resume(_time, _store);
-        _assembler = new ChunkAssembler(settings.MaxObjectBytes, settings.MaxPendingTransfers, settings.TransferTimeout);
+        _assembler = new ChunkAssembler(settings.MaxObjectBytes, settings.MaxPendingTransfers, settings.TransferTimeout,
+            settings.MaxPendingTransfersPerPeer, settings.MaxBufferedBytes);
         Starting();
     }
 
@@ -111,7 +115,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         Receive<Lookup>(OnLookup);
         Receive<Renew>(OnRenew);
         Receive<ListHeld>(_ => Sender.Tell(new HeldIds(ListAll())));
-        Receive<GetStorageStatus>(_ => Sender.Tell(new StorageStatus(_store.GetStats(), _clock.Now, _assembler.Rejected + _refusedAtOrigin, _repairFetches)));
+        Receive<GetStorageStatus>(_ => Sender.Tell(new StorageStatus(_store.GetStats(), _clock.Now, _assembler.Rejected + _refusedAtOrigin, _repairFetches, _repliesRefused)));
         Receive<RepairNow>(_ => StartRepairRound());
         Receive<ListArc>(OnListArc);
         Receive<ClientPut>(OnClientPut);
@@ -119,6 +123,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         Receive<ClientListHeld>(_ => Sender.Tell(new ClientHeldIds(ListAll().ToArray())));
         Receive<RootFound>(found => ResolveRoot(found.Key, found.Root));
         Receive<RootNotFound>(missing => ResolveRoot(missing.Key, null));
+        Receive<RootWaitExpired>(expired => ResolveRoot(expired.Key, null, expired: true));
         Receive<DirectDelivered>(d => d.Payload is IStorageMessage, d => OnWire(d.From, (IStorageMessage)d.Payload));
         Receive<Delivered>(d => _log.Debug("Ignored a routed storage message {0}: storage uses direct sends", d.Payload.GetType().Name));
         Receive<LeafSetChanged>(changed =>
@@ -168,20 +173,21 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         switch (message)
         {
             case ObjectChunk chunk:
-                var whole = _assembler.Accept(from.Address + "#" + from.Epoch, chunk, _time.Elapsed, out var problem);
+                // Slots are counted per sending address: the transport's identity, not the epoch a peer may vary at will.
+                var whole = _assembler.Accept(from.Address, chunk, _time.Elapsed, out var problem);
                 if (problem is not null) _log.Warning("Rejected an object transfer from {0}: {1}", from, problem);
                 if (whole is not null) OnObject(from, whole);
                 break;
-            case InsertAck ack: OnInsertAck(ack); break;
-            case ReplicaAck ack: OnReplicaAck(ack); break;
+            case InsertAck ack: OnInsertAck(from, ack); break;
+            case ReplicaAck ack: OnReplicaAck(from, ack); break;
             case FetchRequest fetch: OnFetchRequest(from, fetch); break;
             case FetchStatus status: OnFetchStatus(from, status); break;
             case RenewRequest renew: OnRenewRequest(from, renew); break;
-            case RenewAck ack: OnRenewAck(ack); break;
+            case RenewAck ack: OnRenewAck(from, ack); break;
             case RepairDigest digest: OnRepairDigest(from, digest); break;
             case RepairOffer offer: OnRepairOffer(from, offer); break;
             case ArcQuery query: Send(from, new ArcAnswer(query.Op, HeldInArc(query.First, query.Last, query.Limit).ToArray())); break;
-            case ArcAnswer answer: OnArcAnswer(answer); break;
+            case ArcAnswer answer: OnArcAnswer(from, answer); break;
         }
     }
 
@@ -192,11 +198,15 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
             case TransferPurpose.Insert: CoordinateInsert(from, received.Op, received.Encoded, received.LeaseMs); break;
             case TransferPurpose.Replicate: StoreReplica(from, received); break;
             case TransferPurpose.Lookup: OnLookupAnswer(from, received); break;
-            case TransferPurpose.Repair: OnRepairAnswer(received); break;
+            case TransferPurpose.Repair: OnRepairAnswer(from, received); break;
         }
     }
 
     /// <summary>Finds the root of <paramref name="key"/> and runs <paramref name="then"/> with it (null when not found in time).</summary>
+    /// <remarks>
+    /// The wait has its own deadline: an overlay answer that never comes (lost, or replaced by a forged reply for
+    /// another key) fails this key's waiters instead of leaving every later request for it queued behind them.
+    /// </remarks>
     private void WithRoot(RingId key, Action<NodeHandle?> then)
     {
         if (_rootWaiters.TryGetValue(key, out var waiting))
@@ -205,16 +215,33 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
             return;
         }
         _rootWaiters[key] = [then];
+        Timers.StartSingleTimer(("root", key), new RootWaitExpired(key), _settings.LookupTimeout);
         _overlay.Tell(new FindRoot(key));
     }
 
-    private void ResolveRoot(RingId key, NodeHandle? root)
+    private void ResolveRoot(RingId key, NodeHandle? root, bool expired = false)
     {
-        if (!_rootWaiters.Remove(key, out var waiting)) return;
+        if (!_rootWaiters.Remove(key, out var waiting))
+        {
+            // An answer for a key nobody here asked about: a forgery, or a late answer after the wait expired.
+            if (!expired) RefuseReply("root", key, null);
+            return;
+        }
+        Timers.Cancel(("root", key));
         foreach (var then in waiting) then(root);
     }
 
     private bool IsSelf(NodeHandle node) => node.Id == _self.Id;
+
+    /// <summary>True when a reply delivered from <paramref name="from"/> comes from <paramref name="asked"/>: the overlay's sender, never a field of the reply.</summary>
+    private static bool IsFrom(NodeHandle? asked, NodeHandle from) => asked is not null && asked.Id == from.Id && asked.Address == from.Address;
+
+    /// <summary>Drops and counts a reply that answers nothing outstanding, comes from a peer that was not asked, or is about another key.</summary>
+    private void RefuseReply(string kind, object about, NodeHandle? from)
+    {
+        _repliesRefused++;
+        _log.Debug("Dropped an unsolicited {0} reply about {1} from {2}", kind, about, from?.ToString() ?? "the overlay");
+    }
 
     /// <summary>Sends a storage message to a node; to this node it is handled at once, without the overlay.</summary>
     private void Send(NodeHandle to, IStorageMessage message)
@@ -223,7 +250,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         else _overlay.Tell(new SendTo(to, message));
     }
 
-    private void SendObject(NodeHandle to, long op, TransferPurpose purpose, long leaseMs, byte[] encoded)
+    private void SendObject(NodeHandle to, RequestId op, TransferPurpose purpose, long leaseMs, byte[] encoded)
     {
         foreach (var chunk in Chunker.Split(op, purpose, leaseMs, encoded, _settings.ChunkBytes)) Send(to, chunk);
     }
@@ -236,12 +263,23 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         return remaining > 0 ? Math.Min(remaining, LeaseDuration.Maximum.Milliseconds) : null;
     }
 
-    private PutResult Put(byte[] encoded, long leaseMs)
+    /// <summary>Stores a copy with a lease clipped to <c>max-lease</c>, charged to <paramref name="charge"/> (null: to nobody).</summary>
+    private PutResult Put(byte[] encoded, long leaseMs, WriterCharge? charge = null)
     {
         if (!LeaseDuration.TryFromMilliseconds(leaseMs, out var lease))
             return PutResult.Refused(ValidationResult.Refuse(RefusalReason.Malformed, $"Lease of {leaseMs} ms is outside 1 ms..10 years."));
-        return _store.Put(encoded, _clock.ExpiryFor(lease));
+        return _store.Put(encoded, CappedExpiry(lease), charge);
     }
+
+    /// <summary>When a lease asked for now ends on this node: never later than <c>max-lease</c> from now.</summary>
+    private LeaseInstant CappedExpiry(LeaseDuration lease) => _clock.ExpiryFor(lease.CompareTo(_settings.MaxLease) > 0 ? _settings.MaxLease : lease);
+
+    /// <summary>Whether this node stores <paramref name="id"/> at all: only as one of its replicas by its own leaf set (with the admission slack).</summary>
+    private bool Admits(RingId id) => _range.IsReplica(id, _self.Id, _settings.AdmissionSlack);
+
+    /// <summary>What a copy sent by <paramref name="from"/> is charged to: nothing when the sender is itself a replica of the id (its root charged the writer), else the sender.</summary>
+    private WriterCharge? ChargeFor(NodeHandle from, RingId id) =>
+        !IsSelf(from) && _range.IsReplica(id, from.Id, _settings.AdmissionSlack) ? null : new WriterCharge(from.Address, _settings.WriterQuotaBytes);
 
     private List<RingId> ListAll()
     {
@@ -256,7 +294,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         return ids;
     }
 
-    private long NextOp() => ++_nextOp;
+    private static RequestId NextOp() => RequestId.New();
 
     private enum Tick
     {
@@ -266,5 +304,15 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         Fetch,
     }
 
-    private sealed record OpExpired(long Op);
+    private enum OpKind
+    {
+        Write,
+        Coordination,
+        Lookup,
+        ArcListing,
+    }
+
+    private sealed record OpExpired(OpKind Kind, RequestId Op);
+
+    private sealed record RootWaitExpired(RingId Key);
 }

@@ -35,6 +35,9 @@ public sealed class ReplicaRange
     /// <summary>Nodes known, this one included.</summary>
     public int KnownNodes => _all.Count;
 
+    /// <summary>The nodes known, this one included.</summary>
+    public IReadOnlyList<NodeHandle> Known => _all;
+
     /// <summary>The up to r known nodes closest to <paramref name="key"/>, closest first.</summary>
     public IReadOnlyList<NodeHandle> ReplicasFor(RingId key)
     {
@@ -45,6 +48,14 @@ public sealed class ReplicaRange
 
     /// <summary>True when this node is one of the r closest to <paramref name="key"/>.</summary>
     public bool IsReplica(RingId key) => ReplicasFor(key).Any(n => n.Id == Self.Id);
+
+    /// <summary>True when <paramref name="node"/> is, by this node's view, one of the r + <paramref name="slack"/> known nodes closest to <paramref name="key"/>.</summary>
+    public bool IsReplica(RingId key, RingId node, int slack)
+    {
+        var sorted = _all.ToList();
+        sorted.Sort((a, b) => RingId.CompareCloseness(key, a.Id, b.Id));
+        return sorted.Take(R + slack).Any(n => n.Id == node);
+    }
 
     /// <summary>
     /// The keys this node replicates: from halfway to its r-th counter-clockwise neighbour to halfway to its r-th

@@ -22,7 +22,8 @@ public interface IStorageCommand : INoSerializationVerificationNeeded;
 public sealed record Insert(StoredObject Object, LeaseDuration Lease) : IStorageCommand;
 
 /// <summary>The object is held by <paramref name="Acks"/> replicas (at least a majority).</summary>
-public sealed record Inserted(RingId Id, int Acks);
+/// <param name="Receipts">The holders' verified receipts when the ring requires them (<c>require-receipts</c>), else empty.</param>
+public sealed record Inserted(RingId Id, int Acks, IReadOnlyList<StorageReceipt>? Receipts = null);
 
 /// <summary>The insert did not succeed: <paramref name="Reason"/> is the refusal (<see cref="RefusalReason.None"/> when too few replicas answered in time).</summary>
 public sealed record InsertFailed(RingId Id, RefusalReason Reason, string Message, int Acks);
@@ -71,7 +72,8 @@ public sealed record GetStorageStatus : IStorageCommand
 }
 
 /// <summary>The store's counters plus what replication refused or dropped on the way in.</summary>
-public sealed record StorageStatus(StoreStats Store, LeaseInstant LeaseNow, long TransfersRejected, long RepairFetches);
+/// <param name="RepliesRefused">Replies dropped because they answered no outstanding request, came from a peer that was not asked, or were about another key.</param>
+public sealed record StorageStatus(StoreStats Store, LeaseInstant LeaseNow, long TransfersRejected, long RepairFetches, long RepliesRefused = 0);
 
 /// <summary>Starts a repair round now (the timer does it anyway; tests and benchmarks use this to not wait).</summary>
 public sealed record RepairNow : IStorageCommand

@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using ePost.Core.Configuration;
+using ePost.Storage.Leases;
 using ePost.Storage.Local;
 
 namespace ePost.Storage.Replication;
@@ -37,6 +38,24 @@ public sealed record StorageSettings(
     /// <summary>The ring CA's Ed25519 public key (<c>certificate-authority</c>, hex); null when the node has none and then stores no certificates.</summary>
     public byte[]? CertificateAuthority { get; init; }
 
+    /// <summary>Partly received objects buffered at once from one sending peer (<c>max-pending-transfers-per-peer</c>).</summary>
+    public int MaxPendingTransfersPerPeer { get; init; } = 8;
+
+    /// <summary>Bytes all partly received objects together may hold (<c>max-buffered-bytes</c>).</summary>
+    public long MaxBufferedBytes { get; init; } = 32L << 20;
+
+    /// <summary>The longest lease this node grants (<c>max-lease</c>); a longer insert or renewal is clipped to it, not refused.</summary>
+    public LeaseDuration MaxLease { get; init; } = LeaseDuration.FromDays(60);
+
+    /// <summary>Bytes this node holds for one writing peer at most (<c>writer-quota-bytes</c>); beyond it puts are refused with the temporary OverQuota.</summary>
+    public long WriterQuotaBytes { get; init; } = 256L << 20;
+
+    /// <summary>How many places beyond the r closest a node may stand, by its own leaf set, and still accept an object as a replica (<c>admission-slack</c>).</summary>
+    public int AdmissionSlack { get; init; } = 1;
+
+    /// <summary>Whether a writer counts an insert as done only on enough valid receipts from replicas (<c>require-receipts</c>).</summary>
+    public bool RequireReceipts { get; init; }
+
     /// <summary>The limits handed to the local store.</summary>
     public ObjectStoreSettings StoreSettings => new(MaxObjectBytes, NodeBudgetBytes) { TrustedIssuer = CertificateAuthority };
 
@@ -65,6 +84,12 @@ public sealed record StorageSettings(
             CollectionBatch: c.GetInt("leases.collection-batch"))
         {
             CertificateAuthority = ParseAuthority(c.GetString("certificate-authority", "")),
+            MaxPendingTransfersPerPeer = c.GetInt("max-pending-transfers-per-peer"),
+            MaxBufferedBytes = c.GetLong("max-buffered-bytes"),
+            MaxLease = LeaseDuration.From(c.GetTimeSpan("max-lease")),
+            WriterQuotaBytes = c.GetLong("writer-quota-bytes"),
+            AdmissionSlack = c.GetInt("admission-slack"),
+            RequireReceipts = c.GetBoolean("require-receipts"),
         };
         settings.Validate();
         return settings;
@@ -91,6 +116,10 @@ public sealed record StorageSettings(
             throw new ConfigurationException($"epost.storage.max-object-bytes must be 1..{ObjectStoreSettings.HardMaxObjectBytes}.");
         if (NodeBudgetBytes < MaxObjectBytes) throw new ConfigurationException("epost.storage.node-budget-bytes must hold at least one object.");
         if (ChunkBytes is < 1024 or > 60000) throw new ConfigurationException("epost.storage.chunk-bytes must be 1024..60000 (Akka.Remote's frame limit).");
+        if (WriterQuotaBytes < MaxObjectBytes || AdmissionSlack < 0)
+            throw new ConfigurationException("epost.storage.writer-quota-bytes must hold at least one object and admission-slack must not be negative.");
+        if (MaxPendingTransfersPerPeer < 1 || MaxBufferedBytes < MaxObjectBytes)
+            throw new ConfigurationException("epost.storage.max-pending-transfers-per-peer must be positive and max-buffered-bytes must hold at least one object.");
         if (MaxPendingTransfers < 1 || RepairMaxOffer < 1 || FetchBatch < 1 || HandOffBatch < 1 || CollectionBatch < 1)
             throw new ConfigurationException("epost.storage counts must be positive.");
         if (InsertTimeout <= TimeSpan.Zero || LookupTimeout <= TimeSpan.Zero || TransferTimeout <= TimeSpan.Zero || RepairInterval <= TimeSpan.Zero

@@ -4,22 +4,40 @@ using ePost.Storage.Wire;
 namespace ePost.Storage.Transfer;
 
 /// <summary>A fully received, digest-checked encoding with what its sender meant by it.</summary>
-public sealed record AssembledObject(string Sender, long Op, TransferPurpose Purpose, long LeaseMs, byte[] Encoded);
+public sealed record AssembledObject(string Sender, RequestId Op, TransferPurpose Purpose, long LeaseMs, byte[] Encoded);
 
 /// <summary>
 /// Reassembles <see cref="ObjectChunk"/>s into encodings with a bounded buffer: at most a fixed number of partial
-/// transfers, each no longer than the object size limit, each dropped when no chunk arrived within the timeout.
+/// transfers, at most a fixed number from any one sender (so one peer cannot take every slot), each holding no more
+/// bytes than it announced (at most the object size limit), all together no more than a byte budget, each dropped
+/// when no chunk arrived within the timeout.
 /// </summary>
-/// <remarks>Pure: the caller passes the current time, so the class works the same on virtual time.</remarks>
-public sealed class ChunkAssembler(int maxObjectBytes, int maxPending, TimeSpan timeout)
+/// <remarks>
+/// A transfer reserves its announced length against the byte budget when its first chunk arrives, so a transfer once
+/// admitted can always complete and the bytes buffered never exceed the budget. Pure: the caller passes the current
+/// time, so the class works the same on virtual time.
+/// </remarks>
+/// <param name="maxObjectBytes">Largest announced length accepted.</param>
+/// <param name="maxPending">Partial transfers held at once, from all senders.</param>
+/// <param name="timeout">How long a partial transfer waits for its next chunk.</param>
+/// <param name="maxPendingPerSender">Partial transfers held at once from one sender.</param>
+/// <param name="maxBufferedBytes">Bytes all partial transfers together may reserve.</param>
+public sealed class ChunkAssembler(int maxObjectBytes, int maxPending, TimeSpan timeout, int maxPendingPerSender = int.MaxValue, long maxBufferedBytes = long.MaxValue)
 {
-    private readonly Dictionary<(string Sender, long Op, TransferPurpose Purpose), Partial> _pending = new();
+    private readonly Dictionary<(string Sender, RequestId Op, TransferPurpose Purpose), Partial> _pending = new();
+    private readonly Dictionary<string, int> _pendingBySender = new();
 
     /// <summary>Partial transfers held now.</summary>
     public int Pending => _pending.Count;
 
+    /// <summary>Bytes reserved by the partial transfers held now (their announced lengths).</summary>
+    public long Reserved { get; private set; }
+
     /// <summary>Chunks refused (malformed, inconsistent, over a limit) and transfers whose digest failed or that timed out.</summary>
     public long Rejected { get; private set; }
+
+    /// <summary>Of <see cref="Rejected"/>, new transfers refused because a slot or byte bound was reached (all slots, the sender's slots, the byte budget).</summary>
+    public long RefusedOverLimit { get; private set; }
 
     /// <summary>Takes one chunk; returns the whole encoding when this chunk completed it and the digest matches, else null.</summary>
     /// <param name="sender">Who sent it (the sender's node address, so two senders' op numbers cannot mix).</param>
@@ -40,18 +58,24 @@ public sealed class ChunkAssembler(int maxObjectBytes, int maxPending, TimeSpan 
         if (!_pending.TryGetValue(key, out var partial))
         {
             ExpireOld(now);
-            if (_pending.Count >= maxPending)
+            problem = _pending.Count >= maxPending ? $"{maxPending} transfers are already in progress"
+                : _pendingBySender.GetValueOrDefault(sender) >= maxPendingPerSender ? $"this sender already has {maxPendingPerSender} transfers in progress"
+                : Reserved + chunk.Length > maxBufferedBytes ? $"buffering {chunk.Length} more bytes would exceed the {maxBufferedBytes}-byte transfer budget"
+                : null;
+            if (problem is not null)
             {
                 Rejected++;
-                problem = $"{maxPending} transfers are already in progress";
+                RefusedOverLimit++;
                 return null;
             }
             partial = new Partial(chunk, now);
             _pending[key] = partial;
+            _pendingBySender[sender] = _pendingBySender.GetValueOrDefault(sender) + 1;
+            Reserved += partial.Length;
         }
         if (partial.Total != chunk.Total || partial.Length != chunk.Length || !partial.Digest.AsSpan().SequenceEqual(chunk.Digest))
         {
-            _pending.Remove(key);
+            Drop(key);
             Rejected++;
             problem = "chunks of one transfer disagree on its length or digest";
             return null;
@@ -59,12 +83,21 @@ public sealed class ChunkAssembler(int maxObjectBytes, int maxPending, TimeSpan 
         partial.LastSeen = now;
         if (partial.Pieces[chunk.Index] is null)
         {
+            if (partial.Held + chunk.Data.Length > partial.Length)
+            {
+                // Distinct chunks that together outgrow the announced length: the transfer is a lie, whatever follows.
+                Drop(key);
+                Rejected++;
+                problem = "chunks exceed the announced length";
+                return null;
+            }
             partial.Pieces[chunk.Index] = chunk.Data;
+            partial.Held += chunk.Data.Length;
             partial.Received++;
         }
         if (partial.Received < partial.Total) return null;
 
-        _pending.Remove(key);
+        Drop(key);
         var whole = new byte[partial.Length];
         var offset = 0;
         foreach (var piece in partial.Pieces)
@@ -91,9 +124,16 @@ public sealed class ChunkAssembler(int maxObjectBytes, int maxPending, TimeSpan 
     public int ExpireOld(TimeSpan now)
     {
         var stale = _pending.Where(p => now - p.Value.LastSeen > timeout).Select(p => p.Key).ToList();
-        foreach (var key in stale) _pending.Remove(key);
+        foreach (var key in stale) Drop(key);
         Rejected += stale.Count;
         return stale.Count;
+    }
+
+    private void Drop((string Sender, RequestId Op, TransferPurpose Purpose) key)
+    {
+        if (!_pending.Remove(key, out var partial)) return;
+        Reserved -= partial.Length;
+        if (--_pendingBySender[key.Sender] == 0) _pendingBySender.Remove(key.Sender);
     }
 
     private string? Check(ObjectChunk chunk)
@@ -126,6 +166,7 @@ public sealed class ChunkAssembler(int maxObjectBytes, int maxPending, TimeSpan 
         public byte[] Digest { get; } = first.Digest;
         public byte[]?[] Pieces { get; } = new byte[first.Total][];
         public int Received { get; set; }
+        public long Held { get; set; }
         public TimeSpan LastSeen { get; set; } = now;
     }
 }

@@ -7,7 +7,7 @@ namespace ePost.Storage.Transfer;
 public static class Chunker
 {
     /// <summary>The chunks of <paramref name="encoded"/>, each at most <paramref name="chunkBytes"/> long, in order.</summary>
-    public static IReadOnlyList<ObjectChunk> Split(long op, TransferPurpose purpose, long leaseMs, byte[] encoded, int chunkBytes)
+    public static IReadOnlyList<ObjectChunk> Split(RequestId op, TransferPurpose purpose, long leaseMs, byte[] encoded, int chunkBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkBytes, 1);
         var digest = Sha256.Hash(encoded);

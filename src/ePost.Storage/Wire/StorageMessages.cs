@@ -38,7 +38,7 @@ public enum TransferPurpose
 /// drops frames over 128,000 bytes; the receiver checks the SHA-256 <paramref name="Digest"/> of the whole before
 /// decoding, then verifies the object itself.
 /// </summary>
-/// <param name="Op">The sender's operation number; with the sender's address it names the transfer.</param>
+/// <param name="Op">The request this transfer belongs to (the asker's id for an answer); with the sender's address it names the transfer.</param>
 /// <param name="Purpose">What the receiver does with the object.</param>
 /// <param name="LeaseMs">The lease as a duration (writer-chosen, or the sender's remaining lease); never an instant.</param>
 /// <param name="Index">This chunk's position, 0-based.</param>
@@ -46,28 +46,34 @@ public enum TransferPurpose
 /// <param name="Length">Length of the whole encoding.</param>
 /// <param name="Digest">SHA-256 of the whole encoding.</param>
 /// <param name="Data">This chunk's bytes.</param>
-public sealed record ObjectChunk(long Op, TransferPurpose Purpose, long LeaseMs, int Index, int Total, int Length, byte[] Digest, byte[] Data) : IStorageMessage;
+public sealed record ObjectChunk(RequestId Op, TransferPurpose Purpose, long LeaseMs, int Index, int Total, int Length, byte[] Digest, byte[] Data) : IStorageMessage;
 
-/// <summary>The root's verdict on an insert, for the writer's node: held by <paramref name="Acks"/> replicas of the <paramref name="Needed"/> required.</summary>
-public sealed record InsertAck(long Op, RingId Id, int Acks, int Needed, RefusalReason Reason, string Message) : IStorageMessage;
+/// <summary>
+/// The root's verdict on an insert, for the writer's node: held by <paramref name="Acks"/> replicas of the
+/// <paramref name="Needed"/> required, with the holders' signed <paramref name="Receipts"/> (the root's own included)
+/// when they sign; a writer that requires receipts counts those, not the root's numbers.
+/// </summary>
+public sealed record InsertAck(RequestId Op, RingId Id, int Acks, int Needed, RefusalReason Reason, string Message,
+    Replication.StorageReceipt[]? Receipts = null) : IStorageMessage;
 
-/// <summary>A replica's answer to a <see cref="TransferPurpose.Replicate"/> copy or a forwarded renewal.</summary>
-public sealed record ReplicaAck(long Op, bool Held, RefusalReason Reason, string Message) : IStorageMessage;
+/// <summary>A replica's answer to a <see cref="TransferPurpose.Replicate"/> copy or a forwarded renewal; <paramref name="Receipt"/> when it holds a copy and signs.</summary>
+public sealed record ReplicaAck(RequestId Op, RingId Id, bool Held, RefusalReason Reason, string Message,
+    Replication.StorageReceipt? Receipt = null) : IStorageMessage;
 
 /// <summary>Asks a node for its copy of <paramref name="Id"/>; <paramref name="Repair"/> marks a repair fetch (answered with purpose Repair).</summary>
-public sealed record FetchRequest(long Op, RingId Id, bool Repair) : IStorageMessage;
+public sealed record FetchRequest(RequestId Op, RingId Id, bool Repair) : IStorageMessage;
 
 /// <summary>
 /// Sent after the object's chunks (if held): whether the node holds <paramref name="Id"/>, and the replica set as
 /// it sees it, so a reader can ask every replica.
 /// </summary>
-public sealed record FetchStatus(long Op, RingId Id, bool Held, NodeHandle[] Replicas) : IStorageMessage;
+public sealed record FetchStatus(RequestId Op, RingId Id, bool Held, NodeHandle[] Replicas) : IStorageMessage;
 
 /// <summary>Extends a lease by <paramref name="LeaseMs"/> from now; the root (<paramref name="Coordinate"/>) forwards it to the other replicas.</summary>
-public sealed record RenewRequest(long Op, RingId Id, long LeaseMs, bool Coordinate) : IStorageMessage;
+public sealed record RenewRequest(RequestId Op, RingId Id, long LeaseMs, bool Coordinate) : IStorageMessage;
 
 /// <summary>The root's verdict on a renewal: <paramref name="Held"/> replicas extended the lease.</summary>
-public sealed record RenewAck(long Op, RingId Id, int Held, int Needed, string Message) : IStorageMessage;
+public sealed record RenewAck(RequestId Op, RingId Id, int Held, int Needed, string Message) : IStorageMessage;
 
 /// <summary>
 /// Replica maintenance: a Bloom filter (fresh seed each round) of the ids the sender holds on the arc
@@ -81,8 +87,8 @@ public sealed record RepairDigest(long Round, RingId Start, RingId End, byte[] F
 public sealed record RepairOffer(long Round, RingId[] Ids, long[]? LeaseMs = null) : IStorageMessage;
 
 /// <summary>Asks a node which ids it holds in the arc [<paramref name="First"/>, <paramref name="Last"/>], at most <paramref name="Limit"/> of them.</summary>
-public sealed record ArcQuery(long Op, RingId First, RingId Last, int Limit) : IStorageMessage;
+public sealed record ArcQuery(RequestId Op, RingId First, RingId Last, int Limit) : IStorageMessage;
 
 /// <summary>The ids a node holds in the queried arc, in ring order (possibly cut at the limit).</summary>
-public sealed record ArcAnswer(long Op, RingId[] Ids) : IStorageMessage;
+public sealed record ArcAnswer(RequestId Op, RingId[] Ids) : IStorageMessage;
 

@@ -291,12 +291,12 @@ public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         lock (_ring.Membership) _ring.Membership.Down.Remove(peer.Id);
 
         // A chunk of another purpose, and one announcing more bytes than any fragment may have: dropped and counted.
-        node.Glacier.Tell(new DirectDelivered(peer, new FragmentChunk(new ObjectChunk(1, TransferPurpose.Insert, 1, 0, 1, 3, new byte[32], [1, 2, 3]))));
-        node.Glacier.Tell(new DirectDelivered(peer, new FragmentChunk(new ObjectChunk(2, TransferPurpose.Fragment, 1, 0, 2, int.MaxValue, new byte[32], [1]))));
+        node.Glacier.Tell(new DirectDelivered(peer, new FragmentChunk(new ObjectChunk(RequestId.New(), TransferPurpose.Insert, 1, 0, 1, 3, new byte[32], [1, 2, 3]))));
+        node.Glacier.Tell(new DirectDelivered(peer, new FragmentChunk(new ObjectChunk(RequestId.New(), TransferPurpose.Fragment, 1, 0, 2, int.MaxValue, new byte[32], [1]))));
         // A query for an impossible index, and a renewal whose manifest is garbage: answered "no".
-        node.Glacier.Tell(new DirectDelivered(peer, new FragmentQuery(3, RingId.Zero, 300, Fetch: true)));
+        node.Glacier.Tell(new DirectDelivered(peer, new FragmentQuery(RequestId.New(), RingId.Zero, 300, Fetch: true)));
         Assert.False(Assert.IsType<FragmentAnswer>(ExpectMsg<DirectDelivered>(TimeSpan.FromSeconds(5)).Payload).Held);
-        node.Glacier.Tell(new DirectDelivered(peer, new FragmentRenewal(4, 0, [1, 2, 3])));
+        node.Glacier.Tell(new DirectDelivered(peer, new FragmentRenewal(RequestId.New(), 0, [1, 2, 3])));
         var renewal = Assert.IsType<FragmentStored>(ExpectMsg<DirectDelivered>(TimeSpan.FromSeconds(5)).Payload);
         Assert.False(renewal.Held);
         Assert.Contains("manifest", renewal.Message);
@@ -333,7 +333,7 @@ public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     private FragmentStored SendEncoded(GlacierRing.Member to, NodeHandle from, byte[] encoded)
     {
         lock (_ring.Membership) _ring.Membership.Down.Remove(from.Id);
-        foreach (var chunk in Chunker.Split(77, TransferPurpose.Fragment, 1000, encoded, 49152))
+        foreach (var chunk in Chunker.Split(RequestId.New(), TransferPurpose.Fragment, 1000, encoded, 49152))
             to.Glacier.Tell(new DirectDelivered(from, new FragmentChunk(chunk)));
         var answer = ExpectMsg<DirectDelivered>(TimeSpan.FromSeconds(10));
         lock (_ring.Membership) _ring.Membership.Down.Add(from.Id);

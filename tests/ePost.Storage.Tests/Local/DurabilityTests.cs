@@ -77,7 +77,26 @@ public class DurabilityTests : IDisposable
         using var reopened = SqliteObjectStore.Open(_dir.Path);
         Assert.Equal(new byte[] { 8 }, reopened.ReadMeta("node-epoch"));
         Assert.Null(reopened.ReadMeta("never-written"));
-        Assert.Equal("1"u8.ToArray(), reopened.ReadMeta("schema-version"));
+        Assert.Equal("2"u8.ToArray(), reopened.ReadMeta("schema-version"));
+    }
+
+    [Fact]
+    public void A_version_1_database_keeps_its_objects_uncharged_and_charges_new_ones_to_their_writer()
+    {
+        var old = TestObjects.Block(41, 1000);
+        using (var store = SqliteObjectStore.Open(_dir.Path)) Assert.Equal(PutOutcome.Stored, store.Put(old, new LeaseInstant(500)).Outcome);
+        // Back to the version-1 layout, as a database written before writer quotas looks.
+        RawDatabase.Execute(Path.Combine(_dir.Path, SqliteObjectStore.FileName),
+            "DROP INDEX objects_by_writer; ALTER TABLE objects DROP COLUMN writer; UPDATE meta SET value = $v WHERE key = 'schema-version'", ("$v", "1"u8.ToArray()));
+
+        using var migrated = SqliteObjectStore.Open(_dir.Path);
+        Assert.Equal(GetOutcome.Found, migrated.Get(old.Id).Outcome);
+        Assert.Equal(0, migrated.UsageOf("loop://w"));
+        var charge = new WriterCharge("loop://w", 2500);
+        Assert.Equal(PutOutcome.Stored, migrated.Put(TestObjects.Block(42, 1000), new LeaseInstant(500), charge).Outcome);
+        Assert.Equal(PutOutcome.Stored, migrated.Put(TestObjects.Block(43, 1000), new LeaseInstant(500), charge).Outcome);
+        Assert.Equal(RefusalReason.OverQuota, migrated.Put(TestObjects.Block(44, 1000), new LeaseInstant(500), charge).Reason);
+        Assert.True(migrated.UsageOf("loop://w") is > 2000 and <= 2500);
     }
 
     [Fact]

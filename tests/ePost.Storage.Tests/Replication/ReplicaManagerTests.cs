@@ -114,10 +114,10 @@ public sealed class ReplicaManagerTests : Akka.TestKit.Xunit2.TestKit, IDisposab
         var encoded = TestObjects.Block(6).Encode();
         encoded[0] = 0x7F;
         var peer = _ring.Nodes[1].Handle;
-        foreach (var chunk in Chunker.Split(42, TransferPurpose.Replicate, 1000, encoded, 49152))
+        foreach (var chunk in Chunker.Split(RequestId.New(), TransferPurpose.Replicate, 1000, encoded, 49152))
             _ring.Nodes[0].Storage.Tell(new DirectDelivered(peer, chunk));
         var lying = new ContentBlock(TestObjects.Block(7).Id, TestObjects.Block(8).Data).Encode();
-        foreach (var chunk in Chunker.Split(43, TransferPurpose.Replicate, 1000, lying, 49152))
+        foreach (var chunk in Chunker.Split(RequestId.New(), TransferPurpose.Replicate, 1000, lying, 49152))
             _ring.Nodes[0].Storage.Tell(new DirectDelivered(peer, chunk));
 
         var stats = ((StorageStatus)Ask(0, GetStorageStatus.Instance)).Store;

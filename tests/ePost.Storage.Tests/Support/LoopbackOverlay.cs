@@ -20,6 +20,15 @@ public sealed class LoopbackOverlay : ReceiveActor
 
         /// <summary>Nodes that still count as live (FindRoot names them) but silently drop everything sent to them.</summary>
         public HashSet<RingId> Silent { get; } = new();
+
+        /// <summary>Sees every direct send (sender, target, payload) before it is delivered or dropped, as an eavesdropper on the path would.</summary>
+        public Action<NodeHandle, NodeHandle, object>? Tap { get; set; }
+
+        /// <summary>
+        /// Keys whose next FindRoot is answered with a root for another key instead (what the asker's overlay hands on
+        /// after a forged lookup reply), and no answer for the key asked.
+        /// </summary>
+        public Dictionary<RingId, RingId> ForgedRoots { get; } = new();
         public IEnumerable<NodeHandle> Live => Nodes.Values.Where(n => !Down.Contains(n.Handle.Id)).Select(n => n.Handle);
     }
 
@@ -37,11 +46,20 @@ public sealed class LoopbackOverlay : ReceiveActor
         });
         Receive<FindRoot>(m =>
         {
+            RingId forged;
+            bool forge;
+            lock (ring) forge = ring.ForgedRoots.Remove(m.Key, out forged);
+            if (forge)
+            {
+                Sender.Tell(new RootFound(forged, self, 1));
+                return;
+            }
             var root = ring.Live.OrderBy(n => n.Id, Comparer<RingId>.Create((a, b) => RingId.CompareCloseness(m.Key, a, b))).First();
             Sender.Tell(new RootFound(m.Key, root, 1));
         });
         Receive<SendTo>(m =>
         {
+            ring.Tap?.Invoke(self, m.To, m.Payload);
             if (ring.Down.Contains(m.To.Id) || ring.Down.Contains(self.Id) || ring.Silent.Contains(m.To.Id)) return;
             (NodeHandle Handle, IActorRef? Application) target;
             lock (ring)

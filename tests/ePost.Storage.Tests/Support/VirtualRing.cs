@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit;
+using ePost.Core.Crypto;
 using ePost.Core.Ids;
 using ePost.Core.Time;
 using ePost.Overlay;
@@ -24,13 +25,16 @@ public sealed class VirtualRing : IDisposable
 
     private readonly TempDataDirectory _root = new();
 
-    public VirtualRing(ActorSystem system, int count, Action<int, string>? prepareDataDir = null)
+    /// <param name="signed">Give every node a key whose SHA-256 is its id (as real nodes have) and let it sign storage receipts.</param>
+    public VirtualRing(ActorSystem system, int count, Action<int, string>? prepareDataDir = null, bool signed = false)
     {
         Settings = StorageSettings.Create(system.Settings.Config);
         var clock = new VirtualMonotonicClock((TestScheduler)system.Scheduler);
         var random = new Random(11);
+        var keys = Enumerable.Range(0, count).Select(i => Ed25519.FromSeed(Enumerable.Repeat((byte)(0x40 + i), 32).ToArray())).ToList();
         // Every member exists before any store asks its overlay who its neighbours are.
-        var handles = Enumerable.Range(0, count).Select(i => new NodeHandle(RingId.Random(random), $"loop://n{i}", 1)).ToList();
+        var handles = Enumerable.Range(0, count)
+            .Select(i => new NodeHandle(signed ? RingId.FromSha256(keys[i].PublicKey) : RingId.Random(random), $"loop://n{i}", 1)).ToList();
         foreach (var handle in handles) Membership.Nodes[handle.Id] = (handle, null);
         for (var i = 0; i < count; i++)
         {
@@ -39,7 +43,7 @@ public sealed class VirtualRing : IDisposable
             Directory.CreateDirectory(dir);
             prepareDataDir?.Invoke(i, dir);
             var overlay = system.ActorOf(Props.Create(() => new LoopbackOverlay(Membership, handle)));
-            Nodes.Add((handle, system.ActorOf(ReplicaManager.Props(Settings, overlay, dir, clock)), dir));
+            Nodes.Add((handle, system.ActorOf(ReplicaManager.Props(Settings, overlay, dir, clock, signed ? keys[i] : null)), dir));
         }
     }
 

@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Akka.TestKit;
+using ePost.Core.Crypto;
+using ePost.Core.Hashing;
+using ePost.Core.Ids;
+using ePost.Overlay;
+using ePost.Overlay.Node;
+using ePost.Storage.Leases;
+using ePost.Storage.Objects;
+using ePost.Storage.Replication;
+using ePost.Storage.Tests.Support;
+using ePost.Storage.Wire;
+
+namespace ePost.Storage.Tests.Hostile;
+
+/// <summary>
+/// Six signing ReplicaManagers (r = 4) with require-receipts on: an insert is done only on a majority of valid receipts
+/// from the replica set, whatever the root claims.
+/// </summary>
+public sealed class ReceiptTests : Akka.TestKit.Xunit2.TestKit, IDisposable
+{
+    private readonly VirtualRing _ring;
+    private readonly ConcurrentQueue<(NodeHandle From, NodeHandle To, object Payload)> _seen = new();
+
+    public ReceiptTests() : base(VirtualRing.Config("epost.storage.require-receipts = on"))
+    {
+        _ring = new VirtualRing(Sys, 6, signed: true);
+        AwaitCondition(() => _ring.AllRegistered, TimeSpan.FromSeconds(10));
+        _ring.Membership.Tap = (from, to, payload) => _seen.Enqueue((from, to, payload));
+    }
+
+    private object Ask(int node, object command)
+    {
+        _ring.Nodes[node].Storage.Tell(command, TestActor);
+        return ExpectMsg<object>(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void An_insert_is_reported_with_a_valid_receipt_from_each_replica_that_holds_it()
+    {
+        var block = TestObjects.Block(1);
+        var inserted = Assert.IsType<Inserted>(Ask(0, new Insert(block, LeaseDuration.FromDays(30))));
+        Assert.NotNull(inserted.Receipts);
+        Assert.InRange(inserted.Receipts!.Count, 3, 4);
+        var replicas = _ring.ReplicaIndexes(block.Id).Select(i => _ring.Nodes[i].Handle.Id).ToHashSet();
+        Assert.All(inserted.Receipts, r =>
+        {
+            Assert.True(r.IsValid());
+            Assert.Contains(r.Holder, replicas);
+            Assert.Equal(block.Id, r.Object);
+            Assert.Equal(Sha256.Hash(block.Encode()), r.ContentDigest);
+        });
+        Assert.Equal(inserted.Receipts.Count, inserted.Receipts.Select(r => r.Holder).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_root_that_claims_success_with_missing_replayed_or_minted_receipts_does_not_make_the_writer_report_inserted()
+    {
+        var block = TestObjects.Block(2);
+        var replicas = _ring.ReplicaIndexes(block.Id);
+        var writer = Enumerable.Range(0, 6).Except(replicas).First();
+        var root = replicas[0];
+        _ring.Membership.Silent.Add(_ring.Nodes[root].Handle.Id);
+        _ring.Nodes[writer].Storage.Tell(new Insert(block, LeaseDuration.FromDays(30)), TestActor);
+        RequestId op = default;
+        AwaitCondition(() => _seen.Any(s => s.To.Id == _ring.Nodes[root].Handle.Id && s.Payload is ObjectChunk c && (op = c.Op) != default), TimeSpan.FromSeconds(10));
+
+        var digest = Sha256.Hash(block.Encode());
+        // Keys minted for the occasion, whose ids are farther from the object than every node the writer knows.
+        var minted = Enumerable.Range(1, 200).Select(i => Ed25519.FromSeed(Enumerable.Repeat((byte)i, 31).Append((byte)0xEE).ToArray()))
+            .Where(k => _ring.Nodes.All(n => RingId.CompareCloseness(block.Id, n.Handle.Id, RingId.FromSha256(k.PublicKey)) < 0)).Take(3)
+            .Select(k => StorageReceipt.Sign(k, op, block.Id, digest, 1000)).ToList();
+        Assert.Equal(3, minted.Count);
+        var realKey = Ed25519.FromSeed(Enumerable.Repeat((byte)(0x40 + replicas[1]), 32).ToArray());
+        var replayed = StorageReceipt.Sign(realKey, RequestId.New(), block.Id, digest, 1000); // a real replica's receipt for another request
+        var tampered = StorageReceipt.Sign(realKey, op, block.Id, digest, 1000) with { LeaseMs = 99_999_999 };
+        var forged = new InsertAck(op, block.Id, 4, 3, RefusalReason.None, "ok", [.. minted, replayed, tampered]);
+        _ring.Nodes[writer].Storage.Tell(new DirectDelivered(_ring.Nodes[root].Handle, forged));
+
+        var failed = ExpectMsg<InsertFailed>(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, failed.Acks);
+        Assert.Contains("receipts", failed.Message);
+    }
+
+    [Fact]
+    public void A_receipt_binds_request_object_bytes_holder_and_lease()
+    {
+        var key = Ed25519.FromSeed(Enumerable.Repeat((byte)7, 32).ToArray());
+        var request = RequestId.New();
+        var block = TestObjects.Block(3);
+        var digest = Sha256.Hash(block.Encode());
+        var receipt = StorageReceipt.Sign(key, request, block.Id, digest, 5000);
+        Assert.True(receipt.Proves(request, block.Id, digest));
+        Assert.Equal(RingId.FromSha256(key.PublicKey), receipt.Holder);
+
+        Assert.False(receipt.Proves(RequestId.New(), block.Id, digest));
+        Assert.False(receipt.Proves(request, TestObjects.Block(4).Id, digest));
+        Assert.False(receipt.Proves(request, block.Id, Sha256.Hash(TestObjects.Block(4).Encode())));
+        Assert.False((receipt with { LeaseMs = 6000 }).IsValid());
+        Assert.False((receipt with { HolderKey = TestObjects.Mallory.PublicKey }).IsValid());
+        Assert.False((receipt with { Signature = new byte[64] }).IsValid());
+    }
+
+    void IDisposable.Dispose()
+    {
+        Shutdown();
+        _ring.Dispose();
+    }
+}
