@@ -194,6 +194,7 @@ public sealed partial class UserAgent
             Notify(label);
             if (label == LogHead.RootLabel) AdoptMissingFolders();
             StartSync(book, force: true);
+            ArchiveSoon();
             // Not from inside this handler: a write started in a persistence callback would wait on itself.
             Self.Tell(new OrphanCheck(label));
         });
@@ -353,6 +354,7 @@ public sealed partial class UserAgent
         {
             Notify(label);
             StartSync(_books[label], force: true);
+            ArchiveSoon();
         });
     }
 
