@@ -87,8 +87,10 @@ public sealed record GetAgentStatus : IAgentCommand
 /// <param name="Postponed">Times a notification was left in the ring because its sender's certificate was not found yet.</param>
 /// <param name="ArchivedObjects">Objects archive runs packed into Glacier since start (each counted once per run that packed it).</param>
 /// <param name="ArchiveRuns">Archive runs started since start (incremental and full).</param>
+/// <param name="Missing">Ids the mailbox references that the ring could not give (log entries, message manifests and blocks); looked for again until found.</param>
+/// <param name="DegradedFolders">Folders served read-only from the part of their log that verifies, because an entry of it is missing.</param>
 public sealed record AgentStatus(bool Ready, int UnsyncedLogs, long Filed, long Duplicates, long Rejected, long Merges, long Renewed, long Postponed = 0,
-    long ArchivedObjects = 0, long ArchiveRuns = 0)
+    long ArchivedObjects = 0, long ArchiveRuns = 0, IReadOnlyList<RingId>? Missing = null, IReadOnlyList<string>? DegradedFolders = null)
     : INoSerializationVerificationNeeded;
 
 /// <summary>Runs the lease renewal pass now (answered with <see cref="AgentDone"/> when it finished).</summary>

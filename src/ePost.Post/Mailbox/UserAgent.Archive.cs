@@ -88,6 +88,10 @@ public sealed partial class UserAgent
             _log.Warning("Archiving the mailbox of {0} postponed: the ring lacks {1} of its {2} objects ({3}); trying again in {4}",
                 _keys.Certificate.Address, incomplete.Missing.Count, incomplete.Referenced,
                 string.Join(", ", incomplete.Missing.Take(5).Select(id => id.ToShortString())), Settings.SyncRetry);
+            // The messages that lack something are listed in the status and looked for like any unreadable message.
+            var lacking = incomplete.Missing.ToHashSet();
+            StartProbe(_books.Keys.SelectMany(MessagesOf).Where(m => lacking.Contains(RingId.FromBytes(m.Ref.ManifestId))
+                || (_messageBlocks.TryGetValue(RingId.FromBytes(m.Ref.ManifestId), out var blocks) && blocks.Any(lacking.Contains))).ToList());
             // Sooner than the next interval: a missing object is usually a replica set still settling.
             Timers.StartSingleTimer("archive-retry", new ArchiveTick(run.Full), run.Full ? Settings.SyncRetry : Settings.ArchiveDelay);
         }
@@ -130,7 +134,8 @@ public sealed partial class UserAgent
             live.Select(b => b.State).OfType<FolderLogState>().SelectMany(s => s.Messages).Select(m => m.Ref)
                 .Where(m => run.Full || !_archivedObjects.Contains(RingId.FromBytes(m.ManifestId))).Distinct().ToList(),
             run.Full ? [] : [.. _archiveContainers],
-            run.Full ? [] : [.. _archivedObjects]);
+            run.Full ? [] : [.. _archivedObjects],
+            [.. _degraded.Values.Select(d => d.Gap)]);
         ArchiveAsync(_services.Glacier!, plan).PipeTo(Self);
     }
 
@@ -150,7 +155,8 @@ public sealed partial class UserAgent
             // one lacking a head, an entry, a manifest or a block would replace it. An incremental run only adds to
             // the index: it packs what the ring has, leaves what it lacks unrecorded (so the next run tries again)
             // and says what that was.
-            var missing = new List<RingId>();
+            // A degraded folder's gap is missing too: its log is not archived until it is whole.
+            var missing = new List<RingId>(plan.Gaps);
             var objects = new List<StoredObject>(plan.Heads.Select(h => (StoredObject)h.Head));
             var archived = new List<RingId>();
             var packed = new HashSet<RingId>(plan.Known);
@@ -256,5 +262,5 @@ public sealed partial class UserAgent
 
     /// <summary>What one run packs: heads at their sequence numbers, entries (with their data when not pushed yet), messages; and the containers the index keeps.</summary>
     private sealed record ArchivePlan(bool Full, List<(SignedObject Head, long Seq)> Heads, List<(RingId Id, ContentBlock? Held)> Entries,
-        List<MessageRef> Messages, List<ContainerRef> Earlier, HashSet<RingId> Known);
+        List<MessageRef> Messages, List<ContainerRef> Earlier, HashSet<RingId> Known, List<RingId> Gaps);
 }

@@ -118,6 +118,7 @@ public sealed partial class UserAgent
     {
         var normal = FolderNames.Normalize(name);
         var id = FolderIdOf(normal);
+        if (DegradedRefusal(LogHead.FolderLabel(id), normal) is { } degraded) throw degraded;
         if (!_books.TryGetValue(LogHead.FolderLabel(id), out var book) || book.State is not FolderLogState state)
             throw Refuse(MailStoreError.Unavailable, $"Folder {normal} is still being loaded from the ring; try again shortly.");
         return (book, state);
@@ -126,6 +127,8 @@ public sealed partial class UserAgent
     private FolderView FolderViewOf(string name)
     {
         var normal = FolderNames.Normalize(name);
+        // A degraded folder is readable: what verifies of it, under its temporary UIDVALIDITY.
+        if (_degraded.TryGetValue(LogHead.FolderLabel(FolderIdOf(normal)), out var degraded)) return new FolderView(normal, FolderIdOf(normal), degraded.State);
         var (_, state) = Folder(normal);
         return new FolderView(normal, FolderIdOf(normal), state);
     }

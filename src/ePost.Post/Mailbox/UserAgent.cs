@@ -116,6 +116,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
         DeliveryCommands();
         LeaseCommands();
         ArchiveCommands();
+        DegradedCommands();
         Command<GetAgentStatus>(_ => Sender.Tell(Status()));
         Command<AddWatcher>(watch =>
         {
@@ -126,7 +127,8 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
     }
 
     private AgentStatus Status() =>
-        new(_ready, _books.Values.Count(b => b.Unsynced.Count > 0), _filed, _duplicates, _rejected, _merges, _renewed, _postponed, _archivedCount, _archiveRuns);
+        new(_ready, _books.Values.Count(b => b.Unsynced.Count > 0), _filed, _duplicates, _rejected, _merges, _renewed, _postponed, _archivedCount, _archiveRuns,
+            MissingIds(), _degraded.Keys.Select(label => FolderNameOf(label) ?? label).ToList());
 
     // ----- Records: the one way state changes -----
 
