@@ -48,7 +48,7 @@ public sealed record PostSettings(
             throw new ConfigurationException("epost.post.presence-interval must be positive and shorter than leases.presence.");
         if (settings.CollectInterval <= TimeSpan.Zero || settings.RequestTimeout <= TimeSpan.Zero || settings.SyncRetry <= TimeSpan.Zero || settings.HeadCheckInterval <= TimeSpan.Zero
             || settings.ArchiveInterval <= TimeSpan.Zero || settings.ArchiveInterval * 2 > settings.MessageLease.AsTimeSpan
-            || settings.ArchiveDelay <= TimeSpan.Zero || settings.ArchiveDelay > settings.ArchiveInterval)
+            || settings.ArchiveDelay <= TimeSpan.Zero)
             throw new ConfigurationException("epost.post intervals and timeouts must be positive.");
         return settings;
     }
