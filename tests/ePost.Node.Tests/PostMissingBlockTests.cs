@@ -113,6 +113,11 @@ public sealed class PostMissingBlockTests
             newNode.Mail.Store.AppendAsync(Bob, "INBOX", Message(9), [], null, CancellationToken.None));
         Assert.Equal(MailStoreError.Unavailable, refused.Error);
         Assert.Contains(lost.ToShortString(), refused.Message);
+        // Flags are not kept either; the \Seen that reading a message implies is not an error, it is just not kept.
+        var seen = await newNode.Mail.Store.StoreFlagsAsync(Bob, "INBOX", [only.Uid], FlagChange.Add, ["\\Seen"], CancellationToken.None);
+        Assert.DoesNotContain("\\Seen", Assert.Single(seen).Flags);
+        Assert.Equal(MailStoreError.Unavailable, (await Assert.ThrowsAsync<MailStoreException>(() =>
+            newNode.Mail.Store.StoreFlagsAsync(Bob, "INBOX", [only.Uid], FlagChange.Add, ["\\Flagged"], CancellationToken.None))).Error);
         // The other folders are whole and writable.
         await newNode.Mail.Store.AppendAsync(Bob, "Drafts", Message(8), [], null, CancellationToken.None);
 
