@@ -83,7 +83,9 @@ public sealed class PostMissingBlockTests
     public async Task A_folder_whose_log_lacks_an_entry_on_every_replica_loads_read_only_from_what_verifies_and_whole_once_the_entry_is_back()
     {
         await using var mail = new MailRing { Extra = NoArchive };
+        var alice = mail.Issue("alice@ring.test");
         var bob = mail.Issue("bob@ring.test");
+        var aliceNode = await mail.AddAsync(alice);
         var (bobNode, agent) = await RingWithBobsThreeMessagesAsync(mail, bob);
         var inbox = (FolderView)await agent.Ask<object>(new GetFolder("INBOX"), TimeSpan.FromSeconds(10));
         var label = LogHead.FolderLabel(inbox.FolderId);
@@ -120,20 +122,29 @@ public sealed class PostMissingBlockTests
             newNode.Mail.Store.StoreFlagsAsync(Bob, "INBOX", [only.Uid], FlagChange.Add, ["\\Flagged"], CancellationToken.None))).Error);
         // The other folders are whole and writable.
         await newNode.Mail.Store.AppendAsync(Bob, "Drafts", Message(8), [], null, CancellationToken.None);
+        // Mail for bob meanwhile waits in the ring rather than being filed on top of the partial INBOX.
+        await MailRing.ReadyAgentAsync(aliceNode, "alice@ring.test");
+        await Eventually.True(async () => await MailRing.KnowsCertificateAsync(aliceNode, "bob@ring.test"),
+            TimeSpan.FromSeconds(30), "bob's certificate was never published");
+        await aliceNode.Mail!.Delivery.DeliverAsync("d-late", "alice@ring.test", "bob@ring.test", Message(7), CancellationToken.None);
 
-        // The entry comes back: INBOX is adopted whole, under its own UIDVALIDITY, with all three messages.
+        // The entry comes back: INBOX is adopted whole, under its own UIDVALIDITY, with all three messages, and the
+        // mail that waited is filed after them.
         await newNode.Mail.Services.Ring.InsertAsync(entry, LeaseDuration.FromDays(30));
         await Eventually.True(async () => (await StatusAsync(recovered)).DegradedFolders is { Count: 0 },
             TimeSpan.FromSeconds(60), "INBOX never became whole", async () => $"{await StatusAsync(recovered)}");
+        await Eventually.True(async () => (await MailRing.InboxAsync(newNode, "bob@ring.test")).Messages.Count == 4,
+            TimeSpan.FromSeconds(60), "the mail that waited was never filed");
         var whole = await MailRing.InboxAsync(newNode, "bob@ring.test");
         Assert.Equal(inbox.State.UidValidity, whole.UidValidity);
-        Assert.Equal(inbox.State.Messages.Select(m => m.Uid), whole.Messages.Select(m => m.Uid));
+        Assert.Equal(inbox.State.Messages.Select(m => m.Uid), whole.Messages.Take(3).Select(m => m.Uid));
         for (var i = 0; i < 3; i++)
             Assert.Equal(Message(i), await newNode.Mail.Store.ReadMessageAsync(Bob, "INBOX", whole.Messages[i].Uid, CancellationToken.None));
+        Assert.Equal(Message(7), await newNode.Mail.Store.ReadMessageAsync(Bob, "INBOX", whole.Messages[3].Uid, CancellationToken.None));
         Assert.Empty((await StatusAsync(recovered)).Missing!);
     }
 
-    /// <summary>Five plain nodes and bob's, three messages in his INBOX, every log record in the ring.</summary>
+    /// <summary>Five plain nodes (after any started before) and bob's, three messages in his INBOX, every log record in the ring.</summary>
     private static async Task<(NodeHost Node, IActorRef Agent)> RingWithBobsThreeMessagesAsync(MailRing mail, UserKeys bob)
     {
         for (var i = 0; i < 5; i++) await mail.AddAsync();
