@@ -18,7 +18,8 @@ public sealed class PostArchiveCompletenessTests
     [Fact]
     public async Task An_archive_of_a_mailbox_that_references_a_message_missing_from_the_ring_reports_that_message_and_is_not_recorded()
     {
-        await using var mail = new MailRing();
+        // The full pass on request only: incremental runs (which add what the ring has to the index) stay a day away.
+        await using var mail = new MailRing { Extra = "epost.post { archive-delay = 1d }" };
         var bob = mail.Issue("bob@ring.test");
         for (var i = 0; i < 3; i++) await mail.AddAsync();
         var bobNode = await mail.AddAsync(bob);

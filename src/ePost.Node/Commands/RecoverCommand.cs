@@ -43,13 +43,17 @@ public static class RecoverCommand
         var address = user.Address;
         Console.WriteLine($"node {node.Identity.Id} recovering the mailbox of {address} from the ring...");
         var agent = node.Mail.Agents[address];
-        while (!(await agent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(30), cancel)).Ready)
+        AgentStatus status;
+        while (!(status = await agent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(30), cancel)).Ready)
             await Task.Delay(500, cancel);
         var mailUser = new Mail.Backend.MailUser(address, address);
         var folders = await node.Mail.Store.ListFoldersAsync(mailUser, cancel);
         var messages = 0;
         foreach (var folder in folders) messages += (await node.Mail.Store.ReadFolderAsync(mailUser, folder.Name, cancel)).Messages.Count;
         Console.WriteLine($"recovered {address}: {folders.Count} folders, {messages} messages; serving it now (Ctrl-C stops)");
+        if (status.DegradedFolders is { Count: > 0 } degraded)
+            Console.WriteLine($"incomplete, read-only until the ring gives the missing log entries ({string.Join(", ", status.Missing?.Select(id => id.ToShortString()) ?? [])}): " +
+                              $"{string.Join(", ", degraded)}; the node keeps looking for them");
         try
         {
             await Task.Delay(Timeout.Infinite, cancel);

@@ -85,7 +85,12 @@ public sealed record GetAgentStatus : IAgentCommand
 /// <param name="Merges">Forks merged since start.</param>
 /// <param name="Renewed">Objects whose leases the last renewal pass extended.</param>
 /// <param name="Postponed">Times a notification was left in the ring because its sender's certificate was not found yet.</param>
-public sealed record AgentStatus(bool Ready, int UnsyncedLogs, long Filed, long Duplicates, long Rejected, long Merges, long Renewed, long Postponed = 0)
+/// <param name="ArchivedObjects">Objects archive runs packed into Glacier since start (each counted once per run that packed it).</param>
+/// <param name="ArchiveRuns">Archive runs started since start (incremental and full).</param>
+/// <param name="Missing">Ids the mailbox references that the ring could not give (log entries, message manifests and blocks); looked for again until found.</param>
+/// <param name="DegradedFolders">Folders served read-only from the part of their log that verifies, because an entry of it is missing.</param>
+public sealed record AgentStatus(bool Ready, int UnsyncedLogs, long Filed, long Duplicates, long Rejected, long Merges, long Renewed, long Postponed = 0,
+    long ArchivedObjects = 0, long ArchiveRuns = 0, IReadOnlyList<RingId>? Missing = null, IReadOnlyList<string>? DegradedFolders = null)
     : INoSerializationVerificationNeeded;
 
 /// <summary>Runs the lease renewal pass now (answered with <see cref="AgentDone"/> when it finished).</summary>
@@ -109,12 +114,26 @@ public sealed record ArchiveNow : IAgentCommand
     public static readonly ArchiveNow Instance = new();
 }
 
+/// <summary>
+/// Archives now what the mailbox references and no earlier run archived (answered with <see cref="MailboxArchived"/>,
+/// with no containers when there was nothing new, <see cref="ArchiveIncomplete"/> or <see cref="AgentError"/>).
+/// </summary>
+public sealed record ArchiveChangesNow : IAgentCommand
+{
+    /// <summary>The one instance.</summary>
+    public static readonly ArchiveChangesNow Instance = new();
+}
+
 /// <summary>The mailbox is archived in these containers (also recorded in the user's archive index).</summary>
+/// <param name="Containers">The containers this run made (the index also names earlier ones after an incremental run).</param>
+/// <param name="Objects">Objects this run packed.</param>
 public sealed record MailboxArchived(IReadOnlyList<Storage.Glacier.ContainerRef> Containers, int Objects) : INoSerializationVerificationNeeded;
 
 /// <summary>
-/// Nothing was archived: the ring lacked objects the mailbox references (<paramref name="Missing"/>, of
-/// <paramref name="Referenced"/>), and an archive without them could not rebuild the mailbox. The agent tries again.
+/// The ring lacked objects the mailbox references (<paramref name="Missing"/>, of <paramref name="Referenced"/>). After
+/// a full pass (<see cref="ArchiveNow"/>) nothing was archived: an archive without them could not rebuild the mailbox.
+/// After an incremental run (<see cref="ArchiveChangesNow"/>, or after a change) the rest was archived and added to
+/// the index. Either way the agent tries again.
 /// </summary>
 public sealed record ArchiveIncomplete(IReadOnlyList<RingId> Missing, int Referenced) : INoSerializationVerificationNeeded;
 

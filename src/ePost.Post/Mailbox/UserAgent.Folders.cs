@@ -28,6 +28,8 @@ public sealed partial class UserAgent
             var name = FolderNames.Normalize(delete.Name);
             if (name == FolderNames.Inbox) throw Refuse(MailStoreError.NotAllowed, "INBOX cannot be deleted.");
             var id = FolderIdOf(name);
+            // A degraded folder's older messages are unknown: deleting it would lose them without anyone seeing them.
+            if (DegradedRefusal(LogHead.FolderLabel(id), name) is { } degraded) throw degraded;
             // The folder's own log records the deletion too: a node that filed mail into it meanwhile (across a
             // partition) then sees a fork of this log, keeps its mail in the merge and brings the folder back.
             if (_books.TryGetValue(LogHead.FolderLabel(id), out var book) && book.State is FolderLogState { Messages.Count: > 0 } doomed)
@@ -118,6 +120,7 @@ public sealed partial class UserAgent
     {
         var normal = FolderNames.Normalize(name);
         var id = FolderIdOf(normal);
+        if (DegradedRefusal(LogHead.FolderLabel(id), normal) is { } degraded) throw degraded;
         if (!_books.TryGetValue(LogHead.FolderLabel(id), out var book) || book.State is not FolderLogState state)
             throw Refuse(MailStoreError.Unavailable, $"Folder {normal} is still being loaded from the ring; try again shortly.");
         return (book, state);
@@ -126,6 +129,8 @@ public sealed partial class UserAgent
     private FolderView FolderViewOf(string name)
     {
         var normal = FolderNames.Normalize(name);
+        // A degraded folder is readable: what verifies of it, under its temporary UIDVALIDITY.
+        if (_degraded.TryGetValue(LogHead.FolderLabel(FolderIdOf(normal)), out var degraded)) return new FolderView(normal, FolderIdOf(normal), degraded.State);
         var (_, state) = Folder(normal);
         return new FolderView(normal, FolderIdOf(normal), state);
     }
@@ -177,8 +182,15 @@ public sealed partial class UserAgent
 
     private object StoreFlags(ChangeFlags change, List<LogAppended> events)
     {
-        var (book, state) = Folder(change.Folder);
         var given = MessageFlags.Normalize(change.Flags);
+        if (_degraded.TryGetValue(LogHead.FolderLabel(FolderIdOf(FolderNames.Normalize(change.Folder))), out var degraded)
+            && change.Change == FlagChange.Add && given.All(f => string.Equals(f, "\\Seen", StringComparison.OrdinalIgnoreCase)))
+        {
+            // Reading a message of a degraded folder marks it \Seen implicitly (IMAP FETCH BODY[]): the read is served,
+            // the mark is not kept (the folder is read-only), and the answer shows the flags as they stay.
+            return new FlagsStored(change.Uids.Distinct().Order().Select(degraded.State.Find).OfType<LoggedMessage>().ToList());
+        }
+        var (book, state) = Folder(change.Folder);
         var changes = new List<FlagSet>();
         var addressed = new List<uint>();
         foreach (var uid in change.Uids.Distinct().Order())

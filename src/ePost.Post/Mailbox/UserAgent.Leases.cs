@@ -59,6 +59,10 @@ public sealed partial class UserAgent
         var heads = live.Select(b => LogHead.IdOf(_keys, b.Label)).ToList();
         var entries = live.SelectMany(b => b.LiveBlocks()).ToList();
         var messages = live.Select(b => b.State).OfType<FolderLogState>().SelectMany(s => s.Messages).Select(m => m.Ref).Distinct().ToList();
+        // A degraded folder's entries and messages are kept too: the part that verifies must not expire while the rest is looked for.
+        heads.AddRange(_degraded.Keys.Select(label => LogHead.IdOf(_keys, label)));
+        entries.AddRange(_degraded.Values.SelectMany(d => d.Entries));
+        messages = [.. messages.Union(_degraded.Values.SelectMany(d => d.State.Messages).Select(m => m.Ref))];
         return (heads, entries, messages);
     }
 

@@ -194,6 +194,7 @@ public sealed partial class UserAgent
             Notify(label);
             if (label == LogHead.RootLabel) AdoptMissingFolders();
             StartSync(book, force: true);
+            ArchiveSoon();
             // Not from inside this handler: a write started in a persistence callback would wait on itself.
             Self.Tell(new OrphanCheck(label));
         });
@@ -254,7 +255,8 @@ public sealed partial class UserAgent
                 var state = RootReplay.Replay(RootLogState.Empty, root.Links.Select(l => l.Record));
                 var folders = new List<RingChain>();
                 foreach (var id in state.Folders.Keys)
-                    if (await LogChainReader.ReadAsync(ring, keys, LogHead.FolderLabel(id), _ => false).ConfigureAwait(false) is { } chain)
+                    // A folder whose chain breaks at a missing entry still loads, degraded (the root's own gap does not).
+                    if (await LogChainReader.ReadAsync(ring, keys, LogHead.FolderLabel(id), _ => false, tolerateGap: true).ConfigureAwait(false) is { } chain)
                         folders.Add(chain);
                 return new Bootstrapped(root, folders);
             }
@@ -279,8 +281,12 @@ public sealed partial class UserAgent
         }
         else
         {
-            foreach (var chain in loaded.Folders.Prepend(loaded.Root)) events.AddRange(AdoptChain(chain));
-            _log.Info("Recovered the mailbox of {0} from the ring: {1} folders", _keys.Certificate.Address, loaded.Folders.Count);
+            foreach (var chain in loaded.Folders.Prepend(loaded.Root))
+                if (chain.Gap is null) events.AddRange(AdoptChain(chain));
+                else SetDegraded(chain);
+            _log.Info("Recovered the mailbox of {0} from the ring: {1} folders, {2} of them incomplete", _keys.Certificate.Address, loaded.Folders.Count, _degraded.Count);
+            // The logs came from the ring: see that every message they file can be read from it too.
+            Self.Tell(new ProbeMissing(_books.Keys.SelectMany(MessagesOf).ToList()));
         }
         PersistAll(events, _ => { });
         DeferAsync(events.Count, _ => BecomeReady());
@@ -313,7 +319,7 @@ public sealed partial class UserAgent
             {
                 try
                 {
-                    return new Adopted(label, uidValidity, await LogChainReader.ReadAsync(ring, keys, label, _ => false).ConfigureAwait(false), null);
+                    return new Adopted(label, uidValidity, await LogChainReader.ReadAsync(ring, keys, label, _ => false, tolerateGap: true).ConfigureAwait(false), null);
                 }
                 catch (Exception e)
                 {
@@ -335,9 +341,22 @@ public sealed partial class UserAgent
             Timers.StartSingleTimer(("adopt", adopted.Label), SyncNow.Instance, Settings.SyncRetry);
             return;
         }
+        if (adopted.Chain is { Gap: not null } partial)
+        {
+            SetDegraded(partial);
+            return;
+        }
+        if (adopted.Chain is null && _degraded.ContainsKey(adopted.Label))
+        {
+            // The head that led to the gap is not found now either: stay degraded rather than start the folder empty.
+            Timers.StartSingleTimer(("degraded", adopted.Label), RetryDegraded.Instance, Settings.SyncRetry);
+            return;
+        }
         List<LogAppended> events;
+        var healed = _degraded.ContainsKey(adopted.Label);
         if (adopted.Chain is { } chain)
         {
+            Healed(adopted.Label);
             events = AdoptChain(chain);
         }
         else
@@ -353,6 +372,8 @@ public sealed partial class UserAgent
         {
             Notify(label);
             StartSync(_books[label], force: true);
+            ArchiveSoon();
+            if (healed) StartProbe(MessagesOf(label));
         });
     }
 

@@ -53,6 +53,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
         _requireExisting = requireExisting;
         PersistenceId = "post-user-" + keys.Certificate.UserId.ToString();
         Recover<LogAppended>(e => ApplyEvent(e, synced: false));
+        Recover<ArchiveRecorded>(ApplyArchiveRecord);
         Loading();
     }
 
@@ -101,7 +102,9 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
         Timers.StartPeriodicTimer("heads", SyncNow.Instance, Settings.HeadCheckInterval, Settings.HeadCheckInterval);
         Timers.StartPeriodicTimer("renew", new RenewTick(), Settings.RenewInterval, Settings.RenewInterval);
         Timers.StartPeriodicTimer("presence", new PresenceTick(), TimeSpan.Zero, Settings.PresenceInterval);
-        Timers.StartPeriodicTimer("archive", new ArchiveTick(), Settings.ArchiveInterval, Settings.ArchiveInterval);
+        Timers.StartPeriodicTimer("archive", new ArchiveTick(Full: true), Settings.ArchiveInterval, Settings.ArchiveInterval);
+        // Whatever changed before a restart and was not archived yet (the journal records what was).
+        ArchiveSoon();
         PublishCertificate();
         _log.Info("Mailbox of {0} ready: {1} folders", _keys.Certificate.Address, RootState.Folders.Count);
     }
@@ -113,6 +116,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
         DeliveryCommands();
         LeaseCommands();
         ArchiveCommands();
+        DegradedCommands();
         Command<GetAgentStatus>(_ => Sender.Tell(Status()));
         Command<AddWatcher>(watch =>
         {
@@ -123,7 +127,8 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
     }
 
     private AgentStatus Status() =>
-        new(_ready, _books.Values.Count(b => b.Unsynced.Count > 0), _filed, _duplicates, _rejected, _merges, _renewed, _postponed);
+        new(_ready, _books.Values.Count(b => b.Unsynced.Count > 0), _filed, _duplicates, _rejected, _merges, _renewed, _postponed, _archivedCount, _archiveRuns,
+            MissingIds(), _degraded.Keys.Select(label => FolderNameOf(label) ?? label).ToList());
 
     // ----- Records: the one way state changes -----
 
@@ -223,6 +228,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
                 Notify(label);
                 StartSync(_books[label]);
             }
+            ArchiveSoon();
         });
     }
 

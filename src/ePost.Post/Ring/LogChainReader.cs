@@ -9,7 +9,11 @@ namespace ePost.Post.Ring;
 public sealed record ChainLink(RingId BlockId, byte[] BlockData, LogRecord Record);
 
 /// <summary>A log as the ring holds it: the newest head, the key, and the records from a stopping point to the head, oldest first.</summary>
-public sealed record RingChain(LogHead Head, SignedObject SignedHead, byte[] Key, IReadOnlyList<ChainLink> Links, RingId? StoppedAt);
+/// <param name="Gap">
+/// When set, the walk broke at this entry block, which the ring could not give: <see cref="Links"/> are the entries
+/// above it (each verified under the log key and chained to the signed head), and everything older is unknown.
+/// </param>
+public sealed record RingChain(LogHead Head, SignedObject SignedHead, byte[] Key, IReadOnlyList<ChainLink> Links, RingId? StoppedAt, RingId? Gap = null);
 
 /// <summary>Reads a user's log back from the ring: the newest head, then entries following <c>Previous</c> links backwards.</summary>
 public static class LogChainReader
@@ -25,11 +29,15 @@ public static class LogChainReader
     /// the walk goes on past snapshots, and when an older block is gone (its lease ran out after a snapshot made it
     /// unnecessary) it ends at the oldest snapshot walked, with no ancestor found.
     /// </summary>
-    /// <exception cref="RingException">When an entry block is missing.</exception>
+    /// <param name="tolerateGap">
+    /// With <paramref name="stopAtSnapshot"/>: an entry block the ring cannot give ends the walk instead of failing it;
+    /// the chain then holds the entries above it and names it as <see cref="RingChain.Gap"/>.
+    /// </param>
+    /// <exception cref="RingException">When an entry block is missing (unless <paramref name="tolerateGap"/>).</exception>
     /// <exception cref="System.Security.Cryptography.CryptographicException">When the head or an entry does not verify under the owner's keys.</exception>
     /// <exception cref="LogFormatException">When an entry does not decode, or the chain's sequence numbers do not descend by one.</exception>
     public static async Task<RingChain?> ReadAsync(RingClient ring, UserKeys owner, string label, Func<RingId, bool> stopAt,
-        bool stopAtSnapshot = true, CancellationToken cancellation = default)
+        bool stopAtSnapshot = true, CancellationToken cancellation = default, bool tolerateGap = false)
     {
         ArgumentNullException.ThrowIfNull(ring);
         ArgumentNullException.ThrowIfNull(stopAt);
@@ -38,6 +46,7 @@ public static class LogChainReader
         var links = new List<ChainLink>();
         var next = head.Newest;
         RingId? stoppedAt = null;
+        RingId? gap = null;
         var expected = head.Seq;
         while (next is { } id && links.Count < MaxWalk)
         {
@@ -56,6 +65,11 @@ public static class LogChainReader
                 links.RemoveRange(oldest + 1, links.Count - oldest - 1);
                 break;
             }
+            catch (RingException) when (stopAtSnapshot && tolerateGap)
+            {
+                gap = id;
+                break;
+            }
             var record = LogRecordCodec.Decode(EntryBlock.Open(key, label, new ContentBlock(id, data)));
             if ((long)record.Seq != expected)
                 throw new LogFormatException($"Entry {id.ToShortString()} of {label} has sequence number {record.Seq} where {expected} was expected.");
@@ -65,6 +79,6 @@ public static class LogChainReader
             next = record.Previous is null ? null : RingId.FromBytes(record.Previous);
         }
         links.Reverse();
-        return new RingChain(head, signed, key, links, stoppedAt);
+        return new RingChain(head, signed, key, links, stoppedAt, gap);
     }
 }

@@ -20,11 +20,22 @@ public sealed record NotificationWaiting(string Recipient, RingId NotificationId
 /// </summary>
 public sealed record LogAppended(string Label, long Seq, byte[] EntryBlock, byte[] Head) : IPostMessage;
 
+/// <summary>
+/// Journal event of a user's node: these objects of the mailbox are archived in Glacier, in <paramref name="Containers"/>
+/// (each <see cref="Storage.Glacier.ContainerRef.ToBytes"/>), and the user's archive index now lists them.
+/// <paramref name="Objects"/> are immutable blocks (log entries, manifests, message blocks); <paramref name="Heads"/>
+/// are log heads at the sequence numbers <paramref name="HeadSeqs"/> (same order). With <paramref name="Replaces"/>
+/// this was a full pass: it replaces everything recorded before (whose containers the index no longer names).
+/// </summary>
+public sealed record ArchiveRecorded(bool Replaces, IReadOnlyList<RingId> Objects, IReadOnlyList<RingId> Heads, IReadOnlyList<long> HeadSeqs,
+    IReadOnlyList<byte[]> Containers) : IPostMessage;
+
 /// <summary>The POST wire and journal vocabulary.</summary>
 public sealed class PostSerializer(Akka.Actor.ExtendedActorSystem system) : WireSerializer(system, Protocol)
 {
     /// <summary>Serializer id 1003 and the manifests; never reuse or renumber a manifest.</summary>
     public static readonly WireProtocol Protocol = new WireProtocol(1003, "post")
         .Add<NotificationWaiting>("nwait")
-        .Add<LogAppended>("logapp");
+        .Add<LogAppended>("logapp")
+        .Add<ArchiveRecorded>("archrec");
 }
