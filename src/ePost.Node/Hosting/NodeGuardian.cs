@@ -40,6 +40,9 @@ public sealed class NodeGuardian : ReceiveActor
         var ring = Context.ActorOf(RingNode.Props(overlay, id, epoch, bootstrap), OverlayName);
         var store = Context.ActorOf(ReplicaManager.Props(storage, ring, dataDir), StorageName);
         var archive = Context.ActorOf(GlacierActor.Props(glacier, ring, signer, dataDir), GlacierName);
+        // Tools reach storage only through the overlay, the node's one entry point.
+        foreach (var request in new[] { typeof(ClientPut), typeof(ClientGet), typeof(ClientListHeld) })
+            ring.Tell(new RegisterClientService(request, store));
         // Without a ring CA nobody's certificate can be checked, so there is no POST: the node only routes and stores.
         PostServices? services = storage.CertificateAuthority is { } ca ? PostServices.Create(store, ring, ca, post, glacier: archive) : null;
         var office = services is null ? null : Context.ActorOf(PostOffice.Props(services, users), PostOffice.Name);
