@@ -49,6 +49,14 @@ public sealed class NodeGuardian : ReceiveActor
         Receive<GetLayers>(_ => Sender.Tell(new Layers(ring, store, archive, office, services)));
     }
 
+    /// <summary>
+    /// Akka's default supervision, except that a layer that received <see cref="Kill"/> resumes with its state: the
+    /// overlay is reachable from the network and Akka.Remote delivers a peer's <see cref="Kill"/> inside an actor
+    /// selection, while nothing in the node ever kills a layer itself.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(e => e is ActorKilledException ? Directive.Resume : Akka.Actor.SupervisorStrategy.DefaultDecider.Decide(e));
+
     /// <summary>Asks the guardian for its layers' actors.</summary>
     public sealed record GetLayers : INoSerializationVerificationNeeded
     {
