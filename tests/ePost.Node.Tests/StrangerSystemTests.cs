@@ -135,7 +135,8 @@ public sealed class StrangerSystemTests(StrangerRing ring) : IClassFixture<Stran
         var stranger = Stranger();
         try
         {
-            var paths = layers.Select(l => l.Path.ToStringWithoutAddress()).Append("/user/node").ToList();
+            // The node guardian and the root guardian too: a Kill to either would stop everything below it.
+            var paths = layers.Select(l => l.Path.ToStringWithoutAddress()).Append("/user/node").Append("/").ToList();
             foreach (var path in paths)
             {
                 var target = RefTo(stranger, node, path);

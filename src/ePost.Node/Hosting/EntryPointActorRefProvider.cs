@@ -17,8 +17,8 @@ namespace ePost.Node.Hosting;
 /// such as <c>Suspend</c> or <c>Watch</c> are delivered. Akka resolves every inbound recipient and sender path through
 /// <see cref="IRemoteActorRefProvider.ResolveActorRefWithLocalAddress"/>; here any local path that is not addressable
 /// becomes a ref that drops and counts what it is sent, and an addressable one becomes a <see cref="EntryPointRef"/>
-/// that passes on user messages only. The root guardian stays resolvable: actor selections arrive there and untrusted
-/// mode delivers only those to <c>akka.remote.trusted-selection-paths</c>.
+/// that passes on user messages only. The root guardian takes actor selections only (untrusted mode delivers only
+/// those to <c>akka.remote.trusted-selection-paths</c>): a <see cref="Kill"/> sent to it would stop the whole system.
 /// </remarks>
 public sealed class EntryPointActorRefProvider : RemoteActorRefProvider, IRemoteActorRefProvider
 {
@@ -26,6 +26,7 @@ public sealed class EntryPointActorRefProvider : RemoteActorRefProvider, IRemote
     private readonly string[] _addressable;
     private readonly ConcurrentDictionary<IInternalActorRef, EntryPointRef> _entryPoints = new();
     private readonly RefusingRef _refused;
+    private EntryPointRef? _root;
     private long _refusedCount;
 
     /// <summary>Created by Akka from <c>akka.actor.provider</c>.</summary>
@@ -48,7 +49,8 @@ public sealed class EntryPointActorRefProvider : RemoteActorRefProvider, IRemote
     public new IInternalActorRef ResolveActorRefWithLocalAddress(string path, Address localAddress)
     {
         var resolved = base.ResolveActorRefWithLocalAddress(path, localAddress);
-        if (resolved is RemoteActorRef || ReferenceEquals(resolved, RootGuardian)) return resolved;
+        if (resolved is RemoteActorRef) return resolved;
+        if (ReferenceEquals(resolved, RootGuardian)) return _root ??= new EntryPointRef(this, RootGuardian, selectionsOnly: true);
         if (_entryPoints.TryGetValue(resolved, out var entry)) return entry;
         if (!IsAddressable(resolved.Path)) return _refused;
         if (_entryPoints.Count >= MaxCachedEntryPoints) _entryPoints.Clear();
@@ -71,7 +73,11 @@ public sealed class EntryPointActorRefProvider : RemoteActorRefProvider, IRemote
     /// An addressable actor as a remote sender sees it: user messages go through, system messages and the messages
     /// that stop an actor (<see cref="Kill"/>, <see cref="PoisonPill"/>) are dropped and counted.
     /// </summary>
-    private sealed class EntryPointRef(EntryPointActorRefProvider provider, IInternalActorRef target) : MinimalActorRef
+    /// <remarks>
+    /// As the root guardian (<paramref name="selectionsOnly"/>) it passes actor selections only, which Akka hands it
+    /// after untrusted mode has checked their path; the root guardian walks them down to their target.
+    /// </remarks>
+    private sealed class EntryPointRef(EntryPointActorRefProvider provider, IInternalActorRef target, bool selectionsOnly = false) : MinimalActorRef
     {
         public override ActorPath Path => target.Path;
 
@@ -79,8 +85,11 @@ public sealed class EntryPointActorRefProvider : RemoteActorRefProvider, IRemote
 
         protected override void TellInternal(object message, IActorRef sender)
         {
-            if (message is Kill or PoisonPill or IPossiblyHarmful or ISystemMessage) provider.CountRefused();
-            else target.Tell(message, sender);
+            var passes = selectionsOnly
+                ? message is ActorSelectionMessage
+                : message is not (Kill or PoisonPill or IPossiblyHarmful or ISystemMessage);
+            if (passes) target.Tell(message, sender);
+            else provider.CountRefused();
         }
 
         public override void SendSystemMessage(ISystemMessage message) => provider.CountRefused();
