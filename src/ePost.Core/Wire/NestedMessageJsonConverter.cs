@@ -7,7 +7,8 @@ namespace ePost.Core.Wire;
 
 /// <summary>
 /// Writes an <see cref="object"/>-typed property as {"s": serializer id, "m": manifest, "b": bytes} using Akka's
-/// serialization registry, so a layer can carry another layer's message without knowing its type.
+/// serialization registry, so a layer can carry another layer's message without knowing its type. On read only the
+/// project's own serializer ids are accepted (<see cref="WireProtocol.IsProjectSerializer"/>).
 /// </summary>
 internal sealed class NestedMessageJsonConverter(ExtendedActorSystem system) : JsonConverter<object>
 {
@@ -32,6 +33,10 @@ internal sealed class NestedMessageJsonConverter(ExtendedActorSystem system) : J
         }
         if (serializerId is null || manifest is null || bytes is null)
             throw new JsonException("A nested message needs s, m and b.");
+        // Only the project's own serializers may read a payload: Akka's JSON serializer would instantiate whatever
+        // CLR type the peer names, and the primitive and protobuf ones carry nothing the layers exchange.
+        if (!WireProtocol.IsProjectSerializer(serializerId.Value))
+            throw new JsonException($"A nested message under serializer {serializerId} is refused: only the project's wire serializers are read.");
         try
         {
             return system.Serialization.Deserialize(bytes, serializerId.Value, manifest);

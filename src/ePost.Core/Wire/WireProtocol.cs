@@ -8,6 +8,7 @@ public sealed class WireProtocol
 {
     private readonly Dictionary<Type, string> _manifestByType = new();
     private readonly Dictionary<string, Type> _typeByManifest = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> ProjectIdentifiers = new();
 
     /// <summary>Creates a protocol with the given Akka serializer identifier (must be above 100; 0-100 are Akka's).</summary>
     public WireProtocol(int identifier, string name)
@@ -15,7 +16,14 @@ public sealed class WireProtocol
         if (identifier <= 100) throw new ArgumentOutOfRangeException(nameof(identifier), "Identifiers 0-100 belong to Akka.");
         Identifier = identifier;
         Name = name;
+        ProjectIdentifiers.TryAdd(identifier, name);
     }
+
+    /// <summary>
+    /// True when <paramref name="identifier"/> belongs to one of the project's own protocols (above 100 and created
+    /// as a <see cref="WireProtocol"/>); Akka's serializers (JSON, primitives, protobuf) and anyone else's are not.
+    /// </summary>
+    public static bool IsProjectSerializer(int identifier) => identifier > 100 && ProjectIdentifiers.ContainsKey(identifier);
 
     /// <summary>The Akka serializer identifier written with every message.</summary>
     public int Identifier { get; }

@@ -37,7 +37,7 @@ public static class StatusCommand
         var system = ClientSystem.Create("epost-status");
         try
         {
-            var overlay = ClientSystem.Layer(system, address, NodeGuardian.OverlayName);
+            var overlay = ClientSystem.EntryPoint(system, address);
             return await overlay.Ask<NodeStatus>(GetNodeStatus.Instance, timeout);
         }
         catch (Exception e) when (e is TimeoutException or AskTimeoutException or TaskCanceledException)

@@ -4,6 +4,7 @@ using Akka.Configuration;
 using ePost.Core.Ids;
 using ePost.Node.Cli;
 using ePost.Node.Hosting;
+using ePost.Overlay.Node;
 using ePost.Storage.Objects;
 using ePost.Storage.Replication;
 
@@ -56,40 +57,40 @@ public static class StoreCommand
 public sealed class StorageClient : IAsyncDisposable
 {
     private readonly ActorSystem _system;
-    private readonly ActorSelection _storage;
+    private readonly ActorSelection _node;
     private readonly TimeSpan _timeout;
 
-    private StorageClient(ActorSystem system, ActorSelection storage, TimeSpan timeout)
+    private StorageClient(ActorSystem system, ActorSelection node, TimeSpan timeout)
     {
         _system = system;
-        _storage = storage;
+        _node = node;
         _timeout = timeout;
     }
 
-    /// <summary>Connects to the storage actor of the node at <paramref name="address"/>.</summary>
+    /// <summary>Connects to the storage of the node at <paramref name="address"/>, through its entry point (the overlay).</summary>
     public static Task<StorageClient> ConnectAsync(string address, TimeSpan? timeout = null)
     {
         if (!ActorPath.TryParseAddress(address, out var parsed)) throw new UsageException($"'{address}' is not a node address.");
         var system = ClientSystem.Create("epost-client");
-        var storage = ClientSystem.Layer(system, parsed.ToString(), NodeGuardian.StorageName);
-        return Task.FromResult(new StorageClient(system, storage, timeout ?? TimeSpan.FromSeconds(30)));
+        var node = ClientSystem.EntryPoint(system, parsed.ToString());
+        return Task.FromResult(new StorageClient(system, node, timeout ?? TimeSpan.FromSeconds(30)));
     }
 
     /// <summary>Inserts an object with a lease.</summary>
     public Task<ClientPutResult> PutAsync(StoredObject value, TimeSpan lease) =>
-        _storage.Ask<ClientPutResult>(new ClientPut(value.Encode(), (long)lease.TotalMilliseconds), _timeout);
+        _node.Ask<ClientPutResult>(new ClientRequest(new ClientPut(value.Encode(), (long)lease.TotalMilliseconds)), _timeout);
 
     /// <summary>Reads an object (null when no replica has it); the copy is verified here too.</summary>
     public async Task<StoredObject?> GetAsync(RingId id)
     {
-        var result = await _storage.Ask<ClientGetResult>(new ClientGet(id), _timeout);
+        var result = await _node.Ask<ClientGetResult>(new ClientRequest(new ClientGet(id)), _timeout);
         if (result.Encoded is null) return null;
         var check = ObjectValidator.DecodeAndCheck(result.Encoded, ClientProtocol.MaxEncodedBytes * 16, out var value);
         return check.IsAccepted && value?.Id == id ? value : throw new InvalidDataException($"the node returned a bad copy of {id}: {check.Message}");
     }
 
     /// <summary>The ids the node holds itself.</summary>
-    public async Task<RingId[]> HeldAsync() => (await _storage.Ask<ClientHeldIds>(ClientListHeld.Instance, _timeout)).Ids;
+    public async Task<RingId[]> HeldAsync() => (await _node.Ask<ClientHeldIds>(new ClientRequest(ClientListHeld.Instance), _timeout)).Ids;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _system.Terminate();

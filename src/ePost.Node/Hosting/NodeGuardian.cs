@@ -40,11 +40,22 @@ public sealed class NodeGuardian : ReceiveActor
         var ring = Context.ActorOf(RingNode.Props(overlay, id, epoch, bootstrap), OverlayName);
         var store = Context.ActorOf(ReplicaManager.Props(storage, ring, dataDir), StorageName);
         var archive = Context.ActorOf(GlacierActor.Props(glacier, ring, signer, dataDir), GlacierName);
+        // Tools reach storage only through the overlay, the node's one entry point.
+        foreach (var request in new[] { typeof(ClientPut), typeof(ClientGet), typeof(ClientListHeld) })
+            ring.Tell(new RegisterClientService(request, store));
         // Without a ring CA nobody's certificate can be checked, so there is no POST: the node only routes and stores.
         PostServices? services = storage.CertificateAuthority is { } ca ? PostServices.Create(store, ring, ca, post, glacier: archive) : null;
         var office = services is null ? null : Context.ActorOf(PostOffice.Props(services, users), PostOffice.Name);
         Receive<GetLayers>(_ => Sender.Tell(new Layers(ring, store, archive, office, services)));
     }
+
+    /// <summary>
+    /// Akka's default supervision, except that a layer that received <see cref="Kill"/> resumes with its state: the
+    /// overlay is reachable from the network and Akka.Remote delivers a peer's <see cref="Kill"/> inside an actor
+    /// selection, while nothing in the node ever kills a layer itself.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(e => e is ActorKilledException ? Directive.Resume : Akka.Actor.SupervisorStrategy.DefaultDecider.Decide(e));
 
     /// <summary>Asks the guardian for its layers' actors.</summary>
     public sealed record GetLayers : INoSerializationVerificationNeeded

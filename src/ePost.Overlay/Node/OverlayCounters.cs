@@ -1,8 +1,11 @@
 namespace ePost.Overlay.Node;
 
 /// <summary>Message counters of one node, split into ring maintenance and application traffic.</summary>
-public sealed class OverlayCounters
+public sealed class OverlayCounters : Akka.Actor.INoSerializationVerificationNeeded
 {
+    /// <summary>A copy that later traffic does not change.</summary>
+    public OverlayCounters Copy() => (OverlayCounters)MemberwiseClone();
+
     /// <summary>Messages sent (all kinds).</summary>
     public long Sent { get; internal set; }
 
@@ -20,4 +23,10 @@ public sealed class OverlayCounters
 
     /// <summary>Nodes declared dead by this node.</summary>
     public long DeclaredDead { get; internal set; }
+
+    /// <summary>Tool requests handed to a local service (<see cref="ClientRequest"/>).</summary>
+    public long ClientRequests { get; internal set; }
+
+    /// <summary>Messages refused at the entry point before any handling: not part of the overlay protocol, or a tool request no service takes.</summary>
+    public long Refused { get; internal set; }
 }

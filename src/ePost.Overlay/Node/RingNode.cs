@@ -19,6 +19,7 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
     private readonly PastryNode _node;
     private readonly IMonotonicClock _time;
     private readonly List<(Type Type, IActorRef Handler)> _applications = new();
+    private readonly Dictionary<Type, IActorRef> _clientServices = new();
     private readonly HashSet<IActorRef> _subscribers = new();
     private readonly Dictionary<long, (IActorRef Asker, RingId Key)> _lookups = new();
     private readonly EarlyDeliveries _early;
@@ -43,6 +44,7 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
         _node = new PastryNode(new NodeHandle(id, address, epoch), settings, network, this);
 
         Receive<IOverlayMessage>(m => m is GetNodeStatus, _ => Sender.Tell(_node.Status()));
+        Receive<ClientRequest>(OnClientRequest);
         Receive<IOverlayMessage>(m => m is not NodeStatus, m => _node.Receive(m));
         Receive<OverlayTimer>(OnTimer);
         Receive<RouteTo>(m =>
@@ -53,6 +55,10 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
         Receive<FindRoot>(StartLookup);
         Receive<RegisterApplication>(Register);
         Receive<SubscribeOverlayEvents>(m => _subscribers.Add(m.Subscriber));
+        Receive<GetOverlayCounters>(_ => Sender.Tell(_node.Counters.Copy()));
+        Receive<RegisterClientService>(m => _clientServices[m.RequestType] = m.Handler);
+        // The overlay is the one actor reachable from the network: anything outside its protocol is counted and dropped.
+        ReceiveAny(_ => _node.Counters.Refused++);
     }
 
     /// <inheritdoc />
@@ -160,6 +166,17 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
         }
         _log.Warning("No application registered for {0} and {1} deliveries already wait for one; dropped ({2} dropped so far for a full buffer)",
             payload.GetType().Name, _early.Count, _early.DroppedFull);
+    }
+
+    private void OnClientRequest(ClientRequest request)
+    {
+        if (!_clientServices.TryGetValue(request.Request.GetType(), out var service))
+        {
+            _node.Counters.Refused++;
+            return;
+        }
+        _node.Counters.ClientRequests++;
+        service.Tell(request.Request, Sender);
     }
 
     private void Register(RegisterApplication registration)

@@ -32,3 +32,13 @@ public sealed record Delivered(RingId Key, object Payload, NodeHandle Origin, in
 
 /// <summary>A payload sent directly to this node.</summary>
 public sealed record DirectDelivered(NodeHandle From, object Payload) : INoSerializationVerificationNeeded;
+
+/// <summary>Hand <see cref="ClientRequest"/>s carrying a <paramref name="RequestType"/> (exactly that type) to <paramref name="Handler"/>, with the tool as sender.</summary>
+public sealed record RegisterClientService(Type RequestType, IActorRef Handler) : IRingNodeCommand;
+
+/// <summary>Asks for a copy of the node's <see cref="OverlayCounters"/> (answered with an <see cref="OverlayCounters"/> that does not change).</summary>
+public sealed record GetOverlayCounters : IRingNodeCommand
+{
+    /// <summary>The one instance.</summary>
+    public static readonly GetOverlayCounters Instance = new();
+}

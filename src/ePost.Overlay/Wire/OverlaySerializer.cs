@@ -28,5 +28,6 @@ public sealed class OverlaySerializer(ExtendedActorSystem system) : WireSerializ
         .Add<RowReply>("rowr")
         .Add<HopAck>("hack")
         .Add<GetNodeStatus>("stq")
-        .Add<NodeStatus>("sts");
+        .Add<NodeStatus>("sts")
+        .Add<ClientRequest>("creq");
 }

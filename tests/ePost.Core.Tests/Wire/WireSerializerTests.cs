@@ -57,6 +57,27 @@ public sealed class WireSerializerTests : Akka.TestKit.Xunit2.TestKit
         Assert.Throws<SerializationException>(() => Serializer.ToBinary(text));
     }
 
+    [Theory]
+    [InlineData(1, "System.String, System.Private.CoreLib", "\"hello\"")] // Akka's JSON serializer: builds any CLR type it is told to
+    [InlineData(4, "", "hello")]                                          // Akka's byte-array serializer
+    [InlineData(9999, "g", "{}")]                                         // an id nobody registered
+    public void Nested_payloads_under_serializers_other_than_the_projects_are_refused(int serializerId, string manifest, string payload)
+    {
+        var bytes = Convert.ToBase64String(Encoding.UTF8.GetBytes(payload));
+        var body = "{\"Label\":\"x\",\"Content\":{\"s\":" + serializerId + ",\"m\":\"" + manifest + "\",\"b\":\"" + bytes + "\"}}";
+        var e = Assert.Throws<SerializationException>(() => Serializer.FromBinary(Encoding.UTF8.GetBytes(body), "p"));
+        Assert.Contains($"serializer {serializerId}", e.Message);
+    }
+
+    [Fact]
+    public void Only_identifiers_of_the_projects_protocols_are_project_serializers()
+    {
+        Assert.True(WireProtocol.IsProjectSerializer(TestWireSerializer.Protocol.Identifier));
+        Assert.False(WireProtocol.IsProjectSerializer(1));
+        Assert.False(WireProtocol.IsProjectSerializer(4));
+        Assert.False(WireProtocol.IsProjectSerializer(9102));
+    }
+
     [Fact]
     public void Unknown_manifest_is_a_serialization_exception() =>
         Assert.Throws<SerializationException>(() => Serializer.FromBinary("{}"u8.ToArray(), "no-such"));

@@ -39,6 +39,7 @@ public sealed class OverlaySerializerTests() : Akka.TestKit.Xunit2.TestKit(
         new RowReply(A, 2, [B, C]),
         GetNodeStatus.Instance,
         new NodeStatus(A, true, [B], [C], 10, 3, 100, 90, 1),
+        new ClientRequest(new LookupProbe(5)),
     ];
 
     public static TheoryData<int> SampleIndexes => new(Enumerable.Range(0, Samples.Length));
