@@ -99,6 +99,27 @@ public sealed class CaCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_certified_user_admits_its_own_devices_with_its_key_file_below_the_ring_limit()
+    {
+        var caPass = Secret("ca.pass", "pw");
+        var userPass = Secret("u.pass", "u");
+        Ca("init", "--passphrase-file", caPass);
+        Ca("issue", "alice@x.org", "--passphrase-file", caPass, "--user-passphrase-file", userPass);
+        var userKey = Path.Combine(_dir, "ca", "users", "alice@x.org.key");
+        var caPublic = Convert.FromHexString(File.ReadAllText(Path.Combine(_dir, "ca", "ca.pub")).Trim());
+        for (var device = 0; device < 2; device++)
+        {
+            var node = Identity.NodeIdentity.LoadOrCreate(Path.Combine(_dir, $"device{device}"));
+            var target = Path.Combine(_dir, $"device{device}", "node.cert");
+            Assert.Equal(0, Ca("issue-device", Convert.ToHexStringLower(node.PublicKey), "--key", userKey, "--device", $"{device}", "--user-passphrase-file", userPass, "--out", target));
+            var verdict = NodeCertificate.Verify(caPublic, File.ReadAllBytes(target), maxDevicesPerUser: 1);
+            Assert.Equal(device < 1 ? NodeCertificateRejection.None : NodeCertificateRejection.TooManyDevices, verdict.Rejection);
+            Assert.Equal(NodeCertificateKind.Device, verdict.Certificate!.Kind);
+            Assert.Equal(node.Id, verdict.Certificate.NodeId);
+        }
+    }
+
+    [Fact]
     public void Revoke_node_signs_cumulative_lists_with_growing_numbers()
     {
         var caPass = Secret("ca.pass", "pw");

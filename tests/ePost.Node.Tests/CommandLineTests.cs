@@ -165,6 +165,21 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Init_prints_the_node_public_key_and_the_command_that_admits_it()
+    {
+        var dir = Directory.CreateTempSubdirectory("epost-init-").FullName;
+        try
+        {
+            using var init = NodeProcess.StartUncertified(["init", "--data-dir", dir]);
+            Assert.Equal(0, await init.ExitCodeAsync(TimeSpan.FromSeconds(60)));
+            var key = Convert.ToHexStringLower(NodeIdentity.LoadOrCreate(dir).PublicKey);
+            Assert.Contains($"public key {key}", init.Output);
+            Assert.Contains(init.Output, line => line.Contains($"epost ca issue-node {key} --out {Path.Combine(dir, "node.cert")}", StringComparison.Ordinal));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void A_revocation_list_of_another_ca_in_the_data_dir_stops_the_node_from_starting()
     {
         var dir = Directory.CreateTempSubdirectory("epost-cert-").FullName;
