@@ -21,7 +21,7 @@ public static class StatusCommand
         var overrides = NodeOptions.Overrides(options);
         options.RejectUnknown();
         if (!ActorPath.TryParseAddress(address, out var parsed))
-            throw new UsageException($"'{address}' is not a node address like akka.tcp://epost@127.0.0.1:4000.");
+            throw new UsageException($"'{address}' is not a node address like akka.ssl.tcp://epost@127.0.0.1:4000.");
 
         NodeCredential? credential;
         RingTrust? trust;
@@ -45,7 +45,7 @@ public static class StatusCommand
     }
 
     /// <summary>Queries a node from a short-lived client actor system connecting as <paramref name="credential"/>; null when it does not answer in time.</summary>
-    public static async Task<NodeStatus?> QueryAsync(string address, TimeSpan timeout, NodeCredential? credential, RingTrust? trust)
+    public static async Task<NodeStatus?> QueryAsync(string address, TimeSpan timeout, NodeCredential? credential = null, RingTrust? trust = null)
     {
         var system = ClientSystem.Create("epost-status", credential, trust);
         try

@@ -79,7 +79,7 @@ public sealed class StorageClient : IAsyncDisposable
     }
 
     /// <summary>Connects to the storage actor of the node at <paramref name="address"/>, as the certified node <paramref name="credential"/>.</summary>
-    public static Task<StorageClient> ConnectAsync(string address, NodeCredential? credential, RingTrust? trust, TimeSpan? timeout = null)
+    public static Task<StorageClient> ConnectAsync(string address, NodeCredential? credential = null, RingTrust? trust = null, TimeSpan? timeout = null)
     {
         if (!ActorPath.TryParseAddress(address, out var parsed)) throw new UsageException($"'{address}' is not a node address.");
         var system = ClientSystem.Create("epost-client", credential, trust);
