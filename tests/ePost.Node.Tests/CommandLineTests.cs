@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Akka.Configuration;
+using ePost.Node.Commands;
 using ePost.Node.Hosting;
 using ePost.Node.Identity;
 using ePost.Node.Simulate;
@@ -121,6 +122,77 @@ public sealed class CommandLineTests
             var forged = JsonSerializer.Serialize(new { Version = 1, PrivateKey = json.GetProperty("PrivateKey").GetString(), PublicKey = Convert.ToBase64String(new byte[32]) });
             File.WriteAllText(path, forged);
             Assert.Throws<InvalidDataException>(() => NodeIdentity.LoadOrCreate(dir));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public async Task Run_refuses_to_start_with_exit_2_without_a_valid_node_certificate_for_the_configured_ca()
+    {
+        var dir = Directory.CreateTempSubdirectory("epost-cert-").FullName;
+        try
+        {
+            var identity = NodeIdentity.LoadOrCreate(dir);
+            string[] run = ["run", "--port", "0", "--data-dir", dir, "--set", $"epost.transport.certificate-authority={TestRingCa.PublicKeyHex()}"];
+            var config = NodeConfig.Build(ConfigurationFactory.ParseString($"epost.node.data-dir = {NodeConfig.Quote(dir)}\nepost.transport.certificate-authority = \"{TestRingCa.PublicKeyHex()}\""));
+
+            // No certificate: the message names the exact command the CA operator runs.
+            Assert.Equal(2, await Program.RunAsync(run, CancellationToken.None));
+            var missing = Assert.Throws<NodeCredentialException>(() => RingTransport.Load(config, identity));
+            Assert.Contains($"epost ca issue-node {Convert.ToHexStringLower(identity.PublicKey)}", missing.Message);
+            Assert.DoesNotContain("\n", missing.Message);
+
+            // A self-made certificate (another CA) and a certificate of the right CA for another node.
+            var selfMade = Core.Crypto.CertificateAuthority.Create(System.Security.Cryptography.RandomNumberGenerator.Create());
+            File.WriteAllBytes(Path.Combine(dir, "node.cert"), selfMade.IssueNode(identity.PublicKey, 1).Encode());
+            Assert.Equal(2, await Program.RunAsync(run, CancellationToken.None));
+            Assert.Contains("another CA", Assert.Throws<NodeCredentialException>(() => RingTransport.Load(config, identity)).Message);
+            var other = Core.Crypto.Ed25519.Generate(System.Security.Cryptography.RandomNumberGenerator.Create());
+            File.WriteAllBytes(Path.Combine(dir, "node.cert"), TestRingCa.Shared.IssueNode(other.PublicKey, 1).Encode());
+            Assert.Equal(2, await Program.RunAsync(run, CancellationToken.None));
+            Assert.Contains("not for this node", Assert.Throws<NodeCredentialException>(() => RingTransport.Load(config, identity)).Message);
+
+            // No CA configured at all.
+            Assert.Equal(2, await Program.RunAsync(["run", "--port", "0", "--data-dir", dir], CancellationToken.None));
+
+            // With --node-cert naming a good certificate elsewhere, the identity loads.
+            var good = Path.Combine(dir, "elsewhere.cert");
+            File.WriteAllBytes(good, TestRingCa.Shared.IssueNode(identity.PublicKey, 2).Encode());
+            var withFlag = NodeConfig.Build(NodeOptions.Overrides(Cli.Arguments.Parse(["--data-dir", dir, "--node-cert", good, "--set", $"epost.transport.certificate-authority={TestRingCa.PublicKeyHex()}"])));
+            Assert.Equal(identity.Id, RingTransport.Load(withFlag, identity).Credential.NodeId);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public async Task Init_prints_the_node_public_key_and_the_command_that_admits_it()
+    {
+        var dir = Directory.CreateTempSubdirectory("epost-init-").FullName;
+        try
+        {
+            using var init = NodeProcess.StartUncertified(["init", "--data-dir", dir]);
+            Assert.Equal(0, await init.ExitCodeAsync(TimeSpan.FromSeconds(60)));
+            var key = Convert.ToHexStringLower(NodeIdentity.LoadOrCreate(dir).PublicKey);
+            Assert.Contains($"public key {key}", init.Output);
+            Assert.Contains(init.Output, line => line.Contains($"epost ca issue-node {key} --out {Path.Combine(dir, "node.cert")}", StringComparison.Ordinal));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void A_revocation_list_of_another_ca_in_the_data_dir_stops_the_node_from_starting()
+    {
+        var dir = Directory.CreateTempSubdirectory("epost-cert-").FullName;
+        try
+        {
+            var identity = TestRingCa.Certify(dir);
+            var config = NodeConfig.Build(ConfigurationFactory.ParseString($"epost.node.data-dir = {NodeConfig.Quote(dir)}\nepost.transport.certificate-authority = \"{TestRingCa.PublicKeyHex()}\""));
+            Assert.Equal(identity.Id, RingTransport.Load(config, identity).Credential.NodeId);
+            var forged = Core.Crypto.CertificateAuthority.Create(System.Security.Cryptography.RandomNumberGenerator.Create()).RevokeNodes(1, []);
+            File.WriteAllBytes(Path.Combine(dir, TransportSettings.RevocationListFile), forged.Encode());
+            Assert.Contains("another CA", Assert.Throws<NodeCredentialException>(() => RingTransport.Load(config, identity)).Message);
+            File.WriteAllBytes(Path.Combine(dir, TransportSettings.RevocationListFile), TestRingCa.Shared.RevokeNodes(1, [identity.Id]).Encode());
+            Assert.Contains("revoked", Assert.Throws<NodeCredentialException>(() => RingTransport.Load(config, identity)).Message);
         }
         finally { Directory.Delete(dir, recursive: true); }
     }

@@ -27,7 +27,7 @@ public sealed class CrashSafetyTests
             await Eventually.True(() => ProcessRing.IsCorrectAsync(addresses), TimeSpan.FromSeconds(60), "the five processes did not form one ring");
 
             var blocks = Enumerable.Range(0, 30).Select(i => ContentBlock.Create(Encoding.UTF8.GetBytes($"acknowledged block {i} ✓"))).ToList();
-            await using (var client = await StorageClient.ConnectAsync(addresses[3]))
+            await using (var client = await ProcessRing.StorageAsync(addresses[3]))
                 foreach (var block in blocks)
                 {
                     var result = await client.PutAsync(block, TimeSpan.FromDays(21));
@@ -36,7 +36,7 @@ public sealed class CrashSafetyTests
             var heldBefore = new List<RingId[]>();
             foreach (var address in addresses)
             {
-                await using var client = await StorageClient.ConnectAsync(address);
+                await using var client = await ProcessRing.StorageAsync(address);
                 heldBefore.Add(await client.HeldAsync());
             }
 
@@ -52,12 +52,12 @@ public sealed class CrashSafetyTests
 
             for (var i = 0; i < addresses.Count; i++)
             {
-                await using var client = await StorageClient.ConnectAsync(addresses[i]);
+                await using var client = await ProcessRing.StorageAsync(addresses[i]);
                 var heldAfter = await client.HeldAsync();
                 Assert.Empty(heldBefore[i].Except(heldAfter));
             }
             await Eventually.True(() => ProcessRing.IsCorrectAsync(addresses), TimeSpan.FromSeconds(60), "the restarted processes did not form one ring");
-            await using (var reader = await StorageClient.ConnectAsync(addresses[1]))
+            await using (var reader = await ProcessRing.StorageAsync(addresses[1]))
                 foreach (var block in blocks)
                 {
                     var copy = Assert.IsType<ContentBlock>(await reader.GetAsync(block.Id));

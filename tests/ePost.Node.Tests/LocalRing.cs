@@ -29,6 +29,12 @@ public sealed class LocalRing : IAsyncDisposable
         """;
 
     private int _started;
+
+    /// <summary>A ring whose nodes are certified by <paramref name="ca"/> (by default <see cref="TestRingCa.Shared"/>).</summary>
+    public LocalRing(Core.Crypto.CertificateAuthority? ca = null) => Ca = ca ?? TestRingCa.Shared;
+
+    /// <summary>The ring CA that certifies every node of this ring.</summary>
+    public Core.Crypto.CertificateAuthority Ca { get; }
     private readonly string _dataRoot = Directory.CreateTempSubdirectory("epost-ring-").FullName;
 
     /// <summary>The running nodes.</summary>
@@ -41,13 +47,16 @@ public sealed class LocalRing : IAsyncDisposable
     public async Task<NodeHost> AddAsync(string extraConfig = "", IReadOnlyList<Post.Access.LocalUser>? users = null, string? dataDir = null)
     {
         var bootstrap = Nodes.Count == 0 ? "" : $"epost.node.bootstrap = [{NodeConfig.Quote(Nodes[0].Address)}]";
+        var dir = dataDir ?? DataDirOf(_started++);
+        // Every node is admitted as an operator would admit it: a node key, then a node certificate of the ring CA.
+        TestRingCa.Certify(dir, Ca);
         var config = NodeConfig.Build(ConfigurationFactory.ParseString($"""
             epost.node.port = 0
-            epost.node.data-dir = {NodeConfig.Quote(dataDir ?? DataDirOf(_started++))}
+            epost.node.data-dir = {NodeConfig.Quote(dir)}
             {bootstrap}
             {extraConfig}
             {FastLiveness}
-            """));
+            """).WithFallback(ConfigurationFactory.ParseString($"epost.transport.certificate-authority = \"{TestRingCa.PublicKeyHex(Ca)}\"")));
         var node = await NodeHost.StartAsync(config, users);
         Nodes.Add(node);
         await Eventually.True(async () => (await node.StatusAsync()).Ready, TimeSpan.FromSeconds(30), "node never became ready");

@@ -20,8 +20,11 @@ public sealed class MailRing : IAsyncDisposable
     /// <summary>The ring CA.</summary>
     public CertificateAuthority Ca { get; } = CertificateAuthority.Create(RandomNumberGenerator.Create());
 
+    /// <summary>A ring whose nodes and users the same CA certifies.</summary>
+    public MailRing() => Ring = new LocalRing(Ca);
+
     /// <summary>The nodes.</summary>
-    public LocalRing Ring { get; } = new();
+    public LocalRing Ring { get; }
 
     private ulong _serial;
 

@@ -21,12 +21,13 @@ public sealed class MalformedPeerTests
     {
         await using var ring = new LocalRing();
         var node = await ring.AddAsync();
-        var attacker = ActorSystem.Create("epost", NodeConfig.Build(ConfigurationFactory.ParseString("""
+        var (credential, trust) = TestRingCa.Member();
+        var attacker = RingTransport.CreateSystem("epost", NodeConfig.Build(ConfigurationFactory.ParseString("""
             epost.node.port = 0
             akka.loglevel = ERROR
             akka.actor.serializers.forger = "ePost.Node.Tests.ForgingSerializer, ePost.Node.Tests"
             akka.actor.serialization-bindings { "ePost.Node.Tests.Forged, ePost.Node.Tests" = forger }
-            """)));
+            """)), credential, trust);
         try
         {
             var target = attacker.ActorSelection(node.Address + "/user/node/overlay");
@@ -44,7 +45,9 @@ public sealed class MalformedPeerTests
         await using var ring = new LocalRing();
         var node = await ring.AddAsync();
         var before = await node.StatusAsync();
-        var stranger = ActorSystem.Create("epost", NodeConfig.Build(ConfigurationFactory.ParseString("epost.node.port = 0\nakka.loglevel = ERROR")));
+        // A certified member that lies in well-formed messages (strangers without a certificate do not get this far: RingTlsTests).
+        var (credential, trust) = TestRingCa.Member();
+        var stranger = RingTransport.CreateSystem("epost", NodeConfig.Build(ConfigurationFactory.ParseString("epost.node.port = 0\nakka.loglevel = ERROR")), credential, trust);
         try
         {
             var target = stranger.ActorSelection(node.Address + "/user/node/overlay");

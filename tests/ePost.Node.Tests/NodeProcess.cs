@@ -22,8 +22,26 @@ public sealed partial class NodeProcess : IDisposable
     /// <summary>Everything the process printed so far.</summary>
     public IReadOnlyList<string> Output { get { lock (_lines) return _lines.ToList(); } }
 
-    /// <summary>Starts <c>epost</c> with arguments and extra environment variables.</summary>
-    public static NodeProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts <c>epost</c> with arguments and extra environment variables. An <c>epost run</c> is first admitted to the
+    /// ring of <paramref name="ca"/> (default <see cref="TestRingCa.Shared"/>) as an operator would: a node key and a
+    /// node certificate in its data dir (<c>--data-dir</c> or EPOST_DATA_DIR), and the CA's key in its configuration.
+    /// </summary>
+    public static NodeProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, Core.Crypto.CertificateAuthority? ca = null)
+    {
+        var list = args.ToList();
+        if (list.FirstOrDefault() == "run")
+        {
+            var at = list.IndexOf("--data-dir");
+            var dataDir = at >= 0 ? list[at + 1] : environment?.GetValueOrDefault("EPOST_DATA_DIR") ?? throw new ArgumentException("an epost run in a test needs a data dir");
+            TestRingCa.Certify(dataDir, ca);
+            list.AddRange(["--set", $"epost.transport.certificate-authority={TestRingCa.PublicKeyHex(ca)}"]);
+        }
+        return StartUncertified(list, environment);
+    }
+
+    /// <summary>Starts <c>epost</c> with arguments and extra environment variables as they are.</summary>
+    public static NodeProcess StartUncertified(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "epost.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -44,14 +44,14 @@ public sealed class ProcessFaultTests
             await Eventually.True(() => ProcessRing.IsCorrectAsync(addresses), TimeSpan.FromSeconds(60), "the woken node was not re-admitted");
 
             // Killed, then restarted on the same data dir: same id, higher epoch, one ring again.
-            var before = (await StatusCommand.QueryAsync(addresses[3], TimeSpan.FromSeconds(5)))!.Self;
+            var before = (await ProcessRing.QueryAsync(addresses[3], TimeSpan.FromSeconds(5)))!.Self;
             processes[3].Kill();
             var survivors = addresses.Take(3).ToList();
             await Eventually.True(() => ProcessRing.IsCorrectAsync(survivors), TimeSpan.FromSeconds(60), "the killed node was not dropped");
             processes[3] = Start(3, bootstrap);
             addresses[3] = await processes[3].AddressAsync(TimeSpan.FromSeconds(60));
             await Eventually.True(() => ProcessRing.IsCorrectAsync(addresses), TimeSpan.FromSeconds(60), "the restarted node did not rejoin");
-            var after = (await StatusCommand.QueryAsync(addresses[3], TimeSpan.FromSeconds(5)))!.Self;
+            var after = (await ProcessRing.QueryAsync(addresses[3], TimeSpan.FromSeconds(5)))!.Self;
             Assert.Equal(before.Id, after.Id);
             Assert.True(after.Epoch > before.Epoch);
         }

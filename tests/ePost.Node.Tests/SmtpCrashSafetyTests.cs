@@ -44,7 +44,7 @@ public sealed class SmtpCrashSafetyTests
             akka.loglevel = INFO
             """);
         string[] args = ["run", "--config", Path.Combine(dir, "node.conf"), "--port", "0", "--data-dir", Path.Combine(dir, "data"), "--bootstrap", mail.Ring.Nodes[0].Address];
-        var process = NodeProcess.Start(args);
+        var process = NodeProcess.Start(args, ca: mail.Ca);
         try
         {
             await process.AddressAsync(TimeSpan.FromSeconds(60));
@@ -63,12 +63,12 @@ public sealed class SmtpCrashSafetyTests
                 }
                 process.Dispose();
                 if (spool.ListPending().Count > 0) break;
-                process = NodeProcess.Start(args);
+                process = NodeProcess.Start(args, ca: mail.Ca);
                 await process.AddressAsync(TimeSpan.FromSeconds(60));
             }
             Assert.NotEmpty(spool.ListPending());
 
-            process = NodeProcess.Start(args);
+            process = NodeProcess.Start(args, ca: mail.Ca);
             await process.AddressAsync(TimeSpan.FromSeconds(60));
             var restarted = process;
             await Eventually.True(async () => (await MailRing.InboxAsync(bobNode, "bob@ring.test")).Messages.Count >= 1,

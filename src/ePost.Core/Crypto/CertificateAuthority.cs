@@ -56,6 +56,18 @@ public sealed class CertificateAuthority
         return new UserKeys(signing, encryption, Issue(address, signing.PublicKey, encryption.PublicKey, serial));
     }
 
+    /// <summary>Signs a ring certificate for the node whose Ed25519 public key this is: what <c>epost ca issue-node</c> does.</summary>
+    /// <exception cref="ArgumentException">When the key is not 32 bytes or not a point on the curve.</exception>
+    public NodeCertificate IssueNode(ReadOnlySpan<byte> nodePublicKey, ulong serial)
+    {
+        if (nodePublicKey.Length != Ed25519.PublicKeyLength || !Ed25519.IsValidPublicKey(nodePublicKey))
+            throw new ArgumentException($"A node public key is a valid {Ed25519.PublicKeyLength}-byte Ed25519 point.", nameof(nodePublicKey));
+        return NodeCertificate.Create(NodeCertificateKind.Ring, _key.PublicKey, serial, nodePublicKey, [], m => _key.Sign(m));
+    }
+
+    /// <summary>Signs revocation list number <paramref name="number"/> naming <paramref name="nodes"/> (cumulative: include every node still revoked).</summary>
+    public NodeRevocationList RevokeNodes(ulong number, IEnumerable<Ids.RingId> nodes) => NodeRevocationList.Create(_key, number, nodes);
+
     /// <summary>Checks that <paramref name="certificate"/> was issued and signed by the CA whose public key is <paramref name="caPublicKey"/>.</summary>
     public static CertificateVerdict Verify(ReadOnlySpan<byte> caPublicKey, UserCertificate certificate)
     {

@@ -64,6 +64,20 @@ public static class Ed25519
         return signer.GenerateSignature();
     }
 
+    /// <summary>True when <paramref name="publicKey"/> is a 32-byte encoding of a point on the curve.</summary>
+    public static bool IsValidPublicKey(ReadOnlySpan<byte> publicKey)
+    {
+        if (publicKey.Length != PublicKeyLength) return false;
+        try
+        {
+            return new Ed25519PublicKeyParameters(publicKey).GetEncoded().Length == PublicKeyLength;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>True only when <paramref name="signature"/> is a valid signature of <paramref name="message"/> by <paramref name="publicKey"/>; false for any malformed key or signature.</summary>
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {

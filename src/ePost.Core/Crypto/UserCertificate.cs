@@ -98,6 +98,13 @@ public sealed class UserCertificate
             RingId.FromBytes(published.Slice(UserIdOffset, RingId.ByteLength)), published[..SignatureOffset].ToArray(), published[SignatureOffset..].ToArray());
     }
 
+    /// <summary>The user's Ed25519 signing key from a published form already checked by <see cref="ReadPublished"/> or <see cref="CertificateAuthority.VerifyPublished"/>.</summary>
+    internal static byte[] SigningKeyOfPublished(ReadOnlySpan<byte> published)
+    {
+        CheckPublished(published);
+        return published.Slice(SigningOffset, Ed25519.PublicKeyLength).ToArray();
+    }
+
     /// <summary>The certificate of <paramref name="address"/> from its published form.</summary>
     /// <exception cref="FormatException">When the bytes are not a published form, or it is not the certificate of that address.</exception>
     /// <exception cref="ArgumentException">When the address is not usable.</exception>

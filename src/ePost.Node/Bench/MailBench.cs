@@ -22,7 +22,7 @@ namespace ePost.Node.Bench;
 public static class MailBench
 {
     /// <summary>The delivery benchmark.</summary>
-    public static Verb Delivery => new("delivery", "POST send-to-filed latency and throughput: [--nodes 5] [--messages 200] [--parallel 8]", DeliveryAsync);
+    public static Verb Delivery => new("delivery", "POST send-to-filed latency and throughput: [--nodes 5] [--messages 200] [--parallel 8] [--tls on|off]", DeliveryAsync);
 
     /// <summary>The SMTP benchmark.</summary>
     public static Verb Smtp => new("smtp", "SMTP submission throughput and latency, submit-to-POP3 latency: [--nodes 5] [--senders 20] [--per-sender 10]", SmtpAsync);
@@ -33,10 +33,11 @@ public static class MailBench
         var count = options.Int("nodes", 5, 2, 16);
         var messages = options.Int("messages", 200, 1, 100_000);
         var parallel = options.Int("parallel", 8, 1, 256);
+        var tls = options.Get("tls") ?? "on";
         options.RejectUnknown();
         string line;
         var root = Directory.CreateTempSubdirectory("epost-bench-delivery-").FullName;
-        var nodes = await DevnetCommand.StartAsync(count, root, 0, TextWriter.Null, cancel);
+        var nodes = await DevnetCommand.StartAsync(count, root, 0, TextWriter.Null, cancel, $"epost.transport.tls = {NodeConfig.Quote(tls)}");
         try
         {
             var alice = nodes[0].Mail!;

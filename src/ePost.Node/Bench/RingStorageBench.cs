@@ -19,7 +19,7 @@ namespace ePost.Node.Bench;
 public static class RingStorageBench
 {
     /// <summary>The benchmark's verb.</summary>
-    public static Verb Verb => new("storage", "replicated store on a loopback ring: insert/lookup latency, repair time", RunAsync);
+    public static Verb Verb => new("storage", "replicated store on a loopback ring: insert/lookup latency, repair time: [--nodes 10] [--tls on|off]", RunAsync);
 
     private const string RingConfig = """
         epost.overlay {
@@ -36,7 +36,9 @@ public static class RingStorageBench
         var count = options.Int("nodes", 10, 5, 13);
         var small = options.Int("small-objects", 500, 1, 100_000);
         var large = options.Int("large-objects", 30, 1, 1000);
+        var tls = options.Get("tls") ?? "on";
         options.RejectUnknown();
+        var ca = Core.Crypto.CertificateAuthority.Create(System.Security.Cryptography.RandomNumberGenerator.Create());
 
         var root = Directory.CreateTempSubdirectory("epost-bench-ring-").FullName;
         var nodes = new List<NodeHost>();
@@ -46,7 +48,10 @@ public static class RingStorageBench
             for (var i = 0; i < count; i++)
             {
                 var bootstrap = i == 0 ? "" : $"epost.node.bootstrap = [{NodeConfig.Quote(nodes[0].Address)}]";
+                Identity.NodeAdmission.Certify(ca, Path.Combine(root, $"n{i}"), (ulong)i + 1);
                 nodes.Add(await NodeHost.StartAsync(NodeConfig.Build(ConfigurationFactory.ParseString($"""
+                    epost.transport.tls = {NodeConfig.Quote(tls)}
+                    epost.transport.certificate-authority = "{Convert.ToHexStringLower(ca.PublicKey)}"
                     epost.node.host = "127.0.0.1"
                     epost.node.port = 0
                     epost.node.data-dir = {NodeConfig.Quote(Path.Combine(root, $"n{i}"))}

@@ -2,21 +2,25 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ePost.Core.Crypto;
+using ePost.Core.Ids;
 using ePost.Node.Cli;
 using ePost.Node.Identity;
 
 namespace ePost.Node.Commands;
 
 /// <summary>
-/// <c>epost ca init|issue</c>: the ring's certificate authority, kept by the operator. <c>init</c> creates the CA key
-/// (passphrase-protected, Argon2id) and its public key; <c>issue ADDRESS</c> creates a user's key file: Ed25519
-/// signing key, X25519 encryption key and the CA-signed certificate, protected by the user's passphrase.
+/// <c>epost ca init|issue|issue-node|revoke-node</c>: the ring's certificate authority, kept by the operator. <c>init</c>
+/// creates the CA key (passphrase-protected, Argon2id) and its public key; <c>issue ADDRESS</c> creates a user's key
+/// file: Ed25519 signing key, X25519 encryption key and the CA-signed certificate, protected by the user's passphrase;
+/// <c>issue-node PUBKEY</c> signs the node certificate that admits a node (its key as <c>epost init</c> printed it);
+/// <c>issue-device PUBKEY --key USER.key --device N</c> lets a certified user admit one of their own nodes (signed by the
+/// user's key, no CA key needed); <c>revoke-node NODEID...</c> signs the next, cumulative node revocation list.
 /// </summary>
 public static class CaCommand
 {
     /// <summary>The verb.</summary>
     public static Verb Verb => new("ca",
-        "certificate authority: init [--dir DIR] | issue ADDRESS [--dir DIR] [--out DIR] [--serial N]; passphrases from --passphrase-file/--user-passphrase-file, EPOST_CA_PASSPHRASE/EPOST_USER_PASSPHRASE, or stdin",
+        "certificate authority: init [--dir DIR] | issue ADDRESS [--dir DIR] [--out DIR] [--serial N] | issue-node PUBKEY [--dir DIR] [--out FILE] [--serial N] | issue-device PUBKEY --key USER.key --device N [--out FILE] | revoke-node NODEID... [--dir DIR] [--out FILE]; passphrases from --passphrase-file/--user-passphrase-file, EPOST_CA_PASSPHRASE/EPOST_USER_PASSPHRASE, or stdin",
         (args, _) => Task.FromResult(Run(args, Console.In, Console.Out)));
 
     /// <summary>Runs one <c>ca</c> command; passphrases not given by file or environment are read as lines from <paramref name="input"/>.</summary>
@@ -31,6 +35,8 @@ public static class CaCommand
         var caPassphraseFile = options.Get("passphrase-file");
         var userPassphraseFile = options.Get("user-passphrase-file");
         var outDir = options.Get("out");
+        var userKeyFile = options.Get("key");
+        var deviceOption = options.Get("device");
         var serialOption = options.Get("serial");
         options.RejectUnknown();
         var keyPath = Path.Combine(dir, "ca.key");
@@ -81,8 +87,91 @@ public static class CaCommand
                 output.WriteLine($"issued {keys.Certificate.Address} (user id {keys.Certificate.UserId}, serial {serial}) -> {target}");
                 return 0;
             }
+            case "issue-node":
+            {
+                var key = options.Positional.Count == 2 ? options.Positional[1].Trim() : throw new UsageException("epost ca issue-node PUBKEY (the node's public key, as epost init prints it)");
+                var publicKey = NodePublicKey(key);
+                var ca = OpenCa(keyPath, caPassphraseFile, input);
+                if (ca is null) return 1;
+                var serial = serialOption is null ? NextSerial(dir) : ulong.TryParse(serialOption, NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : throw new UsageException("--serial takes a number.");
+                var certificate = ca.IssueNode(publicKey, serial);
+                var target = outDir ?? Path.Combine(dir, "nodes", certificate.NodeId + ".cert");
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+                DurableFile.WriteAtomically(target, certificate.Encode(), ownerOnly: false);
+                output.WriteLine($"issued node {certificate.NodeId} (serial {serial}) -> {target}; copy it to the node's data dir as node.cert");
+                return 0;
+            }
+            case "issue-device":
+            {
+                // Signed by the user, not by the CA: a CA-certified user admits one of their own devices.
+                var key = options.Positional.Count == 2 ? options.Positional[1].Trim() : throw new UsageException("epost ca issue-device PUBKEY --key USER.key --device N");
+                var publicKey = NodePublicKey(key);
+                if (userKeyFile is null) throw new UsageException("issue-device needs --key (the user's key file from epost ca issue).");
+                if (!ulong.TryParse(deviceOption, NumberStyles.None, CultureInfo.InvariantCulture, out var device))
+                    throw new UsageException("issue-device needs --device N (0, 1, ... below the ring's max-devices-per-user).");
+                UserKeys user;
+                try
+                {
+                    user = PassphraseKeyFile.OpenUserKeys(File.ReadAllText(userKeyFile), Passphrase(userPassphraseFile, "EPOST_USER_PASSPHRASE", input, "user passphrase"));
+                }
+                catch (Exception e) when (e is KeyFileException or IOException)
+                {
+                    Console.Error.WriteLine($"cannot open {userKeyFile}: {e.Message}");
+                    return 1;
+                }
+                var certificate = NodeCertificate.IssueForDevice(user, publicKey, device);
+                var target = outDir ?? certificate.NodeId + ".cert";
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+                DurableFile.WriteAtomically(target, certificate.Encode(), ownerOnly: false);
+                output.WriteLine($"issued node {certificate.NodeId} as device {device} of {user.Certificate.Address} -> {target}; copy it to the node's data dir as node.cert");
+                return 0;
+            }
+            case "revoke-node":
+            {
+                if (options.Positional.Count < 2) throw new UsageException("epost ca revoke-node NODEID...");
+                var ids = options.Positional.Skip(1).Select(a => RingId.TryParse(a.Trim(), out var id) ? id : throw new UsageException($"'{a}' is not a node id (40 hex digits).")).ToList();
+                var listPath = Path.Combine(dir, "node.revocations");
+                NodeRevocationList? previous = null;
+                if (File.Exists(listPath) && !NodeRevocationList.TryDecode(File.ReadAllBytes(listPath), out previous, out var reason))
+                {
+                    Console.Error.WriteLine($"cannot read {listPath}: {reason}");
+                    return 1;
+                }
+                var ca = OpenCa(keyPath, caPassphraseFile, input);
+                if (ca is null) return 1;
+                var list = ca.RevokeNodes((previous?.Number ?? 0) + 1, (previous?.Revoked ?? []).Concat(ids));
+                DurableFile.WriteAtomically(listPath, list.Encode(), ownerOnly: false);
+                if (outDir is not null) DurableFile.WriteAtomically(outDir, list.Encode(), ownerOnly: false);
+                output.WriteLine($"revocation list {list.Number}: {list.Revoked.Count} nodes -> {outDir ?? listPath}; give it to every node as node.revocations");
+                return 0;
+            }
             default:
-                throw new UsageException($"unknown ca action '{action}'; use init or issue.");
+                throw new UsageException($"unknown ca action '{action}'; use init, issue, issue-node or revoke-node.");
+        }
+    }
+
+    private static byte[] NodePublicKey(string key)
+    {
+        if (RingId.TryParse(key, out _))
+            throw new UsageException("that is a node id; a node certificate names the node's public key (64 hex digits, as epost init prints it), whose hash is the id.");
+        byte[] publicKey;
+        try { publicKey = Convert.FromHexString(key); }
+        catch (FormatException) { throw new UsageException($"'{key}' is not a node public key (64 hex digits, as epost init prints it)."); }
+        if (!Ed25519.IsValidPublicKey(publicKey)) throw new UsageException($"'{key}' is not a node public key (64 hex digits, as epost init prints it).");
+        return publicKey;
+    }
+
+    private static CertificateAuthority? OpenCa(string keyPath, string? passphraseFile, TextReader input)
+    {
+        if (!File.Exists(keyPath)) { Console.Error.WriteLine($"no CA key at {keyPath}; run epost ca init first"); return null; }
+        try
+        {
+            return PassphraseKeyFile.OpenCertificateAuthority(File.ReadAllText(keyPath), Passphrase(passphraseFile, "EPOST_CA_PASSPHRASE", input, "CA passphrase"));
+        }
+        catch (KeyFileException e)
+        {
+            Console.Error.WriteLine($"cannot open {keyPath}: {e.Message}");
+            return null;
         }
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Configuration;
 using ePost.Node.Cli;
 using ePost.Node.Hosting;
+using ePost.Node.Identity;
 using ePost.Overlay;
 using ePost.Overlay.Routing;
 
@@ -9,7 +10,7 @@ namespace ePost.Node.Commands;
 
 /// <summary>
 /// <c>epost devnet</c>: a local ring of N nodes on 127.0.0.1, each its own actor system over real Akka.Remote,
-/// joined one by one, each serving one user (issued by a devnet CA) over SMTP, POP3 and IMAP; prints each node, each
+/// each certified by the devnet CA, joined one by one, each serving one user (issued by a devnet CA) over SMTP, POP3 and IMAP; prints each node, each
 /// user's mail settings and a <c>ready</c> line, writes the same to <c>devnet.json</c>, then runs until Ctrl-C.
 /// </summary>
 public static class DevnetCommand
@@ -42,7 +43,13 @@ public static class DevnetCommand
     }
 
     /// <summary>Starts the devnet and waits until every leaf set is correct; prints one line per node, then <c>ready</c>.</summary>
-    public static async Task<IReadOnlyList<NodeHost>> StartAsync(int count, string dataDir, int basePort, TextWriter output, CancellationToken cancel)
+    /// <param name="count">How many nodes.</param>
+    /// <param name="dataDir">Where the devnet keeps its CA, users and node data dirs.</param>
+    /// <param name="basePort">First ring port (mail ports from +1000), or 0 for free ports.</param>
+    /// <param name="output">Where the lines go.</param>
+    /// <param name="cancel">Stops waiting.</param>
+    /// <param name="extraConfig">More HOCON for every node (the bench sets epost.transport.tls).</param>
+    public static async Task<IReadOnlyList<NodeHost>> StartAsync(int count, string dataDir, int basePort, TextWriter output, CancellationToken cancel, string extraConfig = "")
     {
         var clock = Stopwatch.StartNew();
         var nodes = new List<NodeHost>();
@@ -55,6 +62,8 @@ public static class DevnetCommand
                 var port = basePort == 0 ? 0 : basePort + i;
                 int MailPort(int offset) => basePort == 0 ? 0 : basePort + 1000 + 10 * i + offset;
                 var bootstrap = nodes.Count == 0 ? "" : $"epost.node.bootstrap = [{NodeConfig.Quote(nodes[0].Address)}]";
+                // The devnet is its own ring CA: it admits each of its nodes itself.
+                NodeAdmission.Certify(ca, Path.Combine(dataDir, $"node{i + 1}"), (ulong)i + 1);
                 var config = NodeConfig.Build(ConfigurationFactory.ParseString($"""
                     epost.node.port = {port}
                     epost.node.data-dir = {NodeConfig.Quote(Path.Combine(dataDir, $"node{i + 1}"))}
@@ -67,6 +76,7 @@ public static class DevnetCommand
                     epost.mail.imap-port = {MailPort(4)}
                     epost.mail.imaps-port = {MailPort(5)}
                     akka.loglevel = WARNING
+                    {extraConfig}
                     """));
                 var node = await NodeHost.StartAsync(config, [users[i].ToLocalUser()]);
                 nodes.Add(node);

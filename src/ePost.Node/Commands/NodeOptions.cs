@@ -8,9 +8,9 @@ namespace ePost.Node.Commands;
 public static class NodeOptions
 {
     /// <summary>Usage text for these options.</summary>
-    public const string Usage = "[--config FILE] [--host H] [--port P] [--public-host H] [--data-dir DIR] [--bootstrap ADDR]... [--set path=value]...";
+    public const string Usage = "[--config FILE] [--host H] [--port P] [--public-host H] [--data-dir DIR] [--bootstrap ADDR]... [--node-cert FILE] [--set path=value]...";
 
-    /// <summary>Reads --config, --host, --port, --public-host, --data-dir, --bootstrap and --set into a config (highest priority first).</summary>
+    /// <summary>Reads --config, --host, --port, --public-host, --data-dir, --bootstrap, --node-cert and --set into a config (highest priority first).</summary>
     public static Config Overrides(Arguments args)
     {
         var lines = new List<string>();
@@ -28,6 +28,7 @@ public static class NodeOptions
         }
         if (args.Get("public-host") is { } pub) lines.Add($"epost.node.public-hostname = {NodeConfig.Quote(pub)}");
         if (args.Get("data-dir") is { } dir) lines.Add($"epost.node.data-dir = {NodeConfig.Quote(dir)}");
+        if (args.Get("node-cert") is { } cert) lines.Add($"epost.transport.node-certificate = {NodeConfig.Quote(cert)}");
         var bootstrap = args.GetAll("bootstrap").SelectMany(b => b.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
         if (bootstrap.Count > 0) lines.Add("epost.node.bootstrap = [" + string.Join(", ", bootstrap.Select(NodeConfig.Quote)) + "]");
 

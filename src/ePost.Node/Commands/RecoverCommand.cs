@@ -1,6 +1,7 @@
 using Akka.Actor;
 using ePost.Node.Cli;
 using ePost.Node.Hosting;
+using ePost.Node.Identity;
 using ePost.Post.Access;
 using ePost.Post.Mailbox;
 
@@ -34,7 +35,17 @@ public static class RecoverCommand
             throw new UsageException($"--key, --passphrase-file: {e.Message}");
         }
         var config = NodeConfig.BuildChecked(overrides);
-        await using var node = await NodeHost.StartAsync(config, [user]);
+        NodeHost started;
+        try
+        {
+            started = await NodeHost.StartAsync(config, [user]);
+        }
+        catch (NodeCredentialException e)
+        {
+            Console.Error.WriteLine($"epost recover: {e.Message}");
+            return 2;
+        }
+        await using var node = started;
         if (node.Mail is null)
         {
             Console.Error.WriteLine("epost recover: this node has no ring CA configured (epost.storage.certificate-authority), so it serves no users.");

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using ePost.Node.Cli;
 using ePost.Node.Hosting;
+using ePost.Node.Identity;
 using ePost.Overlay;
 using ePost.Overlay.Node;
 
@@ -10,7 +11,7 @@ namespace ePost.Node.Commands;
 public static class RunCommand
 {
     /// <summary>The verb.</summary>
-    public static Verb Verb => new("run", "run one node: " + NodeOptions.Usage, RunAsync);
+    public static Verb Verb => new("run", "run one node (needs node.cert from epost ca issue-node in the data dir, or --node-cert): " + NodeOptions.Usage, RunAsync);
 
     private static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancel)
     {
@@ -19,7 +20,17 @@ public static class RunCommand
         options.RejectUnknown();
         var config = NodeConfig.BuildChecked(overrides);
 
-        await using var node = await NodeHost.StartAsync(config);
+        NodeHost started;
+        try
+        {
+            started = await NodeHost.StartAsync(config);
+        }
+        catch (NodeCredentialException e)
+        {
+            Console.Error.WriteLine($"epost run: {e.Message}");
+            return 2;
+        }
+        await using var node = started;
         Console.WriteLine($"node {node.Identity.Id} epoch {node.Epoch} listening on {node.Address}");
         node.System.ActorOf(Props.Create(() => new EventPrinter(node.Overlay, Console.Out)), "event-printer");
         try

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using ePost.Node.Cli;
 using ePost.Node.Hosting;
+using ePost.Node.Identity;
 using ePost.Overlay.Node;
 
 namespace ePost.Node.Commands;
@@ -10,18 +11,30 @@ namespace ePost.Node.Commands;
 public static class StatusCommand
 {
     /// <summary>The verb.</summary>
-    public static Verb Verb => new("status", "show a running node's ring view: --node akka.tcp://epost@host:port [--timeout SECONDS]", RunAsync);
+    public static Verb Verb => new("status", "show a running node's ring view: --node akka.ssl.tcp://epost@host:port [--timeout SECONDS] [--data-dir DIR of a certified node] [--config FILE] [--set path=value]...", RunAsync);
 
     private static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancel)
     {
         var options = Arguments.Parse(args);
         var address = options.Get("node") ?? throw new UsageException("--node ADDRESS is required (as printed by epost run).");
         var timeout = TimeSpan.FromSeconds(options.Int("timeout", 5, min: 1, max: 600));
+        var overrides = NodeOptions.Overrides(options);
         options.RejectUnknown();
         if (!ActorPath.TryParseAddress(address, out var parsed))
-            throw new UsageException($"'{address}' is not a node address like akka.tcp://epost@127.0.0.1:4000.");
+            throw new UsageException($"'{address}' is not a node address like akka.ssl.tcp://epost@127.0.0.1:4000.");
 
-        var status = await QueryAsync(parsed.ToString(), timeout);
+        NodeCredential? credential;
+        RingTrust? trust;
+        try
+        {
+            (credential, trust) = ClientSystem.CredentialOf(NodeConfig.Build(overrides));
+        }
+        catch (NodeCredentialException e)
+        {
+            Console.Error.WriteLine($"epost status: {e.Message}");
+            return 2;
+        }
+        var status = await QueryAsync(parsed.ToString(), timeout, credential, trust);
         if (status is null)
         {
             Console.Error.WriteLine($"no answer from {address} within {timeout.TotalSeconds:F0} s");
@@ -31,10 +44,10 @@ public static class StatusCommand
         return 0;
     }
 
-    /// <summary>Queries a node from a short-lived client actor system; null when it does not answer in time.</summary>
-    public static async Task<NodeStatus?> QueryAsync(string address, TimeSpan timeout)
+    /// <summary>Queries a node from a short-lived client actor system connecting as <paramref name="credential"/>; null when it does not answer in time.</summary>
+    public static async Task<NodeStatus?> QueryAsync(string address, TimeSpan timeout, NodeCredential? credential = null, RingTrust? trust = null)
     {
-        var system = ClientSystem.Create("epost-status");
+        var system = ClientSystem.Create("epost-status", credential, trust);
         try
         {
             var overlay = ClientSystem.EntryPoint(system, address);

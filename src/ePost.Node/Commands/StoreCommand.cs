@@ -5,6 +5,7 @@ using ePost.Core.Ids;
 using ePost.Node.Cli;
 using ePost.Node.Hosting;
 using ePost.Overlay.Node;
+using ePost.Node.Identity;
 using ePost.Storage.Objects;
 using ePost.Storage.Replication;
 
@@ -17,7 +18,7 @@ namespace ePost.Node.Commands;
 public static class StoreCommand
 {
     /// <summary>The verb.</summary>
-    public static Verb Verb => new("store", "put|get|held a block through a node: --node ADDR [--text T | --file F] [--id HEX] [--lease-days D]", RunAsync);
+    public static Verb Verb => new("store", "put|get|held a block through a node: --node ADDR [--text T | --file F] [--id HEX] [--lease-days D] [--data-dir DIR of a certified node] [--config FILE]", RunAsync);
 
     private static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancel)
     {
@@ -28,9 +29,21 @@ public static class StoreCommand
         var file = options.Get("file");
         var id = options.Get("id");
         var leaseDays = options.Int("lease-days", 21, min: 1, max: 3650);
+        var overrides = NodeOptions.Overrides(options);
         options.RejectUnknown();
         if (file is not null && !File.Exists(file)) throw new UsageException($"--file: no file '{file}'.");
-        await using var client = await StorageClient.ConnectAsync(node);
+        NodeCredential? credential;
+        RingTrust? trust;
+        try
+        {
+            (credential, trust) = ClientSystem.CredentialOf(NodeConfig.Build(overrides));
+        }
+        catch (NodeCredentialException e)
+        {
+            Console.Error.WriteLine($"epost store: {e.Message}");
+            return 2;
+        }
+        await using var client = await StorageClient.ConnectAsync(node, credential, trust);
         switch (action)
         {
             case "put":
@@ -67,11 +80,11 @@ public sealed class StorageClient : IAsyncDisposable
         _timeout = timeout;
     }
 
-    /// <summary>Connects to the storage of the node at <paramref name="address"/>, through its entry point (the overlay).</summary>
-    public static Task<StorageClient> ConnectAsync(string address, TimeSpan? timeout = null)
+    /// <summary>Connects to the storage of the node at <paramref name="address"/>, through its entry point (the overlay), as the certified node <paramref name="credential"/>.</summary>
+    public static Task<StorageClient> ConnectAsync(string address, NodeCredential? credential = null, RingTrust? trust = null, TimeSpan? timeout = null)
     {
         if (!ActorPath.TryParseAddress(address, out var parsed)) throw new UsageException($"'{address}' is not a node address.");
-        var system = ClientSystem.Create("epost-client");
+        var system = ClientSystem.Create("epost-client", credential, trust);
         var node = ClientSystem.EntryPoint(system, parsed.ToString());
         return Task.FromResult(new StorageClient(system, node, timeout ?? TimeSpan.FromSeconds(30)));
     }

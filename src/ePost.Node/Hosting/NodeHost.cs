@@ -49,6 +49,9 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>The address peers use to reach this node (the bootstrap address for others).</summary>
     public string Address { get; }
 
+    /// <summary>What the node's TLS handshake checks peers against (and how many it refused); null with TLS off.</summary>
+    public RingTrust? Trust { get; private init; }
+
     /// <summary>The node settings it runs with.</summary>
     public NodeSettings Settings { get; }
 
@@ -71,8 +74,10 @@ public sealed class NodeHost : IAsyncDisposable
         var post = PostSettings.Create(config);
         var allUsers = NodeMail.LoadUsers(config).Concat(users ?? []).ToList();
         var identity = NodeIdentity.LoadOrCreate(settings.DataDir);
+        // With TLS on, a node that cannot prove a certified id does not start (before its epoch is spent).
+        var (credential, trust) = TransportSettings.Create(config).Tls ? RingTransport.Load(config, identity) : (null, null);
         var epoch = identity.NextEpoch();
-        var system = ActorSystem.Create(settings.SystemName, config);
+        var system = RingTransport.CreateSystem(settings.SystemName, config, credential, trust);
         try
         {
             var guardian = system.ActorOf(NodeGuardian.Props(overlay, storage, glacier, post, settings.DataDir, identity.Id, epoch, settings.Bootstrap,
@@ -84,7 +89,7 @@ public sealed class NodeHost : IAsyncDisposable
                 var agents = await office.Ask<PostOffice.Agents>(PostOffice.GetAgents.Instance, timeout ?? TimeSpan.FromSeconds(10));
                 mail = NodeMail.Create(config, settings.DataDir, office, services, allUsers, agents.ByAddress);
             }
-            var host = new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, layers.Glacier, settings, mail);
+            var host = new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, layers.Glacier, settings, mail) { Trust = trust };
             if (mail is not null && allUsers.Count > 0) host.MailEndpoints = await MailProtocols.StartAsync(system, config, settings.DataDir, mail);
             return host;
         }

@@ -1,0 +1,66 @@
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Remote.Transport.DotNetty;
+using ePost.Node.Identity;
+
+namespace ePost.Node.Hosting;
+
+/// <summary>
+/// Starts actor systems whose Akka.Remote transport is mutual TLS bound to node certificates
+/// (<see cref="TlsBinding"/>), or plain TCP when <c>epost.transport.tls = off</c>.
+/// </summary>
+public static class RingTransport
+{
+    /// <summary>Loads the ring trust (CA key, device limit, revocation list file) a node with these settings checks peers against.</summary>
+    /// <exception cref="NodeCredentialException">When no CA is configured or the revocation list file is not a valid list of that CA.</exception>
+    public static RingTrust LoadTrust(TransportSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.CertificateAuthority is null)
+            throw new NodeCredentialException("no ring CA configured: set epost.transport.certificate-authority or EPOST_CA_PUBLIC_KEY to the key epost ca init printed");
+        var trust = new RingTrust(settings.CertificateAuthority, settings.MaxDevicesPerUser);
+        if (File.Exists(settings.RevocationListPath))
+        {
+            if (!Core.Crypto.NodeRevocationList.TryDecode(File.ReadAllBytes(settings.RevocationListPath), out var list, out var reason)
+                || !trust.TryAdopt(list, out reason))
+                throw new NodeCredentialException($"the revocation list {settings.RevocationListPath} is not usable: {reason}");
+        }
+        return trust;
+    }
+
+    /// <summary>Loads this node's credential and the ring trust, or says in one line why the node cannot prove its identity.</summary>
+    /// <exception cref="NodeCredentialException">When the CA, the certificate or the revocation list is missing or invalid.</exception>
+    public static (NodeCredential Credential, RingTrust Trust) Load(Config config, NodeIdentity identity)
+    {
+        var settings = TransportSettings.Create(config);
+        var trust = LoadTrust(settings);
+        return (NodeCredential.Load(identity, settings.NodeCertificatePath, trust), trust);
+    }
+
+    /// <summary>
+    /// Creates an actor system named <paramref name="name"/> from <paramref name="config"/>; with TLS on, every
+    /// connection in either direction presents a fresh TLS certificate bound to <paramref name="credential"/> and
+    /// accepts only peers that <see cref="TlsBinding.Validate"/> accepts against <paramref name="trust"/>.
+    /// </summary>
+    /// <exception cref="NodeCredentialException">When TLS is on and no credential or trust is given.</exception>
+    public static ActorSystem CreateSystem(string name, Config config, NodeCredential? credential, RingTrust? trust)
+    {
+        if (!TransportSettings.Create(config).Tls) return ActorSystem.Create(name, config);
+        if (credential is null || trust is null) throw new NodeCredentialException("epost.transport.tls is on but this system has no node certificate");
+        var tls = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.enable-ssl = on").WithFallback(config);
+        var ssl = new DotNettySslSetup(TlsBinding.CreateCertificate(credential), suppressValidation: false, requireMutualAuthentication: true,
+            validateCertificateHostname: false, customValidator: (certificate, _, peer, _, log) =>
+            {
+                var verdict = TlsBinding.Validate(certificate, trust);
+                if (!verdict.Accepted)
+                {
+                    trust.CountRefusal();
+                    log.Warning("refused TLS peer {0}: {1}", peer, verdict.Reason);
+                }
+                return verdict.Accepted;
+            });
+        return ActorSystem.Create(name, BootstrapSetup.Create().WithConfig(tls).And(ssl));
+    }
+}
