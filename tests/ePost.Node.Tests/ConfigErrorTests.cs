@@ -148,7 +148,7 @@ public sealed class ConfigErrorTests : IDisposable
         var ca = Convert.ToHexStringLower(CertificateAuthority.Create(RandomNumberGenerator.Create()).PublicKey);
         var config = Write("nobody.conf", $"epost.post.users = [ ]\nepost.storage.certificate-authority = \"{ca}\"");
         using var node = NodeProcess.Start(Run("--config", config));
-        Assert.StartsWith("akka.tcp://epost@127.0.0.1:", await node.AddressAsync(TimeSpan.FromSeconds(60)));
+        Assert.StartsWith("akka.ssl.tcp://epost@127.0.0.1:", await node.AddressAsync(TimeSpan.FromSeconds(60)));
     }
 
     /// <inheritdoc />

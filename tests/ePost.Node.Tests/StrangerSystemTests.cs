@@ -1,8 +1,11 @@
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Dispatch.SysMsg;
 using ePost.Core.Wire;
 using ePost.Node.Hosting;
+using ePost.Node.Identity;
+using Akka.Remote.Transport.DotNetty;
 using ePost.Overlay.Node;
 using ePost.Storage.Replication;
 using MailKit;
@@ -43,7 +46,7 @@ public sealed class StrangerRing : IAsyncLifetime
 }
 
 /// <summary>
-/// A stranger ActorSystem (plain Akka.Remote, no key, none of our configuration) against a node: it resolves no actor
+/// A hostile ActorSystem (plain Akka.Remote with a node certificate of the ring, none of our configuration) against a node: it resolves no actor
 /// but the overlay, stops none, gets nothing handled, and the node keeps serving IMAP and delivering mail throughout.
 /// </summary>
 [Collection(HeavyTests.Name)]
@@ -53,12 +56,24 @@ public sealed class StrangerSystemTests(StrangerRing ring) : IClassFixture<Stran
 
     private static readonly string[] InnerPaths = ["/user/node/post", "/user/node/storage", "/user/node/glacier", "/user/node", "/user", "/system/remote-watcher", "/system"];
 
-    private static ActorSystem Stranger() => ActorSystem.Create("stranger", ConfigurationFactory.ParseString("""
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-        akka.loglevel = ERROR
-        akka.stdout-loglevel = ERROR
-        """));
+    /// <summary>
+    /// The attacker: a certified member of the ring (so the mutual TLS lets it in) running plain Akka.Remote with none
+    /// of our configuration. Strangers without a certificate are refused before any byte is read (<see cref="RingTlsTests"/>);
+    /// this is what a member may still try.
+    /// </summary>
+    private ActorSystem Stranger()
+    {
+        var (credential, trust) = TestRingCa.Member(ring.Mail.Ca);
+        var config = ConfigurationFactory.ParseString("""
+            akka.actor.provider = remote
+            akka.remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0, enable-ssl = on }
+            akka.loglevel = ERROR
+            akka.stdout-loglevel = ERROR
+            """);
+        var ssl = new DotNettySslSetup(TlsBinding.CreateCertificate(credential), suppressValidation: false, requireMutualAuthentication: true,
+            validateCertificateHostname: false, customValidator: (certificate, _, _, _, _) => TlsBinding.Validate(certificate, trust).Accepted);
+        return ActorSystem.Create("stranger", BootstrapSetup.Create().WithConfig(config).And(ssl));
+    }
 
     private static IActorRef RefTo(ActorSystem stranger, NodeHost node, string path) =>
         ((ExtendedActorSystem)stranger).Provider.ResolveActorRef(node.Address + path);
