@@ -58,5 +58,8 @@ public sealed class TranscriptTests
             .RunAsync("plaintext.txt");
 
     [Fact]
+    public Task Section_bytes_are_literals_even_when_short_or_without_a_final_crlf() => new ImapTranscript(store).RunAsync("sections.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
