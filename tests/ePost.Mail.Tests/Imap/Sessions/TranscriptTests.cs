@@ -61,5 +61,9 @@ public sealed class TranscriptTests
     public Task Section_bytes_are_literals_even_when_short_or_without_a_final_crlf() => new ImapTranscript(store).RunAsync("sections.txt");
 
     [Fact]
+    public Task Atoms_with_every_allowed_character_and_names_that_are_not_modified_utf7_get_no_and_the_session_goes_on() =>
+        new ImapTranscript(store).RunAsync("atoms.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
