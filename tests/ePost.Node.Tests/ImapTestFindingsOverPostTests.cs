@@ -23,4 +23,35 @@ public sealed class ImapTestFindingsOverPostTests(PostImapRing ring) : IClassFix
             await imap.CommandAsync("a5 CREATE \"&Jjo\""));
         Assert.Equal(["a6 OK NOOP completed"], await imap.CommandAsync("a6 NOOP"));
     }
+
+    [Fact]
+    public async Task Id_the_largest_id_rfc_2971_allows_is_answered_before_login_and_bad_forms_keep_the_connection()
+    {
+        await using var imap = await ImapWire.ConnectAsync(ring.Endpoints);
+        // ImapTest "id": 30 pairs of a 30-octet field and a 1024-octet value, one 31 KiB line before login.
+        var pairs = Enumerable.Range(0, 30).Select(i => $"\"{(char)('a' + i % 26)}{i / 26}{new string('x', 28)}\" \"{new string((char)('0' + i % 10), 1024)}\"");
+        Assert.Equal(["* ID (\"name\" \"ePost\" \"vendor\" \"ePost.Actors\")", "a1 OK ID completed"],
+            await imap.CommandAsync($"a1 ID ({string.Join(' ', pairs)})"));
+        Assert.Equal(["* ID (\"name\" \"ePost\" \"vendor\" \"ePost.Actors\")", "a2 OK ID completed"], await imap.CommandAsync("a2 ID NIL"));
+        Assert.Equal(["a3 BAD Expected ' '"], await imap.CommandAsync("a3 ID (\"name\")"));
+        Assert.Equal(["a4 BAD ID expects a list or NIL"], await imap.CommandAsync("a4 ID name"));
+        Assert.Equal(["a5 BAD An ID value is at most 1024 octets"], await imap.CommandAsync($"a5 ID (\"name\" \"{new string('v', 1025)}\")"));
+        Assert.Equal(["a6 OK NOOP completed"], await imap.CommandAsync("a6 NOOP"));
+        Assert.False(imap.Closed);
+    }
+
+    [Fact]
+    public async Task Id_from_mailkit_gets_the_server_identity_and_the_session_goes_on()
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync(ring.Endpoints.Host, ring.Endpoints.Imap, SecureSocketOptions.None);
+        var before = await client.IdentifyAsync(new ImapImplementation { Name = "MailKit", Version = "4" });
+        Assert.Equal(("ePost", "ePost.Actors"), (before.Name, before.Vendor));
+        await client.AuthenticateAsync(PostImapRing.Alice, "secret");
+        var after = await client.IdentifyAsync(new ImapImplementation { Name = "MailKit", Version = "4", Vendor = "after login" });
+        Assert.Equal("ePost", after.Name);
+        await client.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly);
+        await client.NoOpAsync();
+        await client.DisconnectAsync(true);
+    }
 }

@@ -65,5 +65,9 @@ public sealed class TranscriptTests
         new ImapTranscript(store).RunAsync("atoms.txt");
 
     [Fact]
+    public Task Id_answers_nil_and_parameter_lists_before_and_after_login_and_bad_forms_get_bad_without_closing() =>
+        new ImapTranscript(store).RunAsync("id.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
