@@ -54,4 +54,29 @@ public sealed class ImapTestFindingsOverPostTests(PostImapRing ring) : IClassFix
         await client.NoOpAsync();
         await client.DisconnectAsync(true);
     }
+
+    [Fact]
+    public async Task Search_addresses_from_to_cc_match_any_part_of_an_address_as_a_substring()
+    {
+        await using var imap = await ImapWire.LoginAsync(ring.Endpoints, PostImapRing.Alice);
+        Assert.StartsWith("a1 OK", (await imap.CommandAsync("a1 CREATE Addresses"))[^1]);
+        string[] messages =
+        [
+            "From: user-from@domain.org\r\nTo: user-to@domain.org\r\n\r\nbody\r\n",
+            "From: RealFrom <user-from@domain.org>\r\nCc: RealCc <user-cc@domain.org>\r\n\r\nbody\r\n",
+            "From: <user-from (comment)@ (comment) domain.org>\r\n\r\nbody\r\n",
+            "To: groupname: groupuser1@domain.org, groupuser2@domain.org;\r\n\r\nbody\r\n",
+            "From: =?utf-8?q?J=C3=BCrgen_M=C3=BCller?= <jm@example.org>\r\n\r\nbody\r\n",
+        ];
+        foreach (var message in messages)
+            Assert.EndsWith("APPEND completed", (await imap.CommandAsync($"a2 APPEND Addresses {{{message.Length}+}}\r\n{message}"))[^1]);
+        Assert.EndsWith("EXAMINE completed", (await imap.CommandAsync("a3 EXAMINE Addresses"))[^1]);
+        Assert.Equal(["* SEARCH 1 2 3", "a4 OK SEARCH completed"], await imap.CommandAsync("a4 SEARCH FROM user-from@domain.org"));
+        Assert.Equal(["* SEARCH 1 2 3", "a5 OK SEARCH completed"], await imap.CommandAsync("a5 SEARCH FROM SER-FROM"));
+        Assert.Equal(["* SEARCH 2", "a6 OK SEARCH completed"], await imap.CommandAsync("a6 SEARCH FROM ealfro"));
+        Assert.Equal(["* SEARCH 2", "a7 OK SEARCH completed"], await imap.CommandAsync("a7 SEARCH CC domain.org"));
+        Assert.Equal(["* SEARCH 4", "a8 OK SEARCH completed"], await imap.CommandAsync("a8 SEARCH TO groupuser2"));
+        Assert.Equal(["* SEARCH 5", "a9 OK SEARCH completed"], await imap.CommandAsync("a9 SEARCH CHARSET UTF-8 FROM {7+}\r\nm\u00fcller"));
+        Assert.Equal(["* SEARCH", "a10 OK SEARCH completed"], await imap.CommandAsync("a10 SEARCH TO groupuser3"));
+    }
 }

@@ -69,5 +69,8 @@ public sealed class TranscriptTests
         new ImapTranscript(store).RunAsync("id.txt");
 
     [Fact]
+    public Task Address_keys_match_any_part_of_an_address() => new ImapTranscript(store).RunAsync("search-addresses.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
