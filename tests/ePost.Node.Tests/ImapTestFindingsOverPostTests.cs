@@ -79,4 +79,24 @@ public sealed class ImapTestFindingsOverPostTests(PostImapRing ring) : IClassFix
         Assert.Equal(["* SEARCH 5", "a9 OK SEARCH completed"], await imap.CommandAsync("a9 SEARCH CHARSET UTF-8 FROM {7+}\r\nm\u00fcller"));
         Assert.Equal(["* SEARCH", "a10 OK SEARCH completed"], await imap.CommandAsync("a10 SEARCH TO groupuser3"));
     }
+
+    [Fact]
+    public async Task Subscribe_lsub_percent_lists_an_unsubscribed_parent_of_a_subscribed_child_as_noselect()
+    {
+        await using var first = await ImapWire.LoginAsync(ring.Endpoints, PostImapRing.Alice);
+        foreach (var (tag, command) in new[]
+                 {
+                     ("a1", "CREATE subs/test"), ("a2", "CREATE subs/test2/test"), ("a3", "CREATE subs/test3/test3"),
+                     ("a4", "SUBSCRIBE subs/test"), ("a5", "SUBSCRIBE subs/test2/test"), ("a6", "SUBSCRIBE subs/test3/test3"),
+                 })
+            Assert.StartsWith(tag + " OK", (await first.CommandAsync($"{tag} {command}"))[^1]);
+        await using var second = await ImapWire.LoginAsync(ring.Endpoints, PostImapRing.Alice);
+        Assert.Equal(["* LSUB () \"/\" subs/test", "* LSUB (\\Noselect) \"/\" subs/test2", "* LSUB (\\Noselect) \"/\" subs/test3", "b1 OK LSUB completed"],
+            await second.CommandAsync("b1 LSUB \"\" subs/%"));
+        Assert.Equal(["* LSUB () \"/\" subs/test", "* LSUB () \"/\" subs/test2/test", "* LSUB () \"/\" subs/test3/test3", "b2 OK LSUB completed"],
+            await second.CommandAsync("b2 LSUB \"\" subs/*"));
+        Assert.StartsWith("a7 OK", (await first.CommandAsync("a7 UNSUBSCRIBE subs/test3/test3"))[^1]);
+        Assert.Equal(["* LSUB () \"/\" subs/test", "* LSUB (\\Noselect) \"/\" subs/test2", "b3 OK LSUB completed"],
+            await second.CommandAsync("b3 LSUB \"\" subs/%"));
+    }
 }

@@ -72,5 +72,9 @@ public sealed class TranscriptTests
     public Task Address_keys_match_any_part_of_an_address() => new ImapTranscript(store).RunAsync("search-addresses.txt");
 
     [Fact]
+    public Task Lsub_lists_an_unsubscribed_parent_of_a_subscribed_child_as_noselect_where_percent_stops() =>
+        new ImapTranscript(store).RunAsync("subscribe.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
