@@ -99,4 +99,19 @@ public sealed class ImapTestFindingsOverPostTests(PostImapRing ring) : IClassFix
         Assert.Equal(["* LSUB () \"/\" subs/test", "* LSUB (\\Noselect) \"/\" subs/test2", "b3 OK LSUB completed"],
             await second.CommandAsync("b3 LSUB \"\" subs/%"));
     }
+
+    [Fact]
+    public async Task Select_examine_reports_the_recent_count_without_taking_it_and_select_takes_it()
+    {
+        await using var first = await ImapWire.LoginAsync(ring.Endpoints, PostImapRing.Alice);
+        Assert.StartsWith("a1 OK", (await first.CommandAsync("a1 CREATE Recent"))[^1]);
+        for (var i = 0; i < 2; i++)
+            Assert.EndsWith("APPEND completed", (await first.CommandAsync("a2 APPEND Recent {12+}\r\nSubject: x\r\n"))[^1]);
+        Assert.Contains("* 2 RECENT", await first.CommandAsync("a3 EXAMINE Recent"));
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Recent))", "* 2 FETCH (FLAGS (\\Recent))", "a4 OK FETCH completed"], await first.CommandAsync("a4 FETCH 1:* FLAGS"));
+        await using var second = await ImapWire.LoginAsync(ring.Endpoints, PostImapRing.Alice);
+        Assert.Contains("* 2 RECENT", await second.CommandAsync("b1 SELECT Recent"));
+        Assert.Contains("* 0 RECENT", await first.CommandAsync("a5 EXAMINE Recent"));
+        Assert.Contains("* 0 RECENT", await second.CommandAsync("b2 SELECT Recent"));
+    }
 }

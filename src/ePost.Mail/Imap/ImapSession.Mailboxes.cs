@@ -20,7 +20,7 @@ public sealed partial class ImapSession
         Interlocked.Exchange(ref folderChanged, 0);
         var state = await store.ReadFolderAsync(User!, command.Mailbox, cancellation);
         var snapshot = SelectedFolder.Snapshot(state);
-        var claimed = command.ReadOnly ? [] : recent.Claim(User!, command.Mailbox, snapshot);
+        var claimed = command.ReadOnly ? recent.Peek(User!, command.Mailbox, snapshot) : recent.Claim(User!, command.Mailbox, snapshot);
         var folder = new SelectedFolder(command.Mailbox, command.ReadOnly, state, new SelectedMailboxView(snapshot, claimed));
         condStore |= command.CondStore;
         var keywords = state.Messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\'))

@@ -35,7 +35,7 @@ public sealed partial class ImapSession
         }
         if (state.UidValidity != folder.View.UidValidity) throw new MailboxGoneException($"Mailbox {folder.Name} was recreated (UIDVALIDITY changed)");
         var snapshot = SelectedFolder.Snapshot(state);
-        var claimed = folder.ReadOnly ? [] : recent.Claim(User!, folder.Name, snapshot);
+        var claimed = folder.ReadOnly ? recent.Peek(User!, folder.Name, snapshot) : recent.Claim(User!, folder.Name, snapshot);
         var update = folder.View.Synchronize(snapshot, claimed, allowExpunge);
         folder.ExpungeDeferred = !allowExpunge && folder.View.Uids.Any(folder.View.IsExpungePending);
         folder.Update(state);

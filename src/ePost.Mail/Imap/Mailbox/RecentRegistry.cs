@@ -21,6 +21,19 @@ public sealed class RecentRegistry
         lock (_gate) return Ledger(user, folder, snapshot.UidValidity).Claim(snapshot);
     }
 
+    /// <summary>
+    /// The UIDs of <paramref name="snapshot"/> no session has claimed yet, claiming nothing: what EXAMINE reports as
+    /// \Recent (RFC 3501 §6.3.2: the same answer as SELECT, but a read-only look takes \Recent from no one).
+    /// </summary>
+    public IReadOnlyList<uint> Peek(MailUser user, string folder, MailboxSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            uint first = _ledgers.TryGetValue(Key(user, folder, snapshot.UidValidity), out var ledger) ? ledger.FirstUnclaimedUid : 1;
+            return snapshot.Messages.Where(m => m.Uid >= first).Select(m => m.Uid).ToList();
+        }
+    }
+
     /// <summary>How many messages of <paramref name="state"/> no session has seen yet (STATUS RECENT; claims nothing).</summary>
     public uint CountUnclaimed(MailUser user, string folder, FolderState state)
     {
