@@ -76,5 +76,9 @@ public sealed class TranscriptTests
         new ImapTranscript(store).RunAsync("subscribe.txt");
 
     [Fact]
+    public Task A_fetch_racing_another_sessions_expunge_returns_what_still_exists_and_succeeds() =>
+        new ImapTranscript(store).RunAsync("expunge-race.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
