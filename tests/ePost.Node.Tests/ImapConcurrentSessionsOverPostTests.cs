@@ -62,4 +62,34 @@ public sealed class ImapConcurrentSessionsOverPostTests(PostImapRing ring) : ICl
         await a.CommandAsync("a6 NOOP");
         Assert.Equal(["* 1 FETCH (UID 7)", "a7 OK FETCH completed"], await a.CommandAsync("a7 FETCH 1 (UID)"));
     }
+
+    [Fact]
+    public async Task A_keyword_stored_by_one_session_reaches_the_other_as_flags_before_the_fetch_that_shows_it()
+    {
+        var (a, b) = await TwoSessionsAsync("Keywords", 2);
+        await using var _ = a;
+        await using var __ = b;
+        Assert.Equal(
+        [
+            "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Project)",
+            "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Project \\*)] Flags permitted",
+            "* 2 FETCH (FLAGS ($Project \\Recent) UID 2)",
+            "a4 OK STORE completed",
+        ], await a.CommandAsync("a4 STORE 2 +FLAGS ($Project)"));
+
+        // The other session hears of the change through the mailbox's watch, so it may take a NOOP or two.
+        var heard = new List<string>();
+        await Eventually.True(async () =>
+        {
+            heard.AddRange(await b.CommandAsync("b2 NOOP"));
+            return heard.Any(l => l.Contains("FETCH"));
+        }, TimeSpan.FromSeconds(30), "session B never heard of the new keyword");
+        Assert.Equal(
+        [
+            "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Project)",
+            "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Project \\*)] Flags permitted",
+            "* 2 FETCH (FLAGS ($Project) UID 2)",
+            "b2 OK NOOP completed",
+        ], heard.Where(l => l != "b2 OK NOOP completed").Append("b2 OK NOOP completed"));
+    }
 }

@@ -23,9 +23,7 @@ public sealed partial class ImapSession
         var claimed = command.ReadOnly ? recent.Peek(User!, command.Mailbox, snapshot) : recent.Claim(User!, command.Mailbox, snapshot);
         var folder = new SelectedFolder(command.Mailbox, command.ReadOnly, state, new SelectedMailboxView(snapshot, claimed));
         condStore |= command.CondStore;
-        var keywords = state.Messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\'))
-            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
-        folder.View.WriteSelectData(writer, keywords, condStore, command.ReadOnly);
+        folder.View.WriteSelectData(writer, folder.AnnounceKeywords(state), condStore, command.ReadOnly);
         selected = folder;
         State = ImapSessionState.Selected;
         writer.Tagged(command.Tag, ImapStatus.Ok, command.ReadOnly ? "READ-ONLY" : "READ-WRITE",

@@ -80,5 +80,9 @@ public sealed class TranscriptTests
         new ImapTranscript(store).RunAsync("expunge-race.txt");
 
     [Fact]
+    public Task A_keyword_another_session_stores_is_announced_by_flags_before_any_fetch_shows_it() =>
+        new ImapTranscript(store).RunAsync("keywords.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
