@@ -114,4 +114,17 @@ public sealed class ImapTestFindingsOverPostTests(PostImapRing ring) : IClassFix
         Assert.Contains("* 0 RECENT", await first.CommandAsync("a5 EXAMINE Recent"));
         Assert.Contains("* 0 RECENT", await second.CommandAsync("b2 SELECT Recent"));
     }
+
+    [Fact]
+    public async Task Status_size_is_announced_and_counts_the_octets_the_ring_holds()
+    {
+        await using var imap = await ImapWire.LoginAsync(ring.Endpoints, PostImapRing.Alice);
+        Assert.Contains("STATUS=SIZE", (await imap.CommandAsync("a1 CAPABILITY"))[0].Split(' '));
+        Assert.StartsWith("a2 OK", (await imap.CommandAsync("a2 CREATE Sized"))[^1]);
+        var big = "Subject: big\r\n\r\n" + new string('z', 10_000) + "\r\n";
+        Assert.EndsWith("APPEND completed", (await imap.CommandAsync($"a3 APPEND Sized {{{big.Length}+}}\r\n{big}"))[^1]);
+        Assert.EndsWith("APPEND completed", (await imap.CommandAsync("a4 APPEND Sized {12+}\r\nSubject: x\r\n"))[^1]);
+        Assert.Equal([$"* STATUS Sized (MESSAGES 2 SIZE {big.Length + 12})", "a5 OK STATUS completed"],
+            await imap.CommandAsync("a5 STATUS Sized (MESSAGES SIZE)"));
+    }
 }

@@ -84,5 +84,8 @@ public sealed class TranscriptTests
         new ImapTranscript(store).RunAsync("keywords.txt");
 
     [Fact]
+    public Task Status_size_is_announced_and_reports_the_octets_of_every_message() => new ImapTranscript(store).RunAsync("status-size.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
