@@ -127,4 +127,21 @@ public sealed class ImapTestFindingsOverPostTests(PostImapRing ring) : IClassFix
         Assert.Equal([$"* STATUS Sized (MESSAGES 2 SIZE {big.Length + 12})", "a5 OK STATUS completed"],
             await imap.CommandAsync("a5 STATUS Sized (MESSAGES SIZE)"));
     }
+
+    [Fact]
+    public async Task List_status_reports_each_listed_mailbox_status_from_the_ring()
+    {
+        await using var imap = await ImapWire.LoginAsync(ring.Endpoints, PostImapRing.Alice);
+        Assert.Contains("LIST-STATUS", (await imap.CommandAsync("a1 CAPABILITY"))[0].Split(' '));
+        Assert.StartsWith("a2 OK", (await imap.CommandAsync("a2 CREATE Listed/Child"))[^1]);
+        Assert.EndsWith("APPEND completed", (await imap.CommandAsync("a3 APPEND Listed/Child {12+}\r\nSubject: x\r\n"))[^1]);
+        Assert.Equal(
+        [
+            "* LIST (\\HasChildren) \"/\" Listed",
+            "* STATUS Listed (MESSAGES 0 SIZE 0)",
+            "* LIST (\\HasNoChildren) \"/\" Listed/Child",
+            "* STATUS Listed/Child (MESSAGES 1 SIZE 12)",
+            "a4 OK LIST completed",
+        ], await imap.CommandAsync("a4 LIST \"\" Listed* RETURN (STATUS (MESSAGES SIZE))"));
+    }
 }

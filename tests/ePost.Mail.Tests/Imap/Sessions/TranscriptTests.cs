@@ -87,5 +87,8 @@ public sealed class TranscriptTests
     public Task Status_size_is_announced_and_reports_the_octets_of_every_message() => new ImapTranscript(store).RunAsync("status-size.txt");
 
     [Fact]
+    public Task List_status_adds_a_status_response_after_each_selectable_mailbox() => new ImapTranscript(store).RunAsync("list-status.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
