@@ -91,8 +91,16 @@ public sealed class RecentRegistry
         if (_path is null) return;
         var entries = _ledgers.Select(l => new SavedLedger(l.Key.User, l.Key.Folder, l.Key.UidValidity, l.Value.FirstUnclaimedUid)).ToList();
         var temporary = _path + ".tmp";
-        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(entries));
-        File.Move(temporary, _path, overwrite: true);
+        try
+        {
+            File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(entries));
+            File.Move(temporary, _path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full or read-only disk must not fail a SELECT: the ledger stays right in memory, and the next change
+            // writes it again; only a restart before then shows some messages \Recent once more.
+        }
     }
 
     /// <summary>One ledger as the file keeps it.</summary>
