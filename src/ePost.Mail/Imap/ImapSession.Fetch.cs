@@ -74,7 +74,7 @@ public sealed partial class ImapSession
                 bytes = await store.ReadMessageAsync(User!, folder.Name, entry.Uid, cancellation);
                 if (bytes is null)
                 {
-                    // Expunged by another session after the client learned its number: nothing left to send.
+                    // Expunged by another session after the client learned its number: nothing left to send, no failure.
                     run.Vanished++;
                     continue;
                 }
@@ -105,13 +105,8 @@ public sealed partial class ImapSession
             writer.Tagged(run.Command.Tag, ImapStatus.No, "PARSE", $"{run.Unparsable} messages could not be parsed");
             return Step(writer);
         }
-        if (run.Vanished > 0)
-        {
-            // RFC 2180 §4.1.3 / RFC 5530: say that some messages could not be fetched because they are gone.
-            await SynchronizeAsync(writer, allowExpunge: false, cancellation);
-            writer.Tagged(run.Command.Tag, ImapStatus.No, "EXPUNGEISSUED", "Some messages were expunged meanwhile");
-            return Step(writer);
-        }
+        // Messages another session expunged meanwhile (run.Vanished) are simply left out: RFC 2180 §4.1 lets the
+        // server return what still exists, and the client learns of the expunge at the next command that allows it.
         return await CompleteAsync(writer, run.Command.Tag, "FETCH completed", false, cancellation);
     }
 

@@ -20,12 +20,10 @@ public sealed partial class ImapSession
         Interlocked.Exchange(ref folderChanged, 0);
         var state = await store.ReadFolderAsync(User!, command.Mailbox, cancellation);
         var snapshot = SelectedFolder.Snapshot(state);
-        var claimed = command.ReadOnly ? [] : recent.Claim(User!, command.Mailbox, snapshot);
+        var claimed = command.ReadOnly ? recent.Peek(User!, command.Mailbox, snapshot) : recent.Claim(User!, command.Mailbox, snapshot);
         var folder = new SelectedFolder(command.Mailbox, command.ReadOnly, state, new SelectedMailboxView(snapshot, claimed));
         condStore |= command.CondStore;
-        var keywords = state.Messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\'))
-            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
-        folder.View.WriteSelectData(writer, keywords, condStore, command.ReadOnly);
+        folder.View.WriteSelectData(writer, folder.AnnounceKeywords(state), condStore, command.ReadOnly);
         selected = folder;
         State = ImapSessionState.Selected;
         writer.Tagged(command.Tag, ImapStatus.Ok, command.ReadOnly ? "READ-ONLY" : "READ-WRITE",
@@ -105,18 +103,39 @@ public sealed partial class ImapSession
         }
         var folders = await store.ListFoldersAsync(User!, cancellation);
         var mailboxes = folders.Select(f => new MailboxInfo(f.Name, f.SpecialUse, f.Subscribed)).ToList();
+        // LIST-STATUS (RFC 5819): RETURN (STATUS (items)) adds a STATUS response after each selectable mailbox.
+        var statusItems = command.IsLsub ? null : command.ReturnOptions.FirstOrDefault(o => o.StartsWith("STATUS (", StringComparison.Ordinal))?
+            ["STATUS (".Length..^1].Split(' ');
         foreach (var entry in MailboxListing.List(mailboxes, command))
+        {
             ImapDataResponses.List(writer, entry.Attributes, entry.Name, command.IsLsub);
+            if (statusItems is null || entry.Attributes.Contains("\\Noselect")) continue;
+            try
+            {
+                var state = await store.ReadFolderAsync(User!, entry.Name, cancellation);
+                ImapDataResponses.Status(writer, entry.Name, StatusValues(entry.Name, state, statusItems));
+            }
+            catch (MailStoreException e) when (e.Error == MailStoreError.NoSuchFolder)
+            {
+                // Deleted by another session since it was listed: RFC 5819 §2 allows leaving its STATUS out.
+            }
+        }
         return await CompleteAsync(writer, command.Tag, $"{verb} completed", true, cancellation);
     }
 
     private async Task<SessionStep> StatusAsync(ImapResponseWriter writer, StatusCommand command, CancellationToken cancellation)
     {
         var state = await store.ReadFolderAsync(User!, command.Mailbox, cancellation);
-        var values = command.Items.Select(item => new KeyValuePair<string, ulong>(item, item switch
+        ImapDataResponses.Status(writer, command.Mailbox, StatusValues(command.Mailbox, state, command.Items));
+        return await CompleteAsync(writer, command.Tag, "STATUS completed", true, cancellation);
+    }
+
+    /// <summary>The values of STATUS items (the parser admits only known ones), for STATUS and LIST-STATUS.</summary>
+    private List<KeyValuePair<string, ulong>> StatusValues(string mailbox, FolderState state, IEnumerable<string> items) =>
+        items.Select(item => new KeyValuePair<string, ulong>(item, item switch
         {
             "MESSAGES" => (ulong)state.Messages.Count,
-            "RECENT" => RecentCount(command.Mailbox, state),
+            "RECENT" => RecentCount(mailbox, state),
             "UIDNEXT" => state.UidNext,
             "UIDVALIDITY" => state.UidValidity,
             "UNSEEN" => (ulong)state.Messages.Count(m => !HasFlag(m.Flags, "\\Seen")),
@@ -124,9 +143,6 @@ public sealed partial class ImapSession
             "SIZE" => (ulong)state.Messages.Sum(m => m.Size),
             _ => throw new InvalidOperationException($"STATUS item {item} passed the parser"),
         })).ToList();
-        ImapDataResponses.Status(writer, command.Mailbox, values);
-        return await CompleteAsync(writer, command.Tag, "STATUS completed", true, cancellation);
-    }
 
     /// <summary>STATUS RECENT: the selected folder's own \Recent count, or the messages no session has been told of.</summary>
     private ulong RecentCount(string mailbox, FolderState state) =>

@@ -35,10 +35,13 @@ public sealed partial class ImapSession
         }
         if (state.UidValidity != folder.View.UidValidity) throw new MailboxGoneException($"Mailbox {folder.Name} was recreated (UIDVALIDITY changed)");
         var snapshot = SelectedFolder.Snapshot(state);
-        var claimed = folder.ReadOnly ? [] : recent.Claim(User!, folder.Name, snapshot);
+        var claimed = folder.ReadOnly ? recent.Peek(User!, folder.Name, snapshot) : recent.Claim(User!, folder.Name, snapshot);
         var update = folder.View.Synchronize(snapshot, claimed, allowExpunge);
         folder.ExpungeDeferred = !allowExpunge && folder.View.Uids.Any(folder.View.IsExpungePending);
         folder.Update(state);
+        // A keyword the client was not told of (stored by another session, or by this one) is announced first.
+        if (folder.AnnounceKeywords(state).Count > 0)
+            SelectedMailboxView.WriteFlags(writer, folder.AnnouncedKeywords.Order(StringComparer.Ordinal), folder.ReadOnly);
         if (reportedByCaller is not null)
             update = update with { FlagChanges = update.FlagChanges.Where(c => !reportedByCaller.Contains(c.Entry.Uid)).ToList() };
         update.WriteTo(writer, folder.View, includeUid: true, includeModSeq: condStore);

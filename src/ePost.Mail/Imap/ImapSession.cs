@@ -10,7 +10,7 @@ namespace ePost.Mail.Imap;
 
 /// <summary>
 /// One IMAP4rev1 connection (RFC 3501 with LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UIDPLUS, MOVE, UNSELECT,
-/// CHILDREN, SPECIAL-USE and CONDSTORE) over an <see cref="IMailStore"/>. Bytes go through the pure
+/// CHILDREN, SPECIAL-USE, CONDSTORE, STATUS=SIZE and LIST-STATUS) over an <see cref="IMailStore"/>. Bytes go through the pure
 /// <see cref="ImapCommandReader"/> and <see cref="ImapCommandParser"/>; each command is one method of a partial file
 /// by concern. Changes made by other sessions reach the client at command boundaries and during IDLE, found by
 /// re-reading the folder after the store's watch callback and diffing it with the <see cref="SelectedMailboxView"/>.
@@ -266,7 +266,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     };
 
     private IReadOnlyList<string> Capabilities() =>
-        ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, ["CONDSTORE"]);
+        ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, ["CONDSTORE", "STATUS=SIZE", "LIST-STATUS"]);
 
     /// <summary>Sends any pending untagged updates, then the tagged OK.</summary>
     private async Task<SessionStep> CompleteAsync(ImapResponseWriter writer, string tag, string text, bool allowExpunge,

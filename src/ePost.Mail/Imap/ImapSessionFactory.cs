@@ -9,10 +9,12 @@ namespace ePost.Mail.Imap;
 /// Creates <see cref="ImapSession"/>s for an IMAP listener. The login throttle and the \Recent ledgers are shared by all
 /// its sessions; serve IMAP (143) and IMAPS (993) from one factory so both see the same \Recent state.
 /// </summary>
-public sealed class ImapSessionFactory(ImapSettings settings, IMailUserDirectory directory, IMailStore store, LoginThrottle throttle, IScheduler scheduler)
+/// <param name="recent">The \Recent ledgers; by default in memory only (a node passes one kept in its data directory).</param>
+public sealed class ImapSessionFactory(ImapSettings settings, IMailUserDirectory directory, IMailStore store, LoginThrottle throttle, IScheduler scheduler,
+    RecentRegistry? recent = null)
     : ISessionFactory
 {
-    private readonly RecentRegistry recent = new();
+    private readonly RecentRegistry recent = recent ?? new();
 
     /// <inheritdoc />
     public string Protocol => "imap";

@@ -19,14 +19,15 @@ public sealed record ImapSettings(string HostName, bool AllowPlaintextLoginOnLoo
     public ImapLimits Limits { get; init; } = ImapLimits.Default;
 
     /// <summary>
-    /// Limits before login: enough for LOGIN with literals and for ID, far too little for an anonymous client to
+    /// Limits before login: enough for LOGIN with literals and for the largest ID RFC 2971 allows (30 pairs of a
+    /// 30-octet field and a 1024-octet value, about 31 KiB on one line), far too little for an anonymous client to
     /// make the server buffer megabytes.
     /// </summary>
     public ImapLimits PreAuthLimits { get; init; } = new()
     {
-        MaxLineLength = 8 * 1024,
+        MaxLineLength = 33 * 1024,
         MaxLiteralSize = 8 * 1024,
-        MaxCommandSize = 16 * 1024,
+        MaxCommandSize = 40 * 1024,
         MaxNestingDepth = 4,
         MaxDiscardedLiteralSize = 64 * 1024,
     };

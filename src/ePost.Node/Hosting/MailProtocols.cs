@@ -5,6 +5,7 @@ using Akka.Configuration;
 using ePost.Mail.Backend;
 using ePost.Mail.Delivery;
 using ePost.Mail.Imap;
+using ePost.Mail.Imap.Mailbox;
 using ePost.Mail.Pop3;
 using ePost.Mail.Sessions;
 using ePost.Mail.Smtp;
@@ -46,7 +47,8 @@ public static class MailProtocols
         var submission = new SmtpSessionFactory(new SmtpSettings(SmtpMode.Submission, host, maxMessage) { ErrorLimits = errorLimits }, directory, sessionSpool, throttle, system.Scheduler);
         var gateway = new SmtpSessionFactory(new SmtpSettings(SmtpMode.Gateway, host, maxMessage) { ErrorLimits = errorLimits }, directory, sessionSpool, throttle, system.Scheduler);
         var pop3 = new Pop3SessionFactory(new Pop3Settings(host), directory, new MailStoreMailbox(store), throttle);
-        var imap = new ImapSessionFactory(new ImapSettings(host), directory, store, throttle, system.Scheduler);
+        var imap = new ImapSessionFactory(new ImapSettings(host), directory, store, throttle, system.Scheduler,
+            new RecentRegistry(Path.Combine(dataDir, "imap-recent.json")));
 
         async Task<int> Listen(string name, string portKey, ISessionFactory factory, bool implicitTls, Func<IPEndPoint, bool, ListenerSettings>? settings = null)
         {

@@ -23,7 +23,7 @@ internal static class MailboxCommandParser
     {
         string raw = cursor.AString();
         if (string.Equals(raw, "INBOX", StringComparison.OrdinalIgnoreCase)) return "INBOX";
-        return Decode(cursor, raw);
+        return Decode(raw);
     }
 
     public static SelectCommand Select(string tag, ImapTokenCursor cursor, bool readOnly)
@@ -76,11 +76,11 @@ internal static class MailboxCommandParser
             selection = cursor.ParenList(cursor.Keyword, allowEmpty: true);
             cursor.Space();
         }
-        string reference = Decode(cursor, cursor.AString());
+        string reference = DecodePattern(cursor.AString());
         cursor.Space();
         var patterns = !isLsub && cursor.Peek() == '('
-            ? cursor.ParenList(() => Decode(cursor, cursor.ListMailbox()), allowEmpty: false)
-            : [Decode(cursor, cursor.ListMailbox())];
+            ? cursor.ParenList(() => DecodePattern(cursor.ListMailbox()), allowEmpty: false)
+            : [DecodePattern(cursor.ListMailbox())];
         var returns = new List<string>();
         if (!isLsub && cursor.TrySpace())
         {
@@ -134,8 +134,16 @@ internal static class MailboxCommandParser
         return new AppendCommand(tag, mailbox, flags, date, cursor.StringBytes());
     }
 
-    private static string Decode(ImapTokenCursor cursor, string raw) =>
+    /// <summary>
+    /// A mailbox name that is not valid modified UTF-7 is well-formed syntax naming a mailbox that cannot exist: NO
+    /// [CANNOT], not BAD (RFC 3501 §9 makes it an astring; Dovecot answers NO, and ImapTest's "atoms" expects it).
+    /// </summary>
+    private static string Decode(string raw) =>
         ModifiedUtf7.TryDecode(raw, out var name, out var error)
             ? name
-            : throw cursor.Error($"Mailbox name is not valid modified UTF-7: {error}");
+            : throw new ImapParseException($"Mailbox name is not valid modified UTF-7: {error}", ImapStatus.No, "CANNOT");
+
+    /// <summary>A LIST reference or pattern: decoded when it is modified UTF-7, else matched as written (matching nothing
+    /// a client could have created), so LIST answers OK as it does for any pattern.</summary>
+    private static string DecodePattern(string raw) => ModifiedUtf7.TryDecode(raw, out var name, out _) ? name : raw;
 }

@@ -8,6 +8,9 @@ internal static class SessionCommandParser
     /// <summary>RFC 2971 allows at most 30 field/value pairs.</summary>
     private const int MaxIdFields = 30;
 
+    /// <summary>RFC 2971 §3.3: a field is at most 30 octets, a value at most 1024.</summary>
+    private const int MaxIdFieldLength = 30, MaxIdValueLength = 1024;
+
     public static AuthenticateCommand Authenticate(string tag, ImapTokenCursor cursor)
     {
         cursor.Space();
@@ -36,14 +39,18 @@ internal static class SessionCommandParser
         cursor.Space();
         if (cursor.Peek() != '(')
         {
-            if (cursor.Keyword() != "NIL") throw cursor.Error("ID expects a list or NIL");
+            if (!cursor.TryKeyword("NIL")) throw cursor.Error("ID expects a list or NIL");
             return new IdCommand(tag, null);
         }
         var fields = cursor.ParenList(() =>
         {
             string key = cursor.String();
+            if (System.Text.Encoding.UTF8.GetByteCount(key) > MaxIdFieldLength) throw cursor.Error($"An ID field is at most {MaxIdFieldLength} octets");
             cursor.Space();
-            return new KeyValuePair<string, string?>(key, cursor.NString());
+            string? value = cursor.NString();
+            if (value is not null && System.Text.Encoding.UTF8.GetByteCount(value) > MaxIdValueLength)
+                throw cursor.Error($"An ID value is at most {MaxIdValueLength} octets");
+            return new KeyValuePair<string, string?>(key, value);
         }, allowEmpty: true);
         if (fields.Count > MaxIdFields) throw cursor.Error($"ID allows at most {MaxIdFields} fields");
         return new IdCommand(tag, fields);

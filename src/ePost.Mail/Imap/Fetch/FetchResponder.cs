@@ -26,10 +26,10 @@ public static class FetchResponder
                     WriteAttribute(response.Item(attribute.Name), attribute.Kind, message);
                     break;
                 case FetchRfc822 rfc822:
-                    response.Item(rfc822.Name).NString(SectionExtractor.Extract(message.Content.Value, rfc822.Section));
+                    response.Item(rfc822.Name).NLiteral(SectionExtractor.Extract(message.Content.Value, rfc822.Section));
                     break;
                 case FetchBodySection { Kind: BodyFetchKind.Body } body:
-                    response.Item(body.ResponseName).NString(SectionExtractor.Extract(message.Content.Value, body.Section, body.Partial));
+                    response.Item(body.ResponseName).NLiteral(SectionExtractor.Extract(message.Content.Value, body.Section, body.Partial));
                     break;
                 case FetchBodySection binary:
                     WriteBinary(response.Item(binary.ResponseName), binary, message.Content.Value);
@@ -54,7 +54,7 @@ public static class FetchResponder
         }
     }
 
-    /// <summary>BINARY uses literal8 (~{n}) when the decoded bytes contain NUL (RFC 3516).</summary>
+    /// <summary>BINARY is a literal, literal8 (~{n}) when the decoded bytes contain NUL (RFC 3516).</summary>
     private static void WriteBinary(ImapResponseWriter writer, FetchBodySection item, ImapMessage content)
     {
         var decoded = SectionExtractor.ExtractBinary(content, item.Section.Part);
@@ -70,6 +70,6 @@ public static class FetchResponder
         }
         var bytes = item.Partial is { } partial ? SectionExtractor.ApplyPartial(decoded, partial) : decoded;
         if (bytes.Span.Contains((byte)0)) writer.Raw("~{").Number((ulong)bytes.Length).Raw("}\r\n").Raw(bytes.Span);
-        else writer.String(bytes.Span);
+        else writer.Literal(bytes.Span);
     }
 }

@@ -41,6 +41,22 @@ public static class MailboxListing
             }
             entries.Add(new ListEntry(mailbox.Name, attributes));
         }
-        return entries;
+        if (command.IsLsub) entries.AddRange(UnsubscribedParents(mailboxes, patterns, delimiter));
+        return entries.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// RFC 3501 §6.3.9: when "%" stops LSUB at a level where a mailbox is not subscribed but one below it is, the
+    /// server lists that mailbox with \Noselect, so a client walking the tree level by level finds the subscribed child.
+    /// </summary>
+    private static IEnumerable<ListEntry> UnsubscribedParents(IReadOnlyCollection<MailboxInfo> mailboxes, List<MailboxPattern> patterns, char delimiter)
+    {
+        var subscribed = mailboxes.Where(m => m.Subscribed).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var parents = new HashSet<string>(StringComparer.Ordinal);
+        // A pattern that matches the subscribed mailbox itself ("*") lists it, and its parents stay out.
+        foreach (var name in subscribed.Where(n => !patterns.Any(p => p.Matches(n))))
+            for (int i = name.IndexOf(delimiter); i > 0; i = name.IndexOf(delimiter, i + 1))
+                if (!subscribed.Contains(name[..i]) && patterns.Any(p => p.Matches(name[..i]))) parents.Add(name[..i]);
+        return parents.Select(p => new ListEntry(p, ["\\Noselect"]));
     }
 }

@@ -32,6 +32,23 @@ public sealed class SelectedFolder
     /// <summary>True when a message vanished while EXPUNGE could not be told (FETCH, STORE, SEARCH); told at the next chance.</summary>
     public bool ExpungeDeferred { get; set; }
 
+    /// <summary>Keywords the client has been told of by FLAGS and PERMANENTFLAGS (at SELECT and since).</summary>
+    public HashSet<string> AnnouncedKeywords { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Keywords in <paramref name="state"/> the client has not been told of yet, in order; they count as told.</summary>
+    public IReadOnlyList<string> AnnounceKeywords(FolderState state)
+    {
+        var fresh = new List<string>();
+        foreach (var keyword in Keywords(state))
+            if (AnnouncedKeywords.Add(keyword)) fresh.Add(keyword);
+        return fresh;
+    }
+
+    /// <summary>The keywords (flags without a backslash) used in <paramref name="state"/>, distinct and in order.</summary>
+    public static IEnumerable<string> Keywords(FolderState state) =>
+        state.Messages.SelectMany(m => m.Flags).Where(f => !f.StartsWith('\\'))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
+
     /// <summary>The stored facts of a message the client knows.</summary>
     public FolderMessage this[uint uid] => _messages[uid];
 

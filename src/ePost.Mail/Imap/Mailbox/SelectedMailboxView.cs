@@ -139,16 +139,25 @@ public sealed class SelectedMailboxView
     /// <remarks>A read-only (EXAMINE) view announces no permanent flags: the client can change none (RFC 3501 §6.3.2).</remarks>
     public void WriteSelectData(ImapResponseWriter writer, IEnumerable<string> keywords, bool condStore, bool readOnly = false)
     {
-        var flags = SystemFlags.Concat(keywords).ToList();
-        writer.Raw("* FLAGS ").FlagList(flags).EndLine();
-        writer.Raw("* OK [PERMANENTFLAGS ").FlagList(readOnly ? [] : flags.Append("\\*")).Raw("] ")
-            .Raw(readOnly ? "No permanent flags permitted" : "Flags permitted").EndLine();
+        WriteFlags(writer, keywords, readOnly);
         writer.Untagged($"{Count} EXISTS");
         writer.Untagged($"{RecentCount} RECENT");
         if (FirstUnseen is { } unseen) writer.UntaggedStatus(ImapStatus.Ok, $"UNSEEN {unseen}", "First unseen");
         writer.UntaggedStatus(ImapStatus.Ok, $"UIDVALIDITY {UidValidity}", "UIDs valid");
         writer.UntaggedStatus(ImapStatus.Ok, $"UIDNEXT {UidNext}", "Predicted next UID");
         if (condStore) writer.UntaggedStatus(ImapStatus.Ok, $"HIGHESTMODSEQ {HighestModSeq}", "Highest");
+    }
+
+    /// <summary>
+    /// The untagged FLAGS and PERMANENTFLAGS for <paramref name="keywords"/>: at SELECT, and again whenever a keyword
+    /// the client was not told of appears, before any FETCH shows it (RFC 3501 §7.2.6).
+    /// </summary>
+    public static void WriteFlags(ImapResponseWriter writer, IEnumerable<string> keywords, bool readOnly)
+    {
+        var flags = SystemFlags.Concat(keywords).ToList();
+        writer.Raw("* FLAGS ").FlagList(flags).EndLine();
+        writer.Raw("* OK [PERMANENTFLAGS ").FlagList(readOnly ? [] : flags.Append("\\*")).Raw("] ")
+            .Raw(readOnly ? "No permanent flags permitted" : "Flags permitted").EndLine();
     }
 
     private sealed class UidOrder : IComparer<MailboxEntry>

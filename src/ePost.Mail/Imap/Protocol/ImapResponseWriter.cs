@@ -104,6 +104,13 @@ public sealed class ImapResponseWriter
     /// <summary>nstring: NIL for null.</summary>
     public ImapResponseWriter NString(ReadOnlyMemory<byte>? value) => value is null ? Nil() : String(value.Value.Span);
 
+    /// <summary>
+    /// nstring for message content (BODY[...], RFC822...): NIL for null, otherwise always a literal, as Dovecot and
+    /// Cyrus send it. A quoted string is legal, but clients and probes that read section bytes by the announced length
+    /// got nothing from a short part sent quoted (a 22-byte text part, a body without a final CRLF).
+    /// </summary>
+    public ImapResponseWriter NLiteral(ReadOnlyMemory<byte>? value) => value is null ? Nil() : Literal(value.Value.Span);
+
     /// <summary>astring: atom when possible, else quoted, else literal.</summary>
     public ImapResponseWriter AString(string value)
     {

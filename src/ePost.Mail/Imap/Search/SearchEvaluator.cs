@@ -48,16 +48,35 @@ public sealed class SearchEvaluator(uint messageCount, uint largestUid)
             : DateOnly.FromDateTime(message.InternalDate.DateTime);
     }
 
-    /// <summary>HEADER field "" matches every message that has the field at all.</summary>
+    /// <summary>
+    /// HEADER field "" matches every message that has the field at all. In an address field (FROM, TO, CC, BCC and
+    /// their HEADER forms) the value also matches any part of a parsed address: the decoded display name, the
+    /// local part, the domain or local@domain, so comments and encoded words in the header do not hide an address
+    /// (RFC 3501 §6.4.4 substring match; what Dovecot and ImapTest's "search-addresses" expect).
+    /// </summary>
     private static bool MatchesHeader(MimeMessage message, string field, string value)
     {
         foreach (var header in message.Headers)
         {
             if (!string.Equals(header.Field, field, StringComparison.OrdinalIgnoreCase)) continue;
             if (header.Value.Contains(value, StringComparison.OrdinalIgnoreCase)) return true;
+            if (AddressFields.Contains(header.Field) && InternetAddressList.TryParse(header.RawValue, out var addresses)
+                && addresses.Any(a => MatchesAddress(a, value))) return true;
         }
         return false;
     }
+
+    private static readonly HashSet<string> AddressFields =
+        new(["From", "To", "Cc", "Bcc", "Sender", "Reply-To"], StringComparer.OrdinalIgnoreCase);
+
+    private static bool MatchesAddress(InternetAddress address, string value) => address switch
+    {
+        GroupAddress group => Contains(group.Name, value) || group.Members.Any(m => MatchesAddress(m, value)),
+        MailboxAddress mailbox => Contains(mailbox.Name, value) || Contains(mailbox.Address, value),
+        _ => false,
+    };
+
+    private static bool Contains(string? text, string value) => text is not null && text.Contains(value, StringComparison.OrdinalIgnoreCase);
 
     private static bool MatchesText(MimeMessage message, string value, bool includeHeaders)
     {

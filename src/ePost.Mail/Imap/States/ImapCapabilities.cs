@@ -4,7 +4,8 @@ namespace ePost.Mail.Imap.States;
 public static class ImapCapabilities
 {
     // What the issue requires. The parser also understands CONDSTORE, BINARY, LIST-EXTENDED/LIST-STATUS and
-    // CREATE-SPECIAL-USE syntax; a session announces those (the "additional" argument) only once it implements them.
+    // CREATE-SPECIAL-USE syntax; a session announces those (the "additional" argument) only once it implements them
+    // (CONDSTORE, STATUS=SIZE and LIST-STATUS so far).
     private static readonly string[] Extensions =
         ["LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE"];
 

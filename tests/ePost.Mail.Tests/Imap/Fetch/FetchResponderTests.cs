@@ -34,12 +34,12 @@ public class FetchResponderTests
     }
 
     [Fact]
-    public void Sections_are_echoed_without_peek_and_with_origin_only()
+    public void Sections_are_echoed_without_peek_and_with_origin_only_and_always_as_literals()
     {
-        Assert.Equal("* 4 FETCH (UID 20 BODY[TEXT]<5> \"line\")\r\n", Respond("plain-8bit-header.eml", "BODY.PEEK[TEXT]<5.4>"));
+        Assert.Equal("* 4 FETCH (UID 20 BODY[TEXT]<5> {4}\r\nline)\r\n", Respond("plain-8bit-header.eml", "BODY.PEEK[TEXT]<5.4>"));
         Assert.Equal("* 4 FETCH (UID 20 BODY[HEADER.FIELDS (X-SPAM)] {15}\r\nX-Spam: yes\r\n\r\n)\r\n",
             Respond("plain-8bit-header.eml", "BODY.PEEK[HEADER.FIELDS (X-Spam)]"));
-        Assert.Equal("* 4 FETCH (UID 20 BODY[2.1] \"inner text\" BODY[9] NIL)\r\n", Respond("forwarded-rfc822.eml", "(BODY[2.1] BODY[9])"));
+        Assert.Equal("* 4 FETCH (UID 20 BODY[2.1] {10}\r\ninner text BODY[9] NIL)\r\n", Respond("forwarded-rfc822.eml", "(BODY[2.1] BODY[9])"));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class FetchResponderTests
     public void Binary_items_decode_and_report_decoded_size()
     {
         string response = Respond("mixed-attachment.eml", "(BINARY.SIZE[2] BINARY.PEEK[2]<0.4>)");
-        Assert.Equal("* 4 FETCH (UID 20 BINARY.SIZE[2] 19 BINARY[2]<0> \"%PDF\")\r\n", response);
+        Assert.Equal("* 4 FETCH (UID 20 BINARY.SIZE[2] 19 BINARY[2]<0> {4}\r\n%PDF)\r\n", response);
     }
 
     [Fact]

@@ -42,4 +42,37 @@ public class RecentRegistryTests
         Assert.Equal(1u, registry.CountUnclaimed(Alice, "INBOX", State(7, 1, 2)));
         Assert.Equal(1u, registry.CountUnclaimed(Alice, "INBOX", State(7, 1, 2)));
     }
+
+    [Fact]
+    public void Examine_peeks_at_unclaimed_uids_without_claiming_them()
+    {
+        var registry = new RecentRegistry();
+        Assert.Equal([1u, 2u], registry.Peek(Alice, "INBOX", Snapshot(7, 1, 2)));
+        Assert.Equal([1u, 2u], registry.Claim(Alice, "INBOX", Snapshot(7, 1, 2)));
+        Assert.Empty(registry.Peek(Alice, "INBOX", Snapshot(7, 1, 2)));
+    }
+
+    [Fact]
+    public void A_registry_kept_in_a_file_remembers_its_claims_across_a_restart_and_sets_aside_a_file_it_cannot_read()
+    {
+        var directory = Directory.CreateTempSubdirectory("epost-recent-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "recent.json");
+            Assert.Equal([1u, 2u], new RecentRegistry(path).Claim(Alice, "Entwürfe", Snapshot(7, 1, 2)));
+
+            var restarted = new RecentRegistry(path);
+            Assert.Empty(restarted.Claim(Alice, "Entwürfe", Snapshot(7, 1, 2)));
+            Assert.Equal([3u], restarted.Claim(Alice, "Entwürfe", Snapshot(7, 1, 2, 3)));
+            Assert.Equal([1u], restarted.Claim(Alice, "INBOX", Snapshot(7, 1)));
+
+            File.WriteAllText(path, "{ not json");
+            Assert.Equal([1u], new RecentRegistry(path).Claim(Alice, "INBOX", Snapshot(7, 1)));
+            Assert.True(File.Exists(path + ".unreadable"));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

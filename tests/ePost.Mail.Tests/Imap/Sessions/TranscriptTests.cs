@@ -58,5 +58,37 @@ public sealed class TranscriptTests
             .RunAsync("plaintext.txt");
 
     [Fact]
+    public Task Section_bytes_are_literals_even_when_short_or_without_a_final_crlf() => new ImapTranscript(store).RunAsync("sections.txt");
+
+    [Fact]
+    public Task Atoms_with_every_allowed_character_and_names_that_are_not_modified_utf7_get_no_and_the_session_goes_on() =>
+        new ImapTranscript(store).RunAsync("atoms.txt");
+
+    [Fact]
+    public Task Id_answers_nil_and_parameter_lists_before_and_after_login_and_bad_forms_get_bad_without_closing() =>
+        new ImapTranscript(store).RunAsync("id.txt");
+
+    [Fact]
+    public Task Address_keys_match_any_part_of_an_address() => new ImapTranscript(store).RunAsync("search-addresses.txt");
+
+    [Fact]
+    public Task Lsub_lists_an_unsubscribed_parent_of_a_subscribed_child_as_noselect_where_percent_stops() =>
+        new ImapTranscript(store).RunAsync("subscribe.txt");
+
+    [Fact]
+    public Task A_fetch_racing_another_sessions_expunge_returns_what_still_exists_and_succeeds() =>
+        new ImapTranscript(store).RunAsync("expunge-race.txt");
+
+    [Fact]
+    public Task A_keyword_another_session_stores_is_announced_by_flags_before_any_fetch_shows_it() =>
+        new ImapTranscript(store).RunAsync("keywords.txt");
+
+    [Fact]
+    public Task Status_size_is_announced_and_reports_the_octets_of_every_message() => new ImapTranscript(store).RunAsync("status-size.txt");
+
+    [Fact]
+    public Task List_status_adds_a_status_response_after_each_selectable_mailbox() => new ImapTranscript(store).RunAsync("list-status.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }

@@ -59,8 +59,8 @@ public class CommandStateTableTests
     public void Authenticated_connection_lists_the_extensions()
     {
         var caps = ImapCapabilities.For(ImapSessionState.Authenticated, tlsActive: true, startTlsAvailable: false,
-            allowPlaintextLogin: false, additional: ["CONDSTORE"]);
-        Assert.Superset(new HashSet<string> { "IMAP4rev1", "IDLE", "UIDPLUS", "MOVE", "NAMESPACE", "SPECIAL-USE", "CONDSTORE" }, caps.ToHashSet());
+            allowPlaintextLogin: false, additional: ["CONDSTORE", "STATUS=SIZE", "LIST-STATUS"]);
+        Assert.Superset(new HashSet<string> { "IMAP4rev1", "IDLE", "UIDPLUS", "MOVE", "NAMESPACE", "SPECIAL-USE", "CONDSTORE", "STATUS=SIZE" }, caps.ToHashSet());
         Assert.DoesNotContain("STARTTLS", caps);
     }
 }
