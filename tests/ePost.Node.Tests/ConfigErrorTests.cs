@@ -107,7 +107,8 @@ public sealed class ConfigErrorTests : IDisposable
     public async Task A_bad_bootstrap_address()
     {
         AssertOneLine(await EpostAsync(Run("--bootstrap", "ring1.example.org:4000")), "epost.node.bootstrap", "is not a node address");
-        AssertOneLine(await EpostAsync(Run("--bootstrap", "akka.tcp://other@ring1.example.org:4000")), "epost.node.bootstrap", "names the actor system 'other'");
+        AssertOneLine(await EpostAsync(Run("--bootstrap", "akka.ssl.tcp://other@ring1.example.org:4000")), "epost.node.bootstrap", "names the actor system 'other'");
+        AssertOneLine(await EpostAsync(Run("--bootstrap", "akka.tcp://epost@ring1.example.org:4000")), "epost.node.bootstrap", "uses akka.tcp, but this node's transport is akka.ssl.tcp");
     }
 
     [Fact]

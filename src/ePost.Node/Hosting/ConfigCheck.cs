@@ -67,7 +67,9 @@ public static partial class ConfigCheck
         if (node is not null)
         {
             Check("epost.node.data-dir", () => CheckDataDir(node.DataDir));
-            foreach (var address in node.Bootstrap) Check("epost.node.bootstrap", () => CheckBootstrap(address, node.SystemName));
+            var protocol = "akka.tcp";
+            Check("epost.transport", () => protocol = TransportSettings.Create(config).Tls ? "akka.ssl.tcp" : "akka.tcp");
+            foreach (var address in node.Bootstrap) Check("epost.node.bootstrap", () => CheckBootstrap(address, node.SystemName, protocol));
             if (checkPorts && problems.Count == 0)
             {
                 if (node.Port > 0) Check("epost.node.port", () => CheckFree("epost.node", node.Host, "port", node.Port));
@@ -234,7 +236,7 @@ public static partial class ConfigCheck
         }
     }
 
-    private static void CheckBootstrap(string address, string systemName)
+    private static void CheckBootstrap(string address, string systemName, string protocol)
     {
         Akka.Actor.Address parsed;
         try
@@ -243,10 +245,12 @@ public static partial class ConfigCheck
         }
         catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
         {
-            throw new ConfigurationException($"epost.node.bootstrap: \"{address}\" is not a node address such as akka.tcp://{systemName}@host:4000");
+            throw new ConfigurationException($"epost.node.bootstrap: \"{address}\" is not a node address such as {protocol}://{systemName}@host:4000");
         }
-        if (parsed.Protocol != "akka.tcp" || parsed.Host is null or "" || parsed.Port is null or <= 0 or > 65535)
-            throw new ConfigurationException($"epost.node.bootstrap: \"{address}\" is not a node address such as akka.tcp://{systemName}@host:4000");
+        if (parsed.Protocol != protocol && parsed.Protocol is "akka.tcp" or "akka.ssl.tcp")
+            throw new ConfigurationException($"epost.node.bootstrap: \"{address}\" uses {parsed.Protocol}, but this node's transport is {protocol} (epost.transport.tls)");
+        if (parsed.Protocol != protocol || parsed.Host is null or "" || parsed.Port is null or <= 0 or > 65535)
+            throw new ConfigurationException($"epost.node.bootstrap: \"{address}\" is not a node address such as {protocol}://{systemName}@host:4000");
         if (parsed.System != systemName)
             throw new ConfigurationException($"epost.node.bootstrap: \"{address}\" names the actor system '{parsed.System}', but this ring's epost.node.system-name is '{systemName}'");
     }
