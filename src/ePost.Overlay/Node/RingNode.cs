@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
 using ePost.Core.Ids;
@@ -23,7 +24,6 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
     private readonly HashSet<IActorRef> _subscribers = new();
     private readonly Dictionary<long, (IActorRef Asker, RingId Key)> _lookups = new();
     private readonly EarlyDeliveries _early;
-    private long _nextLookup;
 
     /// <summary>Props for a ring node with the given id and epoch, joining through <paramref name="bootstraps"/> (none: start a ring).</summary>
     /// <param name="clock">The node's time; by default the scheduler's monotonic clock. Tests on the TestScheduler pass a <see cref="SchedulerVirtualClock"/>.</param>
@@ -97,7 +97,10 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
     /// <inheritdoc />
     public void LookupCompleted(long requestId, RingId key, NodeHandle root, int hops)
     {
-        if (!_lookups.Remove(requestId, out var pending)) return;
+        // The answer counts only for the key asked: a reply naming the id of another lookup (ids are random, but a
+        // peer on the lookup's route has seen it) must not complete that lookup with a root for some other key.
+        if (!_lookups.TryGetValue(requestId, out var pending) || pending.Key != key) return;
+        _lookups.Remove(requestId);
         Timers.Cancel(LookupTimerKey(requestId));
         pending.Asker.Tell(new RootFound(key, root, hops));
     }
@@ -133,7 +136,10 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
 
     private void StartLookup(FindRoot find)
     {
-        var id = ++_nextLookup;
+        // Random, not a counter: a peer must not guess the id of a lookup it was not on the route of.
+        long id;
+        do id = BitConverter.ToInt64(RandomNumberGenerator.GetBytes(8)) & long.MaxValue;
+        while (id == 0 || _lookups.ContainsKey(id));
         // Register first: when this node is the root, the answer arrives synchronously inside Lookup.
         _lookups[id] = (Sender, find.Key);
         if (!_node.Lookup(find.Key, id))
