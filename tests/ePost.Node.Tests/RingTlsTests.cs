@@ -5,6 +5,7 @@ using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Remote.Transport.DotNetty;
 using ePost.Core.Crypto;
+using ePost.Node.Commands;
 using ePost.Node.Hosting;
 using ePost.Node.Identity;
 using ePost.Overlay;
@@ -106,4 +107,35 @@ public sealed class RingTlsTests
 
     private static Task<NodeStatus> StatusOf(ActorSystem client, NodeHost node, TimeSpan timeout) =>
         client.ActorSelection(node.Address + "/user/node/overlay").Ask<NodeStatus>(GetNodeStatus.Instance, timeout);
+}
+
+/// <summary>How a tool (<c>epost status</c>, <c>epost store</c>) finds the identity and trust it connects with.</summary>
+[Collection(HeavyTests.Name)]
+public sealed class ToolCredentialTests
+{
+    [Fact]
+    public async Task A_tool_given_only_a_nodes_data_dir_trusts_the_ca_that_certified_that_node_and_is_answered()
+    {
+        await using var ring = new LocalRing(Core.Crypto.CertificateAuthority.Create(System.Security.Cryptography.RandomNumberGenerator.Create()));
+        var node = await ring.AddAsync();
+        var config = NodeConfig.Build(ConfigurationFactory.ParseString($"epost.node.data-dir = {NodeConfig.Quote(ring.DataDirOf(0))}"));
+        var (credential, trust) = ClientSystem.CredentialOf(config);
+        Assert.Equal(node.Identity.Id, credential!.NodeId);
+        var status = await StatusCommand.QueryAsync(node.Address, TimeSpan.FromSeconds(20), credential, trust);
+        Assert.Equal(node.Identity.Id, status!.Self.Id);
+    }
+
+    [Fact]
+    public void A_configured_ca_wins_over_the_one_in_the_data_dir_so_a_node_of_another_ring_is_refused()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "epost-tool-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            TestRingCa.Certify(dir, Core.Crypto.CertificateAuthority.Create(System.Security.Cryptography.RandomNumberGenerator.Create()));
+            var config = NodeConfig.Build(ConfigurationFactory.ParseString(
+                $"epost.node.data-dir = {NodeConfig.Quote(dir)}\nepost.transport.certificate-authority = \"{TestRingCa.PublicKeyHex()}\""));
+            Assert.Throws<NodeCredentialException>(() => ClientSystem.CredentialOf(config));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

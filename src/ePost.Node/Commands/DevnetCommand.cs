@@ -94,7 +94,7 @@ public static class DevnetCommand
             }
             var json = DevnetJson.Write(dataDir, ca, users, nodes);
             output.WriteLine($"mail settings for scripts: {json}; TLS certificates are self-signed (one per node)");
-            output.WriteLine($"ready: {nodes.Count} nodes in one ring after {clock.Elapsed.TotalSeconds:F1} s (epost status --node {nodes[0].Address}); Ctrl-C stops");
+            output.WriteLine($"ready: {nodes.Count} nodes in one ring after {clock.Elapsed.TotalSeconds:F1} s (epost status --node {nodes[0].Address} --data-dir {Path.Combine(dataDir, "node1")}); Ctrl-C stops");
             return nodes;
         }
         catch

@@ -26,7 +26,8 @@ public static class ClientSystem
 
     /// <summary>
     /// The credential a tool uses: that of the certified node whose data dir <paramref name="config"/> names
-    /// (<c>--data-dir</c>); nulls when TLS is off.
+    /// (<c>--data-dir</c>), trusting the configured ring CA or, when none is configured, the CA that issued that
+    /// node's own certificate; nulls when TLS is off.
     /// </summary>
     /// <exception cref="NodeCredentialException">When TLS is on and the data dir holds no certified node.</exception>
     public static (NodeCredential? Credential, RingTrust? Trust) CredentialOf(Config config)
@@ -35,8 +36,16 @@ public static class ClientSystem
         var dataDir = NodeSettings.Create(config).DataDir;
         if (!NodeIdentity.Exists(dataDir))
             throw new NodeCredentialException($"no node key in {Path.GetFullPath(dataDir)}: tools reach the ring as a certified node; give --data-dir of one");
-        var (credential, trust) = RingTransport.Load(config, NodeIdentity.LoadOrCreate(dataDir));
-        return (credential, trust);
+        var settings = TransportSettings.Create(config);
+        if (settings.CertificateAuthority is null && File.Exists(settings.NodeCertificatePath)
+            && Core.Crypto.NodeCertificate.TryDecode(File.ReadAllBytes(settings.NodeCertificatePath), out var own, out _))
+        {
+            // No CA configured for the tool: the operator's own node certificate names the ring it belongs to. The
+            // certificate is still verified against that CA below, and the node the tool talks to must prove the same.
+            settings = settings with { CertificateAuthority = own.IssuerPublicKey };
+        }
+        var trust = RingTransport.LoadTrust(settings);
+        return (NodeCredential.Load(NodeIdentity.LoadOrCreate(dataDir), settings.NodeCertificatePath, trust), trust);
     }
 
     /// <summary>The entry point (the overlay actor) of the node at <paramref name="address"/>: the one actor a tool may reach.</summary>
