@@ -72,6 +72,16 @@ public sealed class PostMissingBlockTests
         Assert.Equal(ImapCommandResponse.No, refused.Response);
         Assert.Contains("cannot be read from the ring", refused.ResponseText);
 
+        // A FETCH over the whole folder (what a client does after SELECT) still answers the readable messages, and
+        // says at the end that one could not be read.
+        var fetched = new List<UniqueId>();
+        folder.MessageSummaryFetched += (_, e) => { if (e.Message.UniqueId.IsValid) fetched.Add(e.Message.UniqueId); };
+        var partial = await Assert.ThrowsAsync<ImapCommandException>(() =>
+            folder.FetchAsync(uids, new FetchRequest(MessageSummaryItems.UniqueId) { Headers = HeaderSet.All }));
+        Assert.Equal(ImapCommandResponse.No, partial.Response);
+        Assert.Contains("1 of the messages cannot be read from the ring", partial.ResponseText);
+        Assert.Equal([uids[0], uids[2]], fetched.Distinct().Order());
+
         // The block comes back (a replica that was down, a late repair): the same session reads the message.
         await newNode.Mail!.Services.Ring.InsertAsync(block, LeaseDuration.FromDays(30));
         Assert.Equal(Message(1), await BytesAsync(folder, uids[1]));

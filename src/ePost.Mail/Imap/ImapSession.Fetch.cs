@@ -13,6 +13,9 @@ public sealed partial class ImapSession
 {
     private static readonly FetchItem FlagsItem = new FetchAttribute(FetchAttributeKind.Flags);
 
+    // Messages of one FETCH that may be unreadable (skipped and reported at the end) before the FETCH gives up.
+    private const int MaxUnreadablePerFetch = 16;
+
     private async Task<SessionStep> FetchAsync(ImapResponseWriter writer, FetchCommand command, CancellationToken cancellation)
     {
         var folder = selected!;
@@ -71,7 +74,19 @@ public sealed partial class ImapSession
             byte[]? bytes = null;
             if (needsContent)
             {
-                bytes = await store.ReadMessageAsync(User!, folder.Name, entry.Uid, cancellation);
+                try
+                {
+                    bytes = await store.ReadMessageAsync(User!, folder.Name, entry.Uid, cancellation);
+                }
+                catch (MailStoreException e) when (e.Error == MailStoreError.Unavailable && run.Unreadable < MaxUnreadablePerFetch)
+                {
+                    // One message the ring cannot give right now (a block no replica holds yet): answer the others and
+                    // report it at the end, so one lost block does not hide every message after it. Bounded: when the
+                    // whole layer is down, the FETCH ends at the next failure past the limit.
+                    run.Unreadable++;
+                    run.UnreadableReason = e.Message;
+                    continue;
+                }
                 if (bytes is null)
                 {
                     // Expunged by another session after the client learned its number: nothing left to send, no failure.
@@ -99,6 +114,16 @@ public sealed partial class ImapSession
             }
         }
         fetchInProgress = null;
+        if (run.Unreadable > 0)
+        {
+            await SynchronizeAsync(writer, allowExpunge: false, cancellation);
+            var alsoUnparsable = run.Unparsable > 0 ? $"; {run.Unparsable} could not be parsed" : "";
+            var noneSent = run.Unreadable + run.Unparsable + run.Vanished == run.Numbers.Count;
+            writer.Tagged(run.Command.Tag, ImapStatus.No, "UNAVAILABLE", noneSent && run.Unparsable == 0
+                ? run.UnreadableReason!
+                : $"{run.Unreadable} of the messages cannot be read from the ring right now, the others were sent{alsoUnparsable} ({run.UnreadableReason})");
+            return Step(writer);
+        }
         if (run.Unparsable > 0)
         {
             await SynchronizeAsync(writer, allowExpunge: false, cancellation);
@@ -139,5 +164,7 @@ public sealed partial class ImapSession
         public int Next { get; set; }
         public int Vanished { get; set; }
         public int Unparsable { get; set; }
+        public int Unreadable { get; set; }
+        public string? UnreadableReason { get; set; }
     }
 }
