@@ -3,6 +3,7 @@ using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
+using ePost.Core.Time;
 using ePost.Node.Identity;
 
 namespace ePost.Node.Hosting;
@@ -50,6 +51,8 @@ public static class RingTransport
         if (!TransportSettings.Create(config).Tls) return ActorSystem.Create(name, config);
         if (credential is null || trust is null) throw new NodeCredentialException("epost.transport.tls is on but this system has no node certificate");
         var tls = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.enable-ssl = on").WithFallback(config);
+        // Strangers can fail handshakes as fast as they connect: every refusal is counted, at most one per 10 s logged.
+        var refusals = new LogLimiter(new StopwatchMonotonicClock(), TimeSpan.FromSeconds(10));
         var ssl = new DotNettySslSetup(TlsBinding.CreateCertificate(credential), suppressValidation: false, requireMutualAuthentication: true,
             validateCertificateHostname: false, customValidator: (certificate, _, peer, _, log) =>
             {
@@ -57,7 +60,9 @@ public static class RingTransport
                 if (!verdict.Accepted)
                 {
                     trust.CountRefusal();
-                    log.Warning("refused TLS peer {0}: {1}", peer, verdict.Reason);
+                    if (refusals.ShouldLog(out var leftOut))
+                        log.Warning("refused TLS peer {0}: {1}{2}", peer, verdict.Reason,
+                            leftOut > 0 ? $" ({leftOut} more refused since the last such warning)" : "");
                 }
                 return verdict.Accepted;
             });
