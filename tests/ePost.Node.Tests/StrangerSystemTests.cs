@@ -4,8 +4,6 @@ using Akka.Configuration;
 using Akka.Dispatch.SysMsg;
 using ePost.Core.Wire;
 using ePost.Node.Hosting;
-using ePost.Node.Identity;
-using Akka.Remote.Transport.DotNetty;
 using ePost.Overlay.Node;
 using ePost.Storage.Replication;
 using MailKit;
@@ -70,9 +68,7 @@ public sealed class StrangerSystemTests(StrangerRing ring) : IClassFixture<Stran
             akka.loglevel = ERROR
             akka.stdout-loglevel = ERROR
             """);
-        var ssl = new DotNettySslSetup(TlsBinding.CreateCertificate(credential), suppressValidation: false, requireMutualAuthentication: true,
-            validateCertificateHostname: false, customValidator: (certificate, _, _, _, _) => TlsBinding.Validate(certificate, trust).Accepted);
-        return ActorSystem.Create("stranger", BootstrapSetup.Create().WithConfig(config).And(ssl));
+        return ActorSystem.Create("stranger", BootstrapSetup.Create().WithConfig(config).And(RingTransport.SslSetup(credential, trust)));
     }
 
     private static IActorRef RefTo(ActorSystem stranger, NodeHost node, string path) =>

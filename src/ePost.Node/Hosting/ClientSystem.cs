@@ -44,8 +44,7 @@ public static class ClientSystem
             // certificate is still verified against that CA below, and the node the tool talks to must prove the same.
             settings = settings with { CertificateAuthority = own.IssuerPublicKey };
         }
-        var trust = RingTransport.LoadTrust(settings);
-        return (NodeCredential.Load(NodeIdentity.LoadOrCreate(dataDir), settings.NodeCertificatePath, trust), trust);
+        return RingTransport.Load(settings, NodeIdentity.LoadOrCreate(dataDir));
     }
 
     /// <summary>The entry point (the overlay actor) of the node at <paramref name="address"/>: the one actor a tool may reach.</summary>

@@ -33,9 +33,12 @@ public static class RingTransport
 
     /// <summary>Loads this node's credential and the ring trust, or says in one line why the node cannot prove its identity.</summary>
     /// <exception cref="NodeCredentialException">When the CA, the certificate or the revocation list is missing or invalid.</exception>
-    public static (NodeCredential Credential, RingTrust Trust) Load(Config config, NodeIdentity identity)
+    public static (NodeCredential Credential, RingTrust Trust) Load(Config config, NodeIdentity identity) =>
+        Load(TransportSettings.Create(config), identity);
+
+    /// <inheritdoc cref="Load(Config, NodeIdentity)"/>
+    public static (NodeCredential Credential, RingTrust Trust) Load(TransportSettings settings, NodeIdentity identity)
     {
-        var settings = TransportSettings.Create(config);
         var trust = LoadTrust(settings);
         return (NodeCredential.Load(identity, settings.NodeCertificatePath, trust), trust);
     }
@@ -51,9 +54,20 @@ public static class RingTransport
         if (!TransportSettings.Create(config).Tls) return ActorSystem.Create(name, config);
         if (credential is null || trust is null) throw new NodeCredentialException("epost.transport.tls is on but this system has no node certificate");
         var tls = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.enable-ssl = on").WithFallback(config);
+        var ssl = SslSetup(credential, trust);
+        return ActorSystem.Create(name, BootstrapSetup.Create().WithConfig(tls).And(ssl));
+    }
+
+    /// <summary>
+    /// The TLS setup of a system that connects as <paramref name="credential"/>: a fresh TLS certificate bound to it,
+    /// mutual authentication, and only peers that <see cref="TlsBinding.Validate"/> accepts against <paramref name="trust"/>
+    /// (each refusal counted in <paramref name="trust"/>).
+    /// </summary>
+    public static DotNettySslSetup SslSetup(NodeCredential credential, RingTrust trust)
+    {
         // Strangers can fail handshakes as fast as they connect: every refusal is counted, at most one per 10 s logged.
         var refusals = new LogLimiter(new StopwatchMonotonicClock(), TimeSpan.FromSeconds(10));
-        var ssl = new DotNettySslSetup(TlsBinding.CreateCertificate(credential), suppressValidation: false, requireMutualAuthentication: true,
+        return new DotNettySslSetup(TlsBinding.CreateCertificate(credential), suppressValidation: false, requireMutualAuthentication: true,
             validateCertificateHostname: false, customValidator: (certificate, _, peer, _, log) =>
             {
                 var verdict = TlsBinding.Validate(certificate, trust);
@@ -66,6 +80,5 @@ public static class RingTransport
                 }
                 return verdict.Accepted;
             });
-        return ActorSystem.Create(name, BootstrapSetup.Create().WithConfig(tls).And(ssl));
     }
 }
