@@ -15,6 +15,7 @@ public sealed class MailRing : IAsyncDisposable
     public const string FastPost = """
         epost.post { collect-interval = 1s, head-check-interval = 2s, sync-retry = 500ms, request-timeout = 5s }
         epost.mail { smtp-port = 0, smtps-port = 0, pop3-port = 0, pop3s-port = 0, imap-port = 0, imaps-port = 0 }
+        epost.dashboard.port = 0
         """;
 
     /// <summary>The ring CA.</summary>

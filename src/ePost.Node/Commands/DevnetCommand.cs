@@ -75,6 +75,7 @@ public static class DevnetCommand
                     epost.mail.pop3s-port = {MailPort(3)}
                     epost.mail.imap-port = {MailPort(4)}
                     epost.mail.imaps-port = {MailPort(5)}
+                    epost.dashboard.port = {MailPort(6)}
                     akka.loglevel = WARNING
                     {extraConfig}
                     """));
@@ -90,7 +91,7 @@ public static class DevnetCommand
             for (var i = 0; i < nodes.Count; i++)
             {
                 var mail = nodes[i].MailEndpoints!;
-                output.WriteLine($"{users[i].Address}  password {users[i].Password}  node{i + 1}  smtp {mail.Host}:{mail.Smtp} (STARTTLS)  smtps {mail.Smtps}  pop3 {mail.Pop3}  pop3s {mail.Pop3s}  imap {mail.Imap}  imaps {mail.Imaps}");
+                output.WriteLine($"{users[i].Address}  password {users[i].Password}  node{i + 1}  smtp {mail.Host}:{mail.Smtp} (STARTTLS)  smtps {mail.Smtps}  pop3 {mail.Pop3}  pop3s {mail.Pop3s}  imap {mail.Imap}  imaps {mail.Imaps}  dashboard {nodes[i].Dashboard?.Url.ToString() ?? "off"}");
             }
             var json = DevnetJson.Write(dataDir, ca, users, nodes);
             output.WriteLine($"mail settings for scripts: {json}; TLS certificates are self-signed (one per node)");

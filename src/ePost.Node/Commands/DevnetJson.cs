@@ -23,7 +23,8 @@ public static class DevnetJson
         [property: JsonPropertyName("pop3s_port")] int Pop3sPort,
         [property: JsonPropertyName("imap_port")] int ImapPort,
         [property: JsonPropertyName("imaps_port")] int ImapsPort,
-        [property: JsonPropertyName("node")] string Node);
+        [property: JsonPropertyName("node")] string Node,
+        [property: JsonPropertyName("dashboard")] string? Dashboard = null);
 
     /// <summary>The whole file.</summary>
     public sealed record Document(
@@ -39,7 +40,7 @@ public static class DevnetJson
         var entries = users.Select((u, i) =>
         {
             var mail = nodes[i].MailEndpoints!;
-            return new User(u.Address, u.Password, mail.Host, mail.Smtp, mail.Smtps, mail.Pop3, mail.Pop3s, mail.Imap, mail.Imaps, nodes[i].Address);
+            return new User(u.Address, u.Password, mail.Host, mail.Smtp, mail.Smtps, mail.Pop3, mail.Pop3s, mail.Imap, mail.Imaps, nodes[i].Address, nodes[i].Dashboard?.Url.ToString());
         }).ToList();
         var path = Path.Combine(dataDir, FileName);
         DurableFile.WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(new Document(entries, Convert.ToHexStringLower(ca.PublicKey), nodes.Select(n => n.Address).ToList()), Options), ownerOnly: true);

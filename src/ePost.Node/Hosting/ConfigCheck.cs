@@ -64,6 +64,8 @@ public static partial class ConfigCheck
         Check("epost.post.users", () => users = NodeMail.LoadUsers(config).Count);
         var mail = config.GetConfig("epost.mail");
         Check("epost.mail", () => CheckMail(mail));
+        Dashboard.DashboardSettings? dashboard = null;
+        Check("epost.dashboard", () => dashboard = Dashboard.DashboardSettings.Create(config));
         if (node is not null)
         {
             Check("epost.node.data-dir", () => CheckDataDir(node.DataDir));
@@ -80,6 +82,8 @@ public static partial class ConfigCheck
                     var port = mail.GetInt(key);
                     if (port > 0) Check("epost.mail." + key, () => CheckFree("epost.mail", mail.GetString("listen-host"), key, port));
                 }
+                if (servesMail && dashboard is { Port: > 0 } d)
+                    Check("epost.dashboard.port", () => CheckFree("epost.dashboard", d.ListenHost.ToString(), "port", d.Port));
             }
         }
         return problems.Distinct().ToList();

@@ -74,7 +74,8 @@ public static class MailProtocols
     private static ListenerSettings Listener(IPEndPoint endpoint, bool implicitTls) =>
         new(endpoint, implicitTls, MaxConnectionsPerAddress: 20, IdleTimeout: TimeSpan.FromMinutes(10));
 
-    private static X509Certificate2 LoadCertificate(Config c, string dataDir, string host)
+    /// <summary>The node's mail TLS certificate: the configured PKCS#12 file, or the self-signed one in the data directory.</summary>
+    internal static X509Certificate2 LoadCertificate(Config c, string dataDir, string host)
     {
         var path = c.GetString("tls-certificate", "");
         return path.Length > 0

@@ -1,5 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
+using ePost.Mail.Autoconfig;
+using ePost.Node.Dashboard;
 using ePost.Node.Identity;
 using ePost.Overlay;
 using ePost.Overlay.Node;
@@ -90,7 +92,12 @@ public sealed class NodeHost : IAsyncDisposable
                 mail = NodeMail.Create(config, settings.DataDir, office, services, allUsers, agents.ByAddress);
             }
             var host = new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, layers.Glacier, settings, mail) { Trust = trust };
-            if (mail is not null && allUsers.Count > 0) host.MailEndpoints = await MailProtocols.StartAsync(system, config, settings.DataDir, mail);
+            if (mail is not null && allUsers.Count > 0)
+            {
+                host.MailEndpoints = await MailProtocols.StartAsync(system, config, settings.DataDir, mail);
+                var dashboard = DashboardSettings.Create(config);
+                if (dashboard.Enabled) host.Dashboard = await StartDashboardAsync(host, config, dashboard, host.MailEndpoints);
+            }
             return host;
         }
         catch
@@ -98,6 +105,17 @@ public sealed class NodeHost : IAsyncDisposable
             await system.Terminate();
             throw;
         }
+    }
+
+    /// <summary>The node's web dashboard; null when it is off or the node serves no users.</summary>
+    public DashboardServer? Dashboard { get; private set; }
+
+    private static Task<DashboardServer> StartDashboardAsync(NodeHost host, Config config, DashboardSettings settings, MailEndpoints endpoints)
+    {
+        var mail = config.GetConfig("epost.mail");
+        var name = mail.GetString("host-name");
+        var ports = new MailServerPorts(name, endpoints.Imap, endpoints.Imaps, endpoints.Pop3, endpoints.Pop3s, endpoints.Smtp, endpoints.Smtps);
+        return DashboardServer.StartAsync(settings, host, MailProtocols.LoadCertificate(mail, host.Settings.DataDir, name), ports, mail.GetTimeSpan("backend-timeout"));
     }
 
     /// <summary>The node's current view of the ring.</summary>
@@ -112,6 +130,9 @@ public sealed class NodeHost : IAsyncDisposable
     }
 
     /// <summary>Stops the node through Akka's coordinated shutdown.</summary>
-    public async ValueTask DisposeAsync() =>
+    public async ValueTask DisposeAsync()
+    {
+        if (Dashboard is { } dashboard) await dashboard.DisposeAsync();
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+    }
 }

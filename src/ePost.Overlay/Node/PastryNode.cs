@@ -136,7 +136,14 @@ public sealed partial class PastryNode
     /// <summary>A snapshot of the node's view for status pages and tests.</summary>
     public NodeStatus Status() => new(
         Self, IsReady, LeafSet.Clockwise.ToArray(), LeafSet.CounterClockwise.ToArray(),
-        Table.Count, Table.HighestPopulatedRow + 1, Counters.Sent, Counters.Received, Counters.Dropped);
+        Table.Count, Table.HighestPopulatedRow + 1, Counters.Sent, Counters.Received, Counters.Dropped,
+        LeafSet.Members.Select(Neighbour).ToArray(), _recentlyDead.Count, ExpectsHealingAnswer);
+
+    private NeighbourStatus Neighbour(NodeHandle member)
+    {
+        var peer = _peers.GetValueOrDefault(member.Id);
+        return new(member.Id, peer?.Suspected == true, peer?.Rtt.SmoothedRtt?.TotalMilliseconds, RelayFor(member)?.Id);
+    }
 
     /// <summary>Sends to a node's address, over its cached one-hop source route when the direct path failed.</summary>
     private void Send(string address, IOverlayMessage message, bool maintenance)

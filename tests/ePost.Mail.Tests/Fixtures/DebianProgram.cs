@@ -16,6 +16,9 @@ public static class DebianProgram
     /// <summary>isync's mbsync IMAP synchroniser.</summary>
     public static string Mbsync => Require("/usr/bin/mbsync", "isync");
 
+    /// <summary>Debian's Chromium browser (run headless by the dashboard tests).</summary>
+    public static string Chromium => Require("/usr/bin/chromium", "chromium");
+
     /// <summary>Debian's python3 with the aiosmtpd module importable.</summary>
     public static string Python3WithAiosmtpd
     {
