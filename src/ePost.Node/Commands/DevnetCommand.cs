@@ -55,6 +55,7 @@ public static class DevnetCommand
         var nodes = new List<NodeHost>();
         var overlay = OverlaySettings.Create(NodeConfig.Defaults);
         var (ca, users) = DevnetUsers.LoadOrCreate(dataDir, count);
+        using var progress = new ProgressLine("starting the devnet", count, "nodes in the ring");
         try
         {
             for (var i = 0; i < count; i++)
@@ -83,7 +84,9 @@ public static class DevnetCommand
                 nodes.Add(node);
                 // One at a time: each node joins a ring that already knows every earlier node.
                 await WaitAsync(async () => (await node.StatusAsync()).Ready, TimeSpan.FromSeconds(60), cancel);
+                progress.Report(nodes.Count);
             }
+            progress.Dispose();
             await WaitAsync(async () => await AllCorrectAsync(nodes, overlay.LeafSetSize / 2), TimeSpan.FromSeconds(120), cancel);
             var statuses = await Task.WhenAll(nodes.Select(n => n.StatusAsync()));
             for (var i = 0; i < nodes.Count; i++)
