@@ -30,7 +30,8 @@ public static class ErasureBench
         var failure = options.Double("failure", 0.6, 0, 1);
         var target = options.Double("target", 1e-6, 1e-300, 1);
         var kernelName = options.Get("kernel");
-        var containerBytes = options.Int("container-bytes", 262144, 1, 1 << 30);
+        // By default the container the node fills before it closes one (epost.glacier.container.max-bytes).
+        var containerBytes = options.Int("container-bytes", Storage.Glacier.GlacierSettings.Default.ContainerMaxBytes, 1, 1 << 30);
         options.RejectUnknown();
         if (m > n) throw new UsageException($"--m ({m}) cannot exceed --n ({n}).");
         RegionKernel kernel;

@@ -41,15 +41,15 @@ public sealed partial class GlacierActor
     private void StartArchive(IReadOnlyList<ContainerMember> members, Action<IReadOnlyList<ContainerRef>> succeeded, Action<string> failed)
     {
         var job = StartJob(succeeded, failed);
-        var codec = CodecFor(_settings.Code.N, _settings.Code.M);
         foreach (var group in _aggregator.Group(members))
         {
             var bytes = ContainerCodec.Pack(group);
+            var code = _settings.CodeFor(bytes.Length);
+            var codec = CodecFor(code.N, code.M);
             var fragments = codec.Encode(bytes);
-            var manifest = FragmentManifest.Create(_signer, Sha256.Hash(bytes), codec.N, codec.M, bytes.Length,
-                FragmentDigests.Compute(fragments), Aggregator.LeaseOf(group));
-            var container = job.Add(manifest, _settings.FragmentsToAcknowledge);
-            for (var i = 0; i < fragments.Length; i++) Place(new Placement(container, manifest, i, fragments[i]));
+            var manifests = FragmentManifest.Create(_signer, Sha256.Hash(bytes), codec.N, codec.M, bytes.Length, fragments, Aggregator.LeaseOf(group));
+            var container = job.Add(manifests[0], _settings.FragmentsToAcknowledge(manifests[0].N, manifests[0].M));
+            for (var i = 0; i < fragments.Length; i++) Place(new Placement(container, manifests[i], i, fragments[i]));
         }
     }
 
@@ -57,22 +57,20 @@ public sealed partial class GlacierActor
     /// Renews a container in place: every position's root is sent the new manifest version alone; a root without
     /// the fragment answers "not held" and is then sent the fragment itself, so a renewal also repairs.
     /// </summary>
-    private void StartRenewal(FragmentManifest renewed, byte[] container, Action<IReadOnlyList<ContainerRef>> succeeded, Action<string> failed)
+    private void StartRenewal(IReadOnlyList<FragmentManifest> renewed, byte[][] fragments, Action<IReadOnlyList<ContainerRef>> succeeded, Action<string> failed)
     {
         var job = StartJob(succeeded, failed);
-        var tracked = job.Add(renewed, _settings.FragmentsToAcknowledge);
-        var encoded = renewed.Encode();
-        byte[][]? fragments = null;
-        for (var i = 0; i < renewed.N; i++)
+        var tracked = job.Add(renewed[0], _settings.FragmentsToAcknowledge(renewed[0].N, renewed[0].M));
+        for (var i = 0; i < renewed.Count; i++)
         {
             var index = i;
             var op = NextOp();
-            Track(op, new Placement(tracked, renewed, index, null,
-                () => (fragments ??= CodecFor(renewed.N, renewed.M).Encode(container))[index]));
-            WithRoot(renewed.Position(index), root =>
+            var manifest = renewed[index];
+            Track(op, new Placement(tracked, manifest, index, null, () => fragments[index]));
+            WithRoot(manifest.Position(index), root =>
             {
                 if (root is null) OnStored(op, false, "the root of the fragment's position was not found");
-                else if (AskedHolder(op, root)) Send(root, new FragmentRenewal(op, index, encoded));
+                else if (AskedHolder(op, root)) Send(root, new FragmentRenewal(op, index, manifest.Encode()));
             });
         }
     }
@@ -133,10 +131,10 @@ public sealed partial class GlacierActor
     private void OnRenewal(Overlay.NodeHandle from, FragmentRenewal renewal)
     {
         var manifest = FragmentManifest.TryDecode(renewal.Manifest, out var problem);
-        if (manifest is null || renewal.Index < 0 || renewal.Index >= manifest.N)
+        if (manifest is null || renewal.Index != manifest.Index)
         {
             _transfersRefused++;
-            Send(from, new FragmentStored(renewal.Op, manifest?.ContainerId ?? default, renewal.Index, false, problem ?? "fragment index out of range"));
+            Send(from, new FragmentStored(renewal.Op, manifest?.ContainerId ?? default, renewal.Index, false, problem ?? "the renewal's path is for another fragment"));
             return;
         }
         var held = _store.Get(new FragmentKey(manifest.ContainerId, renewal.Index));

@@ -178,9 +178,17 @@ public sealed partial class GlacierActor
             g =>
             {
                 _rebuildsInFlight--;
-                var codec = CodecFor(n, manifest.M);
-                foreach (var index in missing)
-                    Place(new Placement(null, manifest, index, codec.RebuildFragment(g.Fragments, index, manifest.Digests), LeaseMs: leaseMs));
+                // One decode rebuilds every missing fragment of the container: re-encoding it gives all n fragments,
+                // and with them every Merkle path under the writer's signed root (which must come out the same).
+                var fragments = TryDecode(g, out var bytes, out _, out var problem) ? CodecFor(n, manifest.M).Encode(bytes) : null;
+                if (fragments is null || manifest.ForEveryFragment(fragments) is not { } all)
+                {
+                    _rebuildsFailed += missing.Count;
+                    _log.Warning("Could not rebuild {0} fragments of {1}: {2}", missing.Count, manifest.Reference,
+                        problem ?? "the re-encoded fragments do not match the signed Merkle root");
+                    return;
+                }
+                foreach (var index in missing) Place(new Placement(null, all[index], index, fragments[index], LeaseMs: leaseMs));
             },
             (_, why) =>
             {

@@ -40,9 +40,10 @@ public sealed partial class GlacierActor
                     case RefreshAction.Repack: StartArchive(plan.Kept, done, failed); break;
                     case RefreshAction.RenewInPlace:
                         var old = g.Manifest!;
-                        var renewed = FragmentManifest.Create(_signer, old.ContentHash.Span, old.N, old.M, old.ContainerLength, old.Digests, plan.Lease!.Value,
+                        var fragments = CodecFor(old.N, old.M).Encode(bytes);
+                        var renewed = FragmentManifest.Create(_signer, old.ContentHash.Span, old.N, old.M, old.ContainerLength, fragments, plan.Lease!.Value,
                             g.Versions.Max() + 1);
-                        StartRenewal(renewed, bytes, done, failed);
+                        StartRenewal(renewed, fragments, done, failed);
                         break;
                 }
             },

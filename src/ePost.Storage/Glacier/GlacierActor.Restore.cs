@@ -50,7 +50,8 @@ public sealed partial class GlacierActor
         try
         {
             var manifest = g.Manifest!;
-            bytes = CodecFor(manifest.N, manifest.M).Decode(g.Fragments, manifest.ContainerLength, manifest.Digests);
+            // Every gathered fragment was checked against the signed Merkle root when it arrived.
+            bytes = CodecFor(manifest.N, manifest.M).Decode(g.Fragments, manifest.ContainerLength);
             if (!Sha256.Matches(bytes, manifest.ContentHash.Span))
             {
                 problem = "the rebuilt container does not match its manifest's content hash";
@@ -113,7 +114,8 @@ public sealed partial class GlacierActor
         // The transfer's manifest is signed and the bytes match it (checked on decode); it must also be the
         // referenced container's, by the referenced writer, and the fragment asked for.
         if (transfer.Index != fetch.Index || !g.Reference.Describes(transfer.Manifest)
-            || (g.Manifest is not null && g.Manifest.ContainerLength != transfer.Manifest.ContainerLength))
+            || (g.Manifest is not null && (g.Manifest.ContainerLength != transfer.Manifest.ContainerLength
+                                           || !g.Manifest.MerkleRoot.Span.SequenceEqual(transfer.Manifest.MerkleRoot.Span))))
         {
             g.Problems++;
             FetchMore(g);

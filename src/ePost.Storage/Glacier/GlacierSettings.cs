@@ -37,8 +37,22 @@ public sealed record GlacierSettings(
     /// <summary>Bytes all partly received fragment transfers together may hold (<c>max-buffered-bytes</c>).</summary>
     public long MaxBufferedBytes { get; init; } = 64L << 20;
 
-    /// <summary>Largest fragment this node accepts: a largest container cut into m pieces.</summary>
-    public int MaxFragmentBytes => (int)((MaxContainerBytes + Code.M - 1) / Code.M);
+    /// <summary>
+    /// Set when the code is chosen per container (<c>code.fragments = needed = 0</c>): the loss target it must meet.
+    /// <see cref="Code"/> is then the choice for <c>sizing-container-bytes</c>, reported by <c>epost bench erasure</c>.
+    /// </summary>
+    public AutomaticCode? Automatic { get; init; }
+
+    /// <summary>
+    /// The code for a container of <paramref name="containerBytes"/>: the fixed one, or the one meeting the loss target
+    /// that stores the fewest bytes for a container of exactly this size, manifests included (a small container
+    /// written by incremental archiving gets few fragments, a full one many).
+    /// </summary>
+    public ErasureSetting CodeFor(long containerBytes) =>
+        Automatic is { } auto ? CodeChoice.Cheapest(auto.FailureFraction, auto.TargetLoss, auto.MaxFragments, Math.Max(1, containerBytes)) ?? Code : Code;
+
+    /// <summary>Largest fragment this node accepts: a largest container cut into m pieces (into one, when codes are chosen per container).</summary>
+    public int MaxFragmentBytes => (int)Math.Min(int.MaxValue, Automatic is null ? (MaxContainerBytes + Code.M - 1) / Code.M : MaxContainerBytes);
 
     /// <summary>Largest container: the byte limit, or one largest object alone with its framing.</summary>
     public long MaxContainerBytes => Math.Max(ContainerMaxBytes, (long)MaxObjectBytes + ContainerCodec.HeaderLength + ContainerCodec.MemberOverhead);
@@ -74,6 +88,7 @@ public sealed record GlacierSettings(
             MaxPendingTransfersPerPeer = c.GetInt("max-pending-transfers-per-peer"),
             MaxBufferedBytes = c.GetLong("max-buffered-bytes"),
         };
+        settings = settings with { Automatic = AutomaticOf(c.GetConfig("code")) };
         settings.Validate();
         return settings;
     }
@@ -104,6 +119,9 @@ public sealed record GlacierSettings(
                ?? throw new ConfigurationException($"no code with at most {maxN} fragments loses less than {target} at {failure:P0} failure.");
     }
 
+    private static AutomaticCode? AutomaticOf(Config c) =>
+        c.GetInt("fragments") > 0 || c.GetInt("needed") > 0 ? null : new AutomaticCode(c.GetDouble("failure-fraction"), c.GetDouble("target-loss"), c.GetInt("max-fragments"));
+
     private void Validate()
     {
         if (ContainerMaxBytes < ContainerCodec.HeaderLength + ContainerCodec.MemberOverhead + 1 || ContainerMaxObjects is < 1 or > ContainerCodec.MaxMembers)
@@ -121,6 +139,12 @@ public sealed record GlacierSettings(
             throw new ConfigurationException("epost.glacier intervals and timeouts must be positive.");
     }
 
-    /// <summary>Fragments an archive needs stored before it is acknowledged: quorum x m, at most n.</summary>
-    public int FragmentsToAcknowledge => Math.Min(Code.N, ArchiveQuorum * Code.M);
+    /// <summary>Fragments an archive of a container under (n, m) needs stored before it is acknowledged: quorum x m, at most n.</summary>
+    public int FragmentsToAcknowledge(int n, int m) => Math.Min(n, ArchiveQuorum * m);
 }
+
+/// <summary>What a per-container code choice must meet.</summary>
+/// <param name="FailureFraction">The fraction of nodes failing at once it is sized for.</param>
+/// <param name="TargetLoss">The largest acceptable probability of losing a container then.</param>
+/// <param name="MaxFragments">The most fragments a container may be cut into.</param>
+public sealed record AutomaticCode(double FailureFraction, double TargetLoss, int MaxFragments);

@@ -16,7 +16,9 @@ public class FragmentManifestTests
         Assert.Equal((8, 3, container.Length), (decoded.N, decoded.M, decoded.ContainerLength));
         Assert.Equal(LeaseDuration.FromDays(30), decoded.Lease);
         Assert.True(TestObjects.Alice.PublicKey.AsSpan().SequenceEqual(decoded.WriterKey.Span));
-        for (var i = 0; i < 8; i++) Assert.True(decoded.Verifies(i, fragments[i]));
+        Assert.True(decoded.Verifies(0, fragments[0]));
+        var all = decoded.ForEveryFragment(fragments)!;
+        for (var i = 0; i < 8; i++) Assert.True(FragmentManifest.Decode(all[i].Encode()).Verifies(i, fragments[i]));
         Assert.Equal(manifest.Reference, decoded.Reference);
     }
 
@@ -28,12 +30,12 @@ public class FragmentManifestTests
     [InlineData(65)]   // lease
     [InlineData(75)]   // version
     [InlineData(90)]   // writer key
-    [InlineData(130)]  // a fragment digest
-    [InlineData(-1)]   // the signature
+    [InlineData(130)]  // the Merkle root
+    [InlineData(160)]  // the signature
     public void A_manifest_altered_after_signing_is_refused(int offset)
     {
         var bytes = GlacierFixtures.Encoded().Manifest.Encode();
-        bytes[offset < 0 ? bytes.Length + offset : offset] ^= 0x01;
+        bytes[offset] ^= 0x01;
         var error = Assert.Throws<InvalidDataException>(() => FragmentManifest.Decode(bytes));
         Assert.False(string.IsNullOrEmpty(error.Message));
     }
@@ -67,6 +69,29 @@ public class FragmentManifestTests
         bytes.AsSpan(0, Math.Min(bytes.Length, other.Length)).CopyTo(other);
         Assert.Null(FragmentManifest.TryDecode(other, out var problem));
         Assert.False(string.IsNullOrEmpty(problem));
+    }
+
+    [Fact]
+    public void A_path_altered_in_transit_decodes_but_proves_nothing()
+    {
+        var (_, fragments, manifest) = GlacierFixtures.Encoded();
+        var bytes = manifest.Encode();
+        bytes[^1] ^= 0x01; // the last hash of fragment 0's path: outside the signature, checked against the root
+        var altered = FragmentManifest.Decode(bytes);
+        Assert.False(altered.Verifies(0, fragments[0]));
+    }
+
+    [Fact]
+    public void Each_fragment_carries_a_path_of_at_most_log2_n_hashes_instead_of_every_fragments_digest()
+    {
+        var (_, fragments, manifest) = GlacierFixtures.Encoded();
+        Assert.Equal(FragmentManifest.EncodedLengthFor(8), manifest.Encode().Length); // 8 leaves: a full path of 3 hashes
+        Assert.Equal(FragmentManifest.SignedLength + 64 + 2 + 8 * 32, FragmentManifest.EncodedLengthFor(251));
+        Assert.True(FragmentManifest.MaxEncodedLength < 500);
+        // A rebuilder's fragments that are not the signed ones give no paths.
+        var wrong = fragments.Select(f => (byte[])f.Clone()).ToArray();
+        wrong[5][0] ^= 1;
+        Assert.Null(manifest.ForEveryFragment(wrong));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ public class FragmentTransferTests
     private static byte[] Valid(out byte[][] fragments, out FragmentManifest manifest)
     {
         (_, fragments, manifest) = GlacierFixtures.Encoded();
-        return new FragmentTransfer(FragmentTransferKind.Store, manifest, 2, fragments[2]).Encode();
+        return new FragmentTransfer(FragmentTransferKind.Store, manifest.At(fragments, 2), 2, fragments[2]).Encode();
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public class FragmentTransferTests
         { "shorter than its header", b => b[..3], "header" },
         { "an unknown kind", b => { b[0] = 9; return b; }, "kind" },
         { "a manifest longer than the transfer", b => { b[2] = 0xFF; b[3] = 0xFF; return b; }, "manifest runs past" },
-        { "a manifest with a bad signature", b => { b[4 + FragmentManifest.EncodedLengthFor(8) - 1] ^= 1; return b; }, "signature" },
+        { "a manifest with a bad signature", b => { b[4 + FragmentManifest.SignedLength + 1] ^= 1; return b; }, "signature" },
         { "fragment bytes that do not match", b => { b[^1] ^= 1; return b; }, "does not match" },
         { "another fragment's index", b => { b[1] = 3; return b; }, "does not match" },
         { "an index beyond n", b => { b[1] = 200; return b; }, "does not match" },

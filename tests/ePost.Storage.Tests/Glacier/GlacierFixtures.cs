@@ -9,6 +9,9 @@ namespace ePost.Storage.Tests.Glacier;
 /// <summary>Containers and manifests for Glacier tests.</summary>
 public static class GlacierFixtures
 {
+    /// <summary>The copy of <paramref name="manifest"/> that carries fragment <paramref name="index"/>'s Merkle path.</summary>
+    public static FragmentManifest At(this FragmentManifest manifest, byte[][] fragments, int index) => manifest.ForEveryFragment(fragments)![index];
+
     /// <summary>A container of <paramref name="count"/> blocks, cut with (n, m), with its manifest signed by Alice.</summary>
     public static (byte[] Container, byte[][] Fragments, FragmentManifest Manifest) Encoded(int count = 5, int n = 8, int m = 3, int seed = 1)
     {
@@ -16,7 +19,7 @@ public static class GlacierFixtures
         var container = ContainerCodec.Pack(members);
         var fragments = new ErasureCodec(n, m).Encode(container);
         var manifest = FragmentManifest.Create(TestObjects.Alice, Core.Hashing.Sha256.Hash(container), n, m, container.Length,
-            FragmentDigests.Compute(fragments), LeaseDuration.FromDays(30));
+            fragments, LeaseDuration.FromDays(30))[0];
         return (container, fragments, manifest);
     }
 
@@ -26,11 +29,11 @@ public static class GlacierFixtures
     /// </summary>
     public static byte[] ForgedFor(Core.Ids.RingId containerId, Core.Crypto.Ed25519KeyPair forger, FragmentManifest template)
     {
-        var forged = FragmentManifest.Create(forger, template.ContentHash.Span, template.N, template.M, template.ContainerLength, template.Digests,
-            LeaseDuration.Maximum, version: 9).Encode();
+        var fragments = Enumerable.Range(0, template.N).Select(_ => new byte[template.FragmentSize]).ToList();
+        var forged = FragmentManifest.Create(forger, template.ContentHash.Span, template.N, template.M, template.ContainerLength, fragments,
+            LeaseDuration.Maximum, version: 9)[template.Index].Encode();
         containerId.WriteBytes(forged.AsSpan(5));
-        var body = forged.Length - Core.Crypto.Ed25519.SignatureLength;
-        forger.Sign(forged.AsSpan(0, body)).CopyTo(forged, body);
+        forger.Sign(forged.AsSpan(0, FragmentManifest.SignedLength)).CopyTo(forged, FragmentManifest.SignedLength);
         return forged;
     }
 }

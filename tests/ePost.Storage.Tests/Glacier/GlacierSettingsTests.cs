@@ -9,11 +9,29 @@ public class GlacierSettingsTests
     private static GlacierSettings Create(string hocon) => GlacierSettings.Create(ConfigurationFactory.ParseString(hocon));
 
     [Fact]
-    public void The_default_code_is_the_designs_48_and_5_which_meets_one_in_a_million_at_sixty_percent_failure()
+    public void By_default_each_container_gets_its_own_code_and_a_full_one_stores_at_most_four_bytes_per_byte_at_one_in_a_million()
     {
-        var code = GlacierSettings.Default.Code;
-        Assert.Equal((48, 5, 0.6), (code.N, code.M, code.FailureFraction));
-        Assert.True(code.LossProbability <= 1e-6, $"({code.N}, {code.M}) loses {code.LossProbability}");
+        var settings = GlacierSettings.Default;
+        Assert.NotNull(settings.Automatic);
+        var full = settings.CodeFor(settings.ContainerMaxBytes);
+        Assert.Equal(full, settings.Code);
+        Assert.True(full.LossProbability <= 1e-6, $"({full.N}, {full.M}) loses {full.LossProbability}");
+        Assert.Equal(0.6, full.FailureFraction);
+        Assert.True(CodeChoice.StoredPerByte(full.N, full.M, settings.ContainerMaxBytes) <= 4.0);
+        // A small container (incremental archiving of a few mails) gets fewer fragments, still meeting the target.
+        var small = settings.CodeFor(4096);
+        Assert.True(small.N < full.N);
+        Assert.True(small.LossProbability <= 1e-6);
+        Assert.True(CodeChoice.StoredPerByte(small.N, small.M, 4096) < CodeChoice.StoredPerByte(full.N, full.M, 4096));
+    }
+
+    [Fact]
+    public void A_fixed_code_is_used_for_every_container()
+    {
+        var settings = Create("epost.glacier.code { fragments = 48, needed = 5 }");
+        Assert.Null(settings.Automatic);
+        Assert.Equal((48, 5), (settings.CodeFor(100).N, settings.CodeFor(100).M));
+        Assert.Equal((48, 5), (settings.CodeFor(1 << 20).N, settings.CodeFor(1 << 20).M));
     }
 
     [Fact]
@@ -21,7 +39,8 @@ public class GlacierSettingsTests
     {
         var code = Create("epost.glacier.code { fragments = 0, needed = 0 }").Code;
         Assert.True(code.LossProbability <= 1e-6);
-        Assert.Equal((106, 20), (code.N, code.M));
+        // One Merkle path with each fragment (not every fragment's digest) lets the cheapest code by n / m win.
+        Assert.Equal((251, 65), (code.N, code.M));
         Assert.True(CodeChoice.StoredPerByte(code.N, code.M, 262144) < 0.7 * CodeChoice.StoredPerByte(48, 5, 262144));
     }
 
