@@ -135,7 +135,17 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 return;
             }
         }
-        else if (framer.TryReadLine(lineSession!.MaxLineLength, out var line))
+        else if (lineSession!.RawOctetsWanted > 0)
+        {
+            if (framer.Buffered > 0)
+            {
+                busy = true;
+                RestartIdleTimer();
+                lineSession.HandleRawAsync(framer.TakeBytes(lineSession.RawOctetsWanted), stopping.Token).AsTask().PipeTo(Self);
+                return;
+            }
+        }
+        else if (framer.TryReadLine(lineSession.MaxLineLength, out var line))
         {
             busy = true;
             // Only complete lines count as activity: a client trickling bytes without a line end still times out.
