@@ -108,8 +108,8 @@ public sealed partial class ImapSession
             ["STATUS (".Length..^1].Split(' ');
         foreach (var entry in MailboxListing.List(mailboxes, command))
         {
-            ImapDataResponses.List(writer, entry.Attributes, entry.Name, command.IsLsub);
-            if (statusItems is null || entry.Attributes.Contains("\\Noselect")) continue;
+            ImapDataResponses.List(writer, entry.Attributes, entry.Name, command.IsLsub, entry.ChildInfo);
+            if (statusItems is null || entry.Attributes.Contains("\\Noselect") || entry.Attributes.Contains("\\NonExistent")) continue;
             try
             {
                 var state = await store.ReadFolderAsync(User!, entry.Name, cancellation);

@@ -71,13 +71,19 @@ internal static class MailboxCommandParser
     {
         cursor.Space();
         var selection = new List<string>();
+        bool extended = false;
         if (!isLsub && cursor.Peek() == '(')
         {
-            selection = cursor.ParenList(cursor.Keyword, allowEmpty: true);
+            extended = true;
+            selection = cursor.ParenList(() => Option(cursor, SelectionOptions, "selection"), allowEmpty: true);
+            // RFC 5258 §3: RECURSIVEMATCH only refines another selection option, and REMOTE is not a filter.
+            if (selection.Contains("RECURSIVEMATCH") && !selection.Any(o => o is "SUBSCRIBED" or "SPECIAL-USE"))
+                throw cursor.Error("RECURSIVEMATCH needs SUBSCRIBED or SPECIAL-USE");
             cursor.Space();
         }
         string reference = DecodePattern(cursor.AString());
         cursor.Space();
+        extended |= !isLsub && cursor.Peek() == '(';
         var patterns = !isLsub && cursor.Peek() == '('
             ? cursor.ParenList(() => DecodePattern(cursor.ListMailbox()), allowEmpty: false)
             : [DecodePattern(cursor.ListMailbox())];
@@ -87,17 +93,28 @@ internal static class MailboxCommandParser
             if (!cursor.TryKeyword("RETURN")) throw cursor.Error("Expected RETURN");
             cursor.Space();
             returns = cursor.ParenList(() => ReturnOption(cursor), allowEmpty: true);
+            extended = true;
         }
-        return new ListCommand(tag, reference, patterns, selection, returns, isLsub);
+        return new ListCommand(tag, reference, patterns, selection, returns, isLsub) { Extended = extended };
     }
 
     /// <summary>A LIST return option; STATUS (items) (RFC 5819) is kept as one canonical string.</summary>
     private static string ReturnOption(ImapTokenCursor cursor)
     {
-        string option = cursor.Keyword();
+        string option = Option(cursor, ReturnOptions, "return");
         if (option != "STATUS") return option;
         cursor.Space();
         return "STATUS (" + string.Join(' ', cursor.ParenList(() => StatusItem(cursor), allowEmpty: false)) + ")";
+    }
+
+    private static readonly string[] SelectionOptions = ["SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE"];
+    private static readonly string[] ReturnOptions = ["SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS"];
+
+    /// <summary>A LIST option this server knows; RFC 5258 §3 asks BAD for any other.</summary>
+    private static string Option(ImapTokenCursor cursor, string[] known, string kind)
+    {
+        string option = cursor.Keyword();
+        return known.Contains(option) ? option : throw cursor.Error($"Unknown LIST {kind} option {(option.Length > 32 ? option[..32] : option)}");
     }
 
     public static StatusCommand Status(string tag, ImapTokenCursor cursor)

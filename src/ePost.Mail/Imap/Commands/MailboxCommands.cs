@@ -29,7 +29,11 @@ public sealed record ListCommand(
     IReadOnlyList<string> Patterns,
     IReadOnlyList<string> SelectionOptions,
     IReadOnlyList<string> ReturnOptions,
-    bool IsLsub) : ImapCommand(Tag);
+    bool IsLsub) : ImapCommand(Tag)
+{
+    /// <summary>The RFC 5258 extended syntax was used (selection options, a pattern list or RETURN, even if empty).</summary>
+    public bool Extended { get; init; }
+}
 
 /// <summary>STATUS mailbox (items), items upper-cased: MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN [HIGHESTMODSEQ].</summary>
 public sealed record StatusCommand(string Tag, string Mailbox, IReadOnlyList<string> Items) : ImapCommand(Tag);

@@ -29,6 +29,18 @@ check("create", imap.create('"Python/&ANw-bung"'))
 listed = check("list", imap.list('""', '"Python/*"'))
 if listed != [b'(\\HasNoChildren) "/" Python/&ANw-bung']:
     sys.exit(f"list: {listed!r}")
+# LIST-EXTENDED: the unsubscribed parent of a subscribed folder is explained by CHILDINFO; a bad option is BAD.
+check("subscribe", imap.subscribe('"Python/&ANw-bung"'))
+typ, data = imap._simple_command("LIST", "(SUBSCRIBED RECURSIVEMATCH)", '""', "%")
+listed = [line for line in imap._untagged_response(typ, data, "LIST")[1] if line and b'"Python' in line or line and b" Python" in line]
+if listed != [b'(\\HasChildren) "/" Python ("CHILDINFO" ("SUBSCRIBED"))']:
+    sys.exit(f"list-extended: {listed!r}")
+try:
+    imap._simple_command("LIST", "(BOGUS)", '""', "*")
+    sys.exit("list-extended: a bad selection option was accepted")
+except imaplib.IMAP4.error as refused:
+    if "Unknown LIST selection option BOGUS" not in str(refused):
+        sys.exit(f"list-extended: {refused}")
 appended = check("append", imap.append("INBOX", r"(\Flagged)", imaplib.Time2Internaldate(1736236800), message))
 if not appended[0].startswith(b"[APPENDUID "):
     sys.exit(f"append: no APPENDUID in {appended!r}")

@@ -90,5 +90,12 @@ public sealed class TranscriptTests
     public Task List_status_adds_a_status_response_after_each_selectable_mailbox() => new ImapTranscript(store).RunAsync("list-status.txt");
 
     [Fact]
+    public Task List_extended_selection_and_return_options_childinfo_and_nonexistent_parents()
+    {
+        store.AddSpecialFolder(ImapTranscript.Alice, "Trash", "\\Trash");
+        return new ImapTranscript(store).RunAsync("list-extended.txt");
+    }
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
