@@ -266,7 +266,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     };
 
     private IReadOnlyList<string> Capabilities() =>
-        ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, ["CONDSTORE", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED"]);
+        ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, ["CONDSTORE", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW"]);
 
     /// <summary>Sends any pending untagged updates, then the tagged OK.</summary>
     private async Task<SessionStep> CompleteAsync(ImapResponseWriter writer, string tag, string text, bool allowExpunge,

@@ -55,6 +55,16 @@ internal static class FetchParser
             case "UID": return [new FetchAttribute(FetchAttributeKind.Uid)];
             case "BODYSTRUCTURE": return [new FetchAttribute(FetchAttributeKind.BodyStructure)];
             case "MODSEQ": return [new FetchAttribute(FetchAttributeKind.ModSeq)];
+            case "PREVIEW":
+                // RFC 8970 §4: PREVIEW [SP "(" "LAZY" ")"]; LAZY only allows NIL, which this server never needs. A
+                // list after it is its modifier, except the FETCH modifier of "FETCH 1 PREVIEW (CHANGEDSINCE 5)".
+                if (cursor.LooksAt(" (") && !cursor.LooksAt(" (CHANGEDSINCE"))
+                {
+                    cursor.Space();
+                    foreach (string modifier in cursor.ParenList(cursor.Keyword, allowEmpty: false))
+                        if (modifier != "LAZY") throw cursor.Error($"Unknown PREVIEW modifier {(modifier.Length > 32 ? modifier[..32] : modifier)}");
+                }
+                return [new FetchAttribute(FetchAttributeKind.Preview)];
             case "RFC822": return [new FetchRfc822(Rfc822ItemKind.Whole)];
             case "RFC822.HEADER": return [new FetchRfc822(Rfc822ItemKind.Header)];
             case "RFC822.TEXT": return [new FetchRfc822(Rfc822ItemKind.Text)];

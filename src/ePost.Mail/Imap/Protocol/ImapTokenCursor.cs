@@ -19,6 +19,15 @@ internal sealed class ImapTokenCursor(ImapCommandFrame frame)
     /// <summary>The next byte, or -1 at the end of a line.</summary>
     public int Peek() => _pos < Line.Length ? Line[_pos] : -1;
 
+    /// <summary>True when the bytes ahead on this line start with <paramref name="ascii"/> (case-insensitive); nothing is consumed.</summary>
+    public bool LooksAt(string ascii)
+    {
+        if (Line.Length - _pos < ascii.Length) return false;
+        for (int i = 0; i < ascii.Length; i++)
+            if (char.ToUpperInvariant((char)Line[_pos + i]) != char.ToUpperInvariant(ascii[i])) return false;
+        return true;
+    }
+
     /// <summary>Builds the exception for a syntax error at the current position.</summary>
     public ImapParseException Error(string text) => new(text);
 

@@ -16,6 +16,24 @@ public sealed class MailKitMessageTests : ImapListenerFixture
     }
 
     [Fact]
+    public async Task MailKit_asks_for_previews_with_the_preview_extension()
+    {
+        Deliver("INBOX", "From: bob@ring.test\r\nSubject: html\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Gr\u00fc\u00dfe <i>aus</i>\r\nBerlin</p>\r\n");
+        var port = await StartAsync(Factory());
+        var log = new MemoryStream();
+        using var client = new MailKit.Net.Imap.ImapClient(new ProtocolLogger(log, leaveOpen: true)) { ServerCertificateValidationCallback = (_, certificate, _, _) => IsOurCertificate(certificate) };
+        await client.ConnectAsync("localhost", port, MailKit.Security.SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync("alice", "secret");
+        Assert.True(client.Capabilities.HasFlag(MailKit.Net.Imap.ImapCapabilities.Preview));
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+
+        var summary = Assert.Single(await client.Inbox.FetchAsync(0, -1, MessageSummaryItems.PreviewText));
+        Assert.Equal("Gr\u00fc\u00dfe aus Berlin", summary.PreviewText);
+        await client.DisconnectAsync(quit: true);
+        Assert.Contains("PREVIEW", Encoding.UTF8.GetString(log.ToArray()).Split('\n').Single(l => l.Contains(" FETCH ") && l.StartsWith("C: ")));
+    }
+
+    [Fact]
     public async Task MailKit_appends_and_fetches_headers_bodies_parts_and_partials_byte_exactly()
     {
         var port = await StartAsync(Factory());

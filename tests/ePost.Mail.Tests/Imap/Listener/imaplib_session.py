@@ -55,6 +55,9 @@ if fetched[0][1] != message:
     sys.exit(f"fetch: body differs: {fetched[0][1]!r}")
 if f"RFC822.SIZE {len(message)}".encode() not in fetched[0][0]:
     sys.exit(f"fetch: size missing in {fetched[0][0]!r}")
+previewed = check("preview", imap.fetch("1", "(PREVIEW)"))
+if previewed != [b'1 (PREVIEW "Hello from Python.")']:
+    sys.exit(f"preview: {previewed!r}")
 check("store", imap.store("1", "+FLAGS", r"(\Deleted)"))
 check("copy", imap.copy("1", '"Python/&ANw-bung"'))
 expunged = check("expunge", imap.expunge())

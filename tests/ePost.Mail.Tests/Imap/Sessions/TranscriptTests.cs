@@ -97,5 +97,8 @@ public sealed class TranscriptTests
     }
 
     [Fact]
+    public Task Preview_gives_the_first_256_characters_of_the_text_without_markup() => new ImapTranscript(store).RunAsync("preview.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
