@@ -52,6 +52,26 @@ public sealed partial class ImapSession
         return new SessionStep(writer.ToArray(), SessionAction.StartTls);
     }
 
+    private SessionStep Compress(ImapResponseWriter writer, CompressCommand command)
+    {
+        if (compressed)
+        {
+            writer.Tagged(command.Tag, ImapStatus.No, "COMPRESSIONACTIVE", "DEFLATE is already active");
+            return Step(writer);
+        }
+        if (command.Mechanism != "DEFLATE")
+        {
+            writer.Tagged(command.Tag, ImapStatus.Bad, null, $"Unknown compression mechanism {(command.Mechanism.Length > 32 ? command.Mechanism[..32] : command.Mechanism)}");
+            return CountError(writer);
+        }
+        writer.Tagged(command.Tag, ImapStatus.Ok, null, "DEFLATE active");
+        // RFC 4978 §3: compression starts right after the OK; anything the client sent uncompressed behind COMPRESS
+        // would be misread once inflated, so it is dropped, as after STARTTLS.
+        reader.DiscardBuffered();
+        compressed = true;
+        return new SessionStep(writer.ToArray(), SessionAction.StartCompression);
+    }
+
     private async Task<SessionStep> LoginAsync(ImapResponseWriter writer, string tag, string name, string password, CancellationToken cancellation)
     {
         if (ImapCapabilities.LoginDisabled(tls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback))

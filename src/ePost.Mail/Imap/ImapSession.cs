@@ -35,6 +35,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     private volatile string? idleTag;
     private string? authenticateTag;
     private bool tls;
+    private bool compressed;
     private bool condStore;
     private bool closed;
     private int errors;
@@ -203,6 +204,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
                 LoginCommand c => await LoginAsync(writer, c.Tag, c.User, c.Password, cancellation),
                 AuthenticateCommand c => await AuthenticateAsync(writer, c, cancellation),
                 EnableCommand c => Enable(writer, c),
+                CompressCommand c => Compress(writer, c),
                 NamespaceCommand c => await Namespace(writer, c, cancellation),
                 IdleCommand c => await IdleAsync(writer, c, cancellation),
                 SelectCommand c => await SelectAsync(writer, c, cancellation),
@@ -266,7 +268,8 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     };
 
     private IReadOnlyList<string> Capabilities() =>
-        ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, ["CONDSTORE", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW"]);
+        ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, 
+            ["CONDSTORE", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW", .. compressed ? Array.Empty<string>() : ["COMPRESS=DEFLATE"]]);
 
     /// <summary>Sends any pending untagged updates, then the tagged OK.</summary>
     private async Task<SessionStep> CompleteAsync(ImapResponseWriter writer, string tag, string text, bool allowExpunge,

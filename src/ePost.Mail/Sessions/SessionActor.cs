@@ -190,6 +190,11 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 closing = true;
                 Context.Stop(Self);
                 return;
+            case SessionAction.StartCompression:
+                // No read is in flight (the actor reads only when the session asks for more), so every byte read
+                // from here on goes through the inflater.
+                connection.StartCompressionAsync().PipeTo(Self, success: () => new Written(SessionAction.Continue));
+                return;
             case SessionAction.StartTls when certificate is not null:
                 // Bytes the client pipelined after STARTTLS are dropped here, before the handshake.
                 framer.Clear();

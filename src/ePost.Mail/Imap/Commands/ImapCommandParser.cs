@@ -69,6 +69,7 @@ public sealed class ImapCommandParser(ImapLimits? limits = null)
             "LOGIN" => SessionCommandParser.Login(tag, cursor),
             "ID" => SessionCommandParser.Id(tag, cursor),
             "ENABLE" => SessionCommandParser.Enable(tag, cursor),
+            "COMPRESS" => SessionCommandParser.Compress(tag, cursor),
             "SELECT" => MailboxCommandParser.Select(tag, cursor, readOnly: false),
             "EXAMINE" => MailboxCommandParser.Select(tag, cursor, readOnly: true),
             "CREATE" => MailboxCommandParser.Create(tag, cursor),

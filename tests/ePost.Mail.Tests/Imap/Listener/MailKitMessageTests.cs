@@ -16,6 +16,30 @@ public sealed class MailKitMessageTests : ImapListenerFixture
     }
 
     [Fact]
+    public async Task MailKit_compresses_with_deflate_over_tls_and_large_messages_survive_both_ways()
+    {
+        var port = await StartAsync(Factory());
+        using var client = await ConnectAsync(port);
+        Assert.True(client.Capabilities.HasFlag(MailKit.Net.Imap.ImapCapabilities.Compress));
+        await client.CompressAsync();
+
+        // Big enough to span many deflate blocks and reads in both directions, with incompressible parts too.
+        var random = new Random(7);
+        var noise = Convert.ToBase64String(Enumerable.Range(0, 200_000).Select(_ => (byte)random.Next(256)).ToArray());
+        var text = "From: alice@ring.test\r\nSubject: big\r\n\r\n" + string.Concat(Enumerable.Range(0, 2000).Select(i => $"line {i}\r\n")) +
+            string.Join("\r\n", noise.Chunk(76).Select(c => new string(c))) + "\r\n";
+        var inbox = client.Inbox;
+        await inbox.OpenAsync(FolderAccess.ReadWrite);
+        var uid = (await inbox.AppendAsync(new AppendRequest(MimeMessage.Load(new MemoryStream(Bytes(text))))))!.Value;
+        var stored = Stored("INBOX", uid.Id);
+        Assert.Equal(stored, await ReadAllAsync(await inbox.GetStreamAsync(uid)));
+        var folders = await client.GetFoldersAsync(client.PersonalNamespaces[0]);
+        Assert.Contains(folders, f => f.FullName == "INBOX");
+        await client.NoOpAsync();
+        await client.DisconnectAsync(quit: true);
+    }
+
+    [Fact]
     public async Task MailKit_asks_for_previews_with_the_preview_extension()
     {
         Deliver("INBOX", "From: bob@ring.test\r\nSubject: html\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Gr\u00fc\u00dfe <i>aus</i>\r\nBerlin</p>\r\n");

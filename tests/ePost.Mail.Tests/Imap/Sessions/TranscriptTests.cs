@@ -100,5 +100,8 @@ public sealed class TranscriptTests
     public Task Preview_gives_the_first_256_characters_of_the_text_without_markup() => new ImapTranscript(store).RunAsync("preview.txt");
 
     [Fact]
+    public Task Compress_starts_once_after_login_and_drops_what_was_pipelined_behind_it() => new ImapTranscript(store).RunAsync("compress.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
