@@ -177,6 +177,12 @@ public sealed partial class ImapSession
             condStore = true;
             enabled.Add("CONDSTORE");
         }
+        if (command.Capabilities.Contains("UTF8=ACCEPT") && !parser.Utf8Accept)
+        {
+            // RFC 6855 §3: from the next command on, names are UTF-8 both ways; this ENABLE's own answer is unchanged.
+            parser.Utf8Accept = true;
+            enabled.Add("UTF8=ACCEPT");
+        }
         writer.Untagged(string.Join(' ', ["ENABLED", .. enabled]));
         writer.Tagged(command.Tag, ImapStatus.Ok, null, "ENABLE completed");
         return Step(writer);

@@ -42,7 +42,7 @@ public sealed partial class ImapSession
     }
 
     private Task<SessionStep> ContinueFetchAsync(FetchRun run, CancellationToken cancellation) =>
-        WriteFetchAsync(new ImapResponseWriter(), run, cancellation);
+        WriteFetchAsync(NewWriter(), run, cancellation);
 
     private async Task<SessionStep> WriteFetchAsync(ImapResponseWriter writer, FetchRun run, CancellationToken cancellation)
     {

@@ -99,7 +99,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     public async ValueTask<SessionStep> WakeUpAsync(CancellationToken cancellation)
     {
         if (!Idling || selected is null) return SessionStep.None;
-        var writer = new ImapResponseWriter();
+        var writer = NewWriter();
         try
         {
             await SynchronizeAsync(writer, allowExpunge: true, cancellation);
@@ -120,7 +120,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
 
     private async ValueTask<SessionStep> HandleEventAsync(ImapReaderEvent readerEvent, CancellationToken cancellation)
     {
-        var writer = new ImapResponseWriter();
+        var writer = NewWriter();
         switch (readerEvent)
         {
             case ImapContinuationNeeded needed:
@@ -269,7 +269,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
 
     private IReadOnlyList<string> Capabilities() =>
         ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, 
-            ["CONDSTORE", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW", .. compressed ? Array.Empty<string>() : ["COMPRESS=DEFLATE"]]);
+            ["CONDSTORE", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW", "UTF8=ACCEPT", .. compressed ? Array.Empty<string>() : ["COMPRESS=DEFLATE"]]);
 
     /// <summary>Sends any pending untagged updates, then the tagged OK.</summary>
     private async Task<SessionStep> CompleteAsync(ImapResponseWriter writer, string tag, string text, bool allowExpunge,
@@ -287,6 +287,9 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
         writer.UntaggedStatus(ImapStatus.Bye, null, "Too many protocol errors");
         return Close(writer);
     }
+
+    /// <summary>A writer for this session's responses: UTF-8 mailbox names and strings once UTF8=ACCEPT is enabled.</summary>
+    private ImapResponseWriter NewWriter() => new() { Utf8 = parser.Utf8Accept };
 
     private static SessionStep Step(ImapResponseWriter writer) => new(writer.ToArray());
 

@@ -23,7 +23,7 @@ internal static class MailboxCommandParser
     {
         string raw = cursor.AString();
         if (string.Equals(raw, "INBOX", StringComparison.OrdinalIgnoreCase)) return "INBOX";
-        return Decode(raw);
+        return cursor.Utf8Accept ? raw : Decode(raw);
     }
 
     public static SelectCommand Select(string tag, ImapTokenCursor cursor, bool readOnly)
@@ -81,12 +81,12 @@ internal static class MailboxCommandParser
                 throw cursor.Error("RECURSIVEMATCH needs SUBSCRIBED or SPECIAL-USE");
             cursor.Space();
         }
-        string reference = DecodePattern(cursor.AString());
+        string reference = DecodePattern(cursor, cursor.AString());
         cursor.Space();
         extended |= !isLsub && cursor.Peek() == '(';
         var patterns = !isLsub && cursor.Peek() == '('
-            ? cursor.ParenList(() => DecodePattern(cursor.ListMailbox()), allowEmpty: false)
-            : [DecodePattern(cursor.ListMailbox())];
+            ? cursor.ParenList(() => DecodePattern(cursor, cursor.ListMailbox()), allowEmpty: false)
+            : [DecodePattern(cursor, cursor.ListMailbox())];
         var returns = new List<string>();
         if (!isLsub && cursor.TrySpace())
         {
@@ -147,6 +147,18 @@ internal static class MailboxCommandParser
             date = ImapDateFormat.ParseDateTime(cursor.String());
             cursor.Space();
         }
+        if (cursor.TryKeyword("UTF8"))
+        {
+            // RFC 6855 §4: UTF8 (literal8) carries a message with UTF-8 headers; only once UTF8=ACCEPT is enabled.
+            if (!cursor.Utf8Accept) throw cursor.Error("APPEND UTF8 needs ENABLE UTF8=ACCEPT");
+            cursor.Space();
+            cursor.Expect('(');
+            cursor.Expect('~');
+            if (cursor.Peek() != '{') throw cursor.Error("APPEND UTF8 expects a literal8");
+            var message = cursor.StringBytes();
+            cursor.Expect(')');
+            return new AppendCommand(tag, mailbox, flags, date, message);
+        }
         if (cursor.Peek() != '{') throw cursor.Error("APPEND expects the message as a literal");
         return new AppendCommand(tag, mailbox, flags, date, cursor.StringBytes());
     }
@@ -162,5 +174,6 @@ internal static class MailboxCommandParser
 
     /// <summary>A LIST reference or pattern: decoded when it is modified UTF-7, else matched as written (matching nothing
     /// a client could have created), so LIST answers OK as it does for any pattern.</summary>
-    private static string DecodePattern(string raw) => ModifiedUtf7.TryDecode(raw, out var name, out _) ? name : raw;
+    private static string DecodePattern(ImapTokenCursor cursor, string raw) =>
+        !cursor.Utf8Accept && ModifiedUtf7.TryDecode(raw, out var name, out _) ? name : raw;
 }

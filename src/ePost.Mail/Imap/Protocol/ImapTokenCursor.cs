@@ -13,6 +13,9 @@ internal sealed class ImapTokenCursor(ImapCommandFrame frame)
 
     private byte[] Line => frame.Lines[_lineIndex];
 
+    /// <summary>UTF8=ACCEPT is enabled (RFC 6855): mailbox names are UTF-8 as sent, never modified UTF-7.</summary>
+    public bool Utf8Accept { get; init; }
+
     /// <summary>True at the end of the last line.</summary>
     public bool AtEnd => _lineIndex == frame.Lines.Count - 1 && _pos >= Line.Length;
 

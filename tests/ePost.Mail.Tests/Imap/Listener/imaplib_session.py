@@ -67,5 +67,14 @@ status = check("status", imap.status('"Python/&ANw-bung"', "(MESSAGES UIDNEXT)")
 if status != [b'"Python/&ANw-bung" (MESSAGES 1 UIDNEXT 2)'] and status != [b'Python/&ANw-bung (MESSAGES 1 UIDNEXT 2)']:
     sys.exit(f"status: {status!r}")
 check("close", imap.close())
+# UTF8=ACCEPT: once enabled, imaplib sends and reads mailbox names as UTF-8 (its own UTF8 APPEND is not used: CPython
+# puts "UTF8 (" inside the literal instead of sending a literal8).
+# imaplib keeps the capabilities of the greeting; after login they are asked again, as a client should.
+imap.capabilities = tuple(check("capability", imap.capability())[-1].decode().upper().split())
+check("enable", imap.enable("UTF8=ACCEPT"))
+check("create-utf8", imap.create('"Python/Grüße"'))
+listed = check("list-utf8", imap.list('""', '"Python/*"'))
+if listed != ['(\\HasNoChildren) "/" "Python/Grüße"'.encode(), '(\\HasNoChildren) "/" "Python/Übung"'.encode()]:
+    sys.exit(f"list-utf8: {listed!r}")
 check("logout", imap.logout(), "BYE")
 print("imaplib session complete")

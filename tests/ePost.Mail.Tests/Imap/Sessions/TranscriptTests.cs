@@ -103,5 +103,8 @@ public sealed class TranscriptTests
     public Task Compress_starts_once_after_login_and_drops_what_was_pipelined_behind_it() => new ImapTranscript(store).RunAsync("compress.txt");
 
     [Fact]
+    public Task Utf8_accept_makes_mailbox_names_and_strings_utf8_and_append_takes_utf8_literals() => new ImapTranscript(store).RunAsync("utf8.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
