@@ -177,6 +177,13 @@ public sealed partial class ImapSession
             condStore = true;
             enabled.Add("CONDSTORE");
         }
+        if (command.Capabilities.Contains("QRESYNC") && !qresync)
+        {
+            // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE; from now on expunges are reported as VANISHED.
+            qresync = true;
+            condStore = true;
+            enabled.Add("QRESYNC");
+        }
         if (command.Capabilities.Contains("UTF8=ACCEPT") && !parser.Utf8Accept)
         {
             // RFC 6855 §3: from the next command on, names are UTF-8 both ways; this ENABLE's own answer is unchanged.

@@ -36,6 +36,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     private string? authenticateTag;
     private bool tls;
     private bool compressed;
+    private bool qresync;
     private bool condStore;
     private bool closed;
     private int errors;
@@ -269,7 +270,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
 
     private IReadOnlyList<string> Capabilities() =>
         ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, 
-            ["CONDSTORE", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW", "UTF8=ACCEPT", .. compressed ? Array.Empty<string>() : ["COMPRESS=DEFLATE"]]);
+            ["CONDSTORE", "QRESYNC", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW", "UTF8=ACCEPT", .. compressed ? Array.Empty<string>() : ["COMPRESS=DEFLATE"]]);
 
     /// <summary>Sends any pending untagged updates, then the tagged OK.</summary>
     private async Task<SessionStep> CompleteAsync(ImapResponseWriter writer, string tag, string text, bool allowExpunge,

@@ -30,15 +30,54 @@ internal static class MailboxCommandParser
     {
         string mailbox = Argument(cursor);
         bool condStore = false;
+        QResyncParameters? qresync = null;
         if (cursor.TrySpace())
         {
-            foreach (string parameter in cursor.ParenList(cursor.Keyword, allowEmpty: true))
+            cursor.ParenList(() =>
             {
-                if (parameter != "CONDSTORE") throw cursor.Error($"Unknown SELECT parameter {parameter}");
-                condStore = true;
+                string parameter = cursor.Keyword();
+                switch (parameter)
+                {
+                    case "CONDSTORE":
+                        condStore = true;
+                        break;
+                    case "QRESYNC" when qresync is null:
+                        qresync = QResync(cursor);
+                        break;
+                    default:
+                        throw cursor.Error($"Unknown or repeated SELECT parameter {(parameter.Length > 32 ? parameter[..32] : parameter)}");
+                }
+                return parameter;
+            }, allowEmpty: true);
+        }
+        return new SelectCommand(tag, mailbox, readOnly, condStore) { QResync = qresync };
+    }
+
+    /// <summary>SP "(" uidvalidity SP mod-sequence-value [SP known-uids] [SP seq-match-data] ")" (RFC 7162 §3.2.5).</summary>
+    private static QResyncParameters QResync(ImapTokenCursor cursor)
+    {
+        cursor.Space();
+        cursor.Expect('(');
+        uint uidValidity = cursor.NzNumber();
+        cursor.Space();
+        ulong modSeq = cursor.Number64();
+        if (modSeq == 0) throw cursor.Error("QRESYNC mod-sequence must not be zero");
+        Sequences.SequenceSet? known = null;
+        if (cursor.TrySpace())
+        {
+            if (cursor.Peek() != '(') known = Sequences.SequenceSet.Read(cursor);
+            if (known is null || cursor.TrySpace())
+            {
+                // seq-match-data: (sequence-set uid-set); a hint this server does not need, but it must parse.
+                cursor.Expect('(');
+                Sequences.SequenceSet.Read(cursor);
+                cursor.Space();
+                Sequences.SequenceSet.Read(cursor);
+                cursor.Expect(')');
             }
         }
-        return new SelectCommand(tag, mailbox, readOnly, condStore);
+        cursor.Expect(')');
+        return new QResyncParameters(uidValidity, modSeq, known);
     }
 
     public static CreateCommand Create(string tag, ImapTokenCursor cursor)

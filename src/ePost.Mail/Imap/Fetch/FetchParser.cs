@@ -25,18 +25,38 @@ internal static class FetchParser
             ? cursor.ParenList(() => Item(cursor), allowEmpty: false).SelectMany(i => i).ToList()
             : Item(cursor).ToList();
         ulong? changedSince = null;
+        bool vanished = false;
         if (cursor.TrySpace())
         {
-            cursor.Expect('(');
-            if (!cursor.TryKeyword("CHANGEDSINCE")) throw cursor.Error("Unknown FETCH modifier");
-            cursor.Space();
-            changedSince = cursor.Number64();
-            cursor.Expect(')');
+            foreach (var (modifier, value) in cursor.ParenList(() => FetchModifier(cursor), allowEmpty: false))
+            {
+                if (modifier == "VANISHED" ? vanished : changedSince is not null) throw cursor.Error($"{modifier} given twice");
+                if (modifier == "VANISHED") vanished = true;
+                else changedSince = value;
+            }
+            if (changedSince is null) throw cursor.Error("FETCH modifiers need CHANGEDSINCE");
+            // RFC 7162 §3.2.6: VANISHED only with UID FETCH and CHANGEDSINCE.
+            if (vanished && !uid) throw cursor.Error("VANISHED needs UID FETCH");
             if (!items.Contains(new FetchAttribute(FetchAttributeKind.ModSeq))) items.Add(new FetchAttribute(FetchAttributeKind.ModSeq));
         }
         if (uid && !items.Contains(new FetchAttribute(FetchAttributeKind.Uid)))
             items.Insert(0, new FetchAttribute(FetchAttributeKind.Uid));
-        return new FetchCommand(tag, uid, set, items, changedSince);
+        return new FetchCommand(tag, uid, set, items, changedSince) { Vanished = vanished };
+    }
+
+    private static (string Name, ulong Value) FetchModifier(ImapTokenCursor cursor)
+    {
+        string name = cursor.Keyword();
+        switch (name)
+        {
+            case "CHANGEDSINCE":
+                cursor.Space();
+                return (name, cursor.Number64());
+            case "VANISHED":
+                return (name, 0);
+            default:
+                throw cursor.Error($"Unknown FETCH modifier {(name.Length > 32 ? name[..32] : name)}");
+        }
     }
 
     /// <summary>One attribute, or the items a macro stands for.</summary>

@@ -106,5 +106,8 @@ public sealed class TranscriptTests
     public Task Utf8_accept_makes_mailbox_names_and_strings_utf8_and_append_takes_utf8_literals() => new ImapTranscript(store).RunAsync("utf8.txt");
 
     [Fact]
+    public Task Qresync_resynchronises_an_offline_client_and_reports_expunges_as_vanished() => new ImapTranscript(store).RunAsync("qresync.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
