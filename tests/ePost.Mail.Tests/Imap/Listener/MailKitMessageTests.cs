@@ -16,6 +16,59 @@ public sealed class MailKitMessageTests : ImapListenerFixture
     }
 
     [Fact]
+    public async Task MailKit_resynchronises_with_qresync_after_changes_and_expunges_made_while_it_was_offline()
+    {
+        for (int i = 1; i <= 4; i++) Deliver("INBOX", $"From: bob@ring.test\r\nSubject: m{i}\r\n\r\nBody {i}\r\n");
+        var port = await StartAsync(Factory());
+
+        // First visit: the client caches UIDVALIDITY, HIGHESTMODSEQ and the UIDs, then goes away.
+        uint uidValidity;
+        ulong highestModSeq;
+        IList<UniqueId> known;
+        using (var first = await ConnectAsync(port))
+        {
+            await first.EnableQuickResyncAsync();
+            await first.Inbox.OpenAsync(FolderAccess.ReadWrite);
+            uidValidity = first.Inbox.UidValidity;
+            highestModSeq = first.Inbox.HighestModSeq;
+            known = await first.Inbox.SearchAsync(SearchQuery.All);
+            await first.DisconnectAsync(quit: true);
+        }
+
+        // Meanwhile another client reads one message, deletes two, and new mail arrives.
+        using (var other = await ConnectAsync(port))
+        {
+            await other.Inbox.OpenAsync(FolderAccess.ReadWrite);
+            await other.Inbox.AddFlagsAsync(known[0], MessageFlags.Seen, silent: true);
+            await other.Inbox.AddFlagsAsync([known[1], known[2]], MessageFlags.Deleted, silent: true);
+            await other.Inbox.ExpungeAsync();
+            await other.DisconnectAsync(quit: true);
+        }
+        Deliver("INBOX", "From: bob@ring.test\r\nSubject: m5\r\n\r\nBody 5\r\n");
+
+        using var client = await ConnectAsync(port);
+        await client.EnableQuickResyncAsync();
+        var vanished = new List<UniqueId>();
+        var flagged = new List<(UniqueId? Uid, MessageFlags Flags)>();
+        client.Inbox.MessagesVanished += (_, e) => vanished.AddRange(e.UniqueIds);
+        client.Inbox.MessageFlagsChanged += (_, e) => flagged.Add((e.UniqueId, e.Flags));
+        await client.Inbox.OpenAsync(FolderAccess.ReadWrite, uidValidity, highestModSeq, known);
+
+        Assert.Equal([known[1], known[2]], vanished.Order());
+        Assert.Contains(flagged, f => f.Uid == known[0] && f.Flags.HasFlag(MessageFlags.Seen));
+        Assert.Equal(3, client.Inbox.Count);
+        Assert.True(client.Inbox.HighestModSeq > highestModSeq);
+
+        // Selected with QRESYNC, an expunge elsewhere arrives as VANISHED.
+        vanished.Clear();
+        await Store.ExpungeAsync(Alice, "INBOX", [known[3].Id], CancellationToken.None);
+        await client.NoOpAsync();
+        Assert.Equal([known[3]], vanished);
+        Assert.Equal(2, client.Inbox.Count);
+        await client.DisconnectAsync(quit: true);
+    }
+
+    [Fact]
     public async Task MailKit_compresses_with_deflate_over_tls_and_large_messages_survive_both_ways()
     {
         var port = await StartAsync(Factory());
