@@ -22,6 +22,7 @@ public sealed partial class SmtpSession : IProtocolSession
     private string? heloName;
     private string sender = "";
     private bool smtpUtf8;
+    private bool requireTls;
     private bool tls;
     private int errors;
 
@@ -146,6 +147,8 @@ public sealed partial class SmtpSession : IProtocolSession
             "ENHANCEDSTATUSCODES",
         };
         if (context.CanStartTls && !tls) lines.Add("STARTTLS");
+        // RFC 8689 §4: offered only once the session itself is TLS.
+        if (tls) lines.Add("REQUIRETLS");
         if (settings.Mode == SmtpMode.Submission && AuthPermitted) lines.Add("AUTH PLAIN LOGIN");
         lines.Add("HELP");
         return Result.Ok(SessionStep.Reply(lines.Select((l, i) => (i == lines.Count - 1 ? "250 " : "250-") + l).ToArray()));
@@ -162,8 +165,10 @@ public sealed partial class SmtpSession : IProtocolSession
         }
         if (!mail.SmtpUtf8 && MailPath.IsInternational(mail.Sender)) return Failed("553 5.6.7 Non-ASCII address requires SMTPUTF8");
         if (mail.DeclaredSize > settings.MaxMessageSize) return Failed("552 5.3.4 Message size exceeds fixed maximum message size");
+        if (mail.RequireTls && !tls) return Failed("530 5.7.10 REQUIRETLS needs a TLS session");
         sender = mail.Sender;
         smtpUtf8 = mail.SmtpUtf8;
+        requireTls = mail.RequireTls;
         return Reply("250 2.1.0 Ok");
     }
 
@@ -211,7 +216,7 @@ public sealed partial class SmtpSession : IProtocolSession
         return await SpoolAsync(envelope, reader.Message, cancellation);
     }
 
-    private SpoolEnvelope Envelope() => new(sender, recipients.ToList(), User?.Name, context.Remote.Address.ToString(), clock.Now);
+    private SpoolEnvelope Envelope() => new(sender, recipients.ToList(), User?.Name, context.Remote.Address.ToString(), clock.Now) { RequireTls = requireTls };
 
     private string Refusal(DataFault fault) => fault switch
     {
@@ -250,6 +255,7 @@ public sealed partial class SmtpSession : IProtocolSession
         recipients.Clear();
         sender = "";
         smtpUtf8 = false;
+        requireTls = false;
         data = null;
         chunked = null;
     }

@@ -190,6 +190,13 @@ public sealed class SmtpTranscriptTests
     }
 
     [Fact]
+    public async Task Requiretls_is_offered_and_taken_only_under_tls_and_is_kept_in_the_envelope()
+    {
+        await TranscriptRunner.RunAsync(Session(Gateway, remote: Internet), "Transcripts/requiretls.txt");
+        Assert.Equal([true, false], spool.Accepted.Select(a => a.Envelope.RequireTls));
+    }
+
+    [Fact]
     public void Idle_timeout_says_421_and_closes()
     {
         var step = Session().IdleTimeout();
