@@ -15,6 +15,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
 {
     private const string IdleTimer = "idle";
     private const string DelayTimer = "delay";
+    private const int MinActiveRawPiece = 1024;
 
     private readonly IConnection connection;
     private readonly ISessionDialogue session;
@@ -140,8 +141,12 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             if (framer.Buffered > 0)
             {
                 busy = true;
-                RestartIdleTimer();
-                lineSession.HandleRawAsync(framer.TakeBytes(lineSession.RawOctetsWanted), stopping.Token).AsTask().PipeTo(Self);
+                var wanted = lineSession.RawOctetsWanted;
+                var piece = framer.TakeBytes(wanted);
+                // As with lines, trickling does not count as activity: only a whole chunk or a real piece of one
+                // (1 KiB, shorter than any line a DATA client would send in that time) restarts the idle timer.
+                if (piece.Length == wanted || piece.Length >= MinActiveRawPiece) RestartIdleTimer();
+                lineSession.HandleRawAsync(piece, stopping.Token).AsTask().PipeTo(Self);
                 return;
             }
         }
