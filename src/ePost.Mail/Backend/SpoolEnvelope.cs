@@ -6,4 +6,11 @@ namespace ePost.Mail.Backend;
 /// <param name="AuthenticatedUser">Login name when the client authenticated (submission), else null.</param>
 /// <param name="Client">Client IP address as text, for the trace header and abuse handling.</param>
 /// <param name="ReceivedAt">When the message was accepted, by the node's clock.</param>
-public sealed record SpoolEnvelope(string Sender, IReadOnlyList<string> Recipients, string? AuthenticatedUser, string Client, DateTimeOffset ReceivedAt);
+public sealed record SpoolEnvelope(string Sender, IReadOnlyList<string> Recipients, string? AuthenticatedUser, string Client, DateTimeOffset ReceivedAt)
+{
+    /// <summary>
+    /// MAIL FROM carried REQUIRETLS (RFC 8689): every hop must be TLS with a verified certificate and must itself
+    /// offer REQUIRETLS, or the message is not delivered there. False in spool files written before it existed.
+    /// </summary>
+    public bool RequireTls { get; init; }
+}

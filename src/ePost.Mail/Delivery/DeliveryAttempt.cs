@@ -52,7 +52,7 @@ internal sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool
             if (outcomes.Any(o => o.Result == DeliveryResult.Delivered)) RecordDeliveries(message.Id, progress, outcomes);
             if (foreign.Count > 0)
             {
-                var relayed = await relay.SendAsync(envelope.Sender, foreign, bytes, cancellation);
+                var relayed = await relay.SendAsync(envelope.Sender, foreign, bytes, envelope.RequireTls, cancellation);
                 outcomes.AddRange(relayed);
                 // The relay said 250: recorded at once, as a second send could not be taken back.
                 if (relayed.Any(o => o.Result == DeliveryResult.Delivered)) RecordDeliveries(message.Id, progress, outcomes);

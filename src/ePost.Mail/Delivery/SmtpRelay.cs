@@ -14,10 +14,18 @@ internal sealed class SmtpRelay(DeliverySettings settings)
     private RelaySettings Relay => settings.Relay;
 
     /// <summary>Relays <paramref name="message"/> (exact bytes) and returns one outcome per recipient; never throws for a relay failure.</summary>
-    public async Task<IReadOnlyList<RecipientOutcome>> SendAsync(string sender, IReadOnlyList<string> recipients, byte[] message, CancellationToken cancellation)
+    /// <remarks>
+    /// With <paramref name="requireTls"/> (RFC 8689) the relay must be reached over TLS (STARTTLS or implicit, never
+    /// opportunistic or plain) with a certificate MailKit verifies, and must offer REQUIRETLS itself; otherwise the
+    /// message is refused for good with 5.7.30 rather than sent where it could travel in clear.
+    /// </remarks>
+    public async Task<IReadOnlyList<RecipientOutcome>> SendAsync(string sender, IReadOnlyList<string> recipients, byte[] message, bool requireTls,
+        CancellationToken cancellation)
     {
         if (!Relay.IsConfigured)
             return All(recipients, DeliveryResult.Permanent, "554 5.3.5 No outbound relay is configured on this node", null);
+        if (requireTls && Relay.Tls is not (RelayTls.StartTls or RelayTls.Implicit))
+            return All(recipients, DeliveryResult.Permanent, "550 5.7.30 REQUIRETLS support required: the relay is not configured for mandatory TLS", Relay.Host);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(Relay.Timeout);
@@ -32,6 +40,15 @@ internal sealed class SmtpRelay(DeliverySettings settings)
             var from = sender.Length == 0 ? new MailboxAddress("", "") : new MailboxAddress("", sender);
             var to = recipients.Select(r => new MailboxAddress("", r)).ToList();
             await client.ConnectAsync(Relay.Host, Relay.Port, SocketOptions(Relay.Tls), timeout.Token);
+            if (requireTls)
+            {
+                if (!client.IsSecure || !client.Capabilities.HasFlag(SmtpCapabilities.RequireTLS))
+                {
+                    await client.DisconnectAsync(quit: true, timeout.Token);
+                    return All(recipients, DeliveryResult.Permanent, "550 5.7.30 REQUIRETLS support required: the relay does not offer REQUIRETLS", Relay.Host);
+                }
+                client.RequireTLS = true;
+            }
             if (Relay.User.Length > 0) await client.AuthenticateAsync(Relay.User, Relay.Password, timeout.Token);
             await client.SendAsync(FormatOptions.Default, mime, from, to, timeout.Token);
             await client.DisconnectAsync(quit: true, timeout.Token);

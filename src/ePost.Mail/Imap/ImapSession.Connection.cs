@@ -52,6 +52,26 @@ public sealed partial class ImapSession
         return new SessionStep(writer.ToArray(), SessionAction.StartTls);
     }
 
+    private SessionStep Compress(ImapResponseWriter writer, CompressCommand command)
+    {
+        if (compressed)
+        {
+            writer.Tagged(command.Tag, ImapStatus.No, "COMPRESSIONACTIVE", "DEFLATE is already active");
+            return Step(writer);
+        }
+        if (command.Mechanism != "DEFLATE")
+        {
+            writer.Tagged(command.Tag, ImapStatus.Bad, null, $"Unknown compression mechanism {(command.Mechanism.Length > 32 ? command.Mechanism[..32] : command.Mechanism)}");
+            return CountError(writer);
+        }
+        writer.Tagged(command.Tag, ImapStatus.Ok, null, "DEFLATE active");
+        // RFC 4978 §3: compression starts right after the OK; anything the client sent uncompressed behind COMPRESS
+        // would be misread once inflated, so it is dropped, as after STARTTLS.
+        reader.DiscardBuffered();
+        compressed = true;
+        return new SessionStep(writer.ToArray(), SessionAction.StartCompression);
+    }
+
     private async Task<SessionStep> LoginAsync(ImapResponseWriter writer, string tag, string name, string password, CancellationToken cancellation)
     {
         if (ImapCapabilities.LoginDisabled(tls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback))
@@ -156,6 +176,19 @@ public sealed partial class ImapSession
         {
             condStore = true;
             enabled.Add("CONDSTORE");
+        }
+        if (command.Capabilities.Contains("QRESYNC") && !qresync)
+        {
+            // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE; from now on expunges are reported as VANISHED.
+            qresync = true;
+            condStore = true;
+            enabled.Add("QRESYNC");
+        }
+        if (command.Capabilities.Contains("UTF8=ACCEPT") && !parser.Utf8Accept)
+        {
+            // RFC 6855 §3: from the next command on, names are UTF-8 both ways; this ENABLE's own answer is unchanged.
+            parser.Utf8Accept = true;
+            enabled.Add("UTF8=ACCEPT");
         }
         writer.Untagged(string.Join(' ', ["ENABLED", .. enabled]));
         writer.Tagged(command.Tag, ImapStatus.Ok, null, "ENABLE completed");

@@ -19,6 +19,11 @@ public sealed partial class ImapSession
     private async Task<SessionStep> FetchAsync(ImapResponseWriter writer, FetchCommand command, CancellationToken cancellation)
     {
         var folder = selected!;
+        if (command.Vanished && !qresync)
+        {
+            writer.Tagged(command.Tag, ImapStatus.Bad, null, "VANISHED needs ENABLE QRESYNC");
+            return CountError(writer);
+        }
         if (Resolve(writer, command.Tag, command.Set, command.Uid) is not { } resolved) return CountError(writer);
         var view = folder.View;
         var numbers = command.ChangedSince is { } since ? resolved.Where(n => view[n].ModSeq > since).ToList() : resolved;
@@ -37,12 +42,18 @@ public sealed partial class ImapSession
         }
         var reported = command.Items.Contains(FlagsItem) ? numbers.Select(n => view[n].Uid).ToHashSet() : seenNow;
         await SynchronizeAsync(writer, allowExpunge: false, cancellation, reportedByCaller: reported);
+        if (command.Vanished)
+        {
+            // RFC 7162 §3.2.6: UID FETCH (CHANGEDSINCE m VANISHED) first names the UIDs of the set that are gone.
+            if (command.ChangedSince < view.HighestModSeq && Mailbox.VanishedSet.Of(command.Set, view.UidNext, view.Uids) is { } gone)
+                writer.Untagged($"VANISHED (EARLIER) {gone}");
+        }
         var run = new FetchRun(command, numbers, seenNow);
         return await WriteFetchAsync(writer, run, cancellation);
     }
 
     private Task<SessionStep> ContinueFetchAsync(FetchRun run, CancellationToken cancellation) =>
-        WriteFetchAsync(new ImapResponseWriter(), run, cancellation);
+        WriteFetchAsync(NewWriter(), run, cancellation);
 
     private async Task<SessionStep> WriteFetchAsync(ImapResponseWriter writer, FetchRun run, CancellationToken cancellation)
     {

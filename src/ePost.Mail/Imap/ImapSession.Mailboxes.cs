@@ -14,6 +14,13 @@ public sealed partial class ImapSession
 {
     private async Task<SessionStep> SelectAsync(ImapResponseWriter writer, SelectCommand command, CancellationToken cancellation)
     {
+        if (command.QResync is not null && !qresync)
+        {
+            writer.Tagged(command.Tag, ImapStatus.Bad, null, "QRESYNC must be enabled first (ENABLE QRESYNC)");
+            return CountError(writer);
+        }
+        // RFC 7162 §3.2.11: with QRESYNC the client is told where the old mailbox's responses end.
+        if (qresync && selected is not null) writer.UntaggedStatus(ImapStatus.Ok, "CLOSED", "Previous mailbox closed");
         // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1), so the old one is closed first.
         selected = null;
         State = ImapSessionState.Authenticated;
@@ -24,11 +31,31 @@ public sealed partial class ImapSession
         var folder = new SelectedFolder(command.Mailbox, command.ReadOnly, state, new SelectedMailboxView(snapshot, claimed));
         condStore |= command.CondStore;
         folder.View.WriteSelectData(writer, folder.AnnounceKeywords(state), condStore, command.ReadOnly);
+        if (command.QResync is { } known && known.UidValidity == folder.View.UidValidity) WriteResync(writer, folder.View, known);
         selected = folder;
         State = ImapSessionState.Selected;
         writer.Tagged(command.Tag, ImapStatus.Ok, command.ReadOnly ? "READ-ONLY" : "READ-WRITE",
             command.ReadOnly ? "EXAMINE completed" : "SELECT completed");
         return Step(writer);
+    }
+
+    /// <summary>
+    /// RFC 7162 §3.2.5.2: what changed since the client's MODSEQ, as VANISHED (EARLIER) for the UIDs it knew that are
+    /// gone, then FETCH (UID FLAGS MODSEQ) for every message changed or added since. Nothing when nothing changed.
+    /// </summary>
+    private static void WriteResync(ImapResponseWriter writer, SelectedMailboxView view, QResyncParameters known)
+    {
+        if (known.ModSeq >= view.HighestModSeq) return;
+        var existing = view.Uids;
+        var named = known.KnownUids ?? new Sequences.SequenceSet([new(new(1, false), new(uint.MaxValue, false))]);
+        if (VanishedSet.Of(named, view.UidNext, existing) is { } vanished) writer.Untagged($"VANISHED (EARLIER) {vanished}");
+        for (int i = 0; i < view.Messages.Count; i++)
+        {
+            var entry = view.Messages[i];
+            if (entry.ModSeq <= known.ModSeq) continue;
+            writer.Raw("* ").Number((uint)i + 1).Raw(" FETCH (UID ").Number(entry.Uid).Raw(" FLAGS ").FlagList(view.FlagsOf(entry))
+                .Raw(" MODSEQ (").Number(entry.ModSeq).Raw("))").EndLine();
+        }
     }
 
     private async Task<SessionStep> CloseAsync(ImapResponseWriter writer, ImapCommand command, bool expunge, CancellationToken cancellation)
@@ -108,8 +135,8 @@ public sealed partial class ImapSession
             ["STATUS (".Length..^1].Split(' ');
         foreach (var entry in MailboxListing.List(mailboxes, command))
         {
-            ImapDataResponses.List(writer, entry.Attributes, entry.Name, command.IsLsub);
-            if (statusItems is null || entry.Attributes.Contains("\\Noselect")) continue;
+            ImapDataResponses.List(writer, entry.Attributes, entry.Name, command.IsLsub, entry.ChildInfo);
+            if (statusItems is null || entry.Attributes.Contains("\\Noselect") || entry.Attributes.Contains("\\NonExistent")) continue;
             try
             {
                 var state = await store.ReadFolderAsync(User!, entry.Name, cancellation);

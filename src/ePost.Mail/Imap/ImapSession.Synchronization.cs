@@ -44,7 +44,7 @@ public sealed partial class ImapSession
             SelectedMailboxView.WriteFlags(writer, folder.AnnouncedKeywords.Order(StringComparer.Ordinal), folder.ReadOnly);
         if (reportedByCaller is not null)
             update = update with { FlagChanges = update.FlagChanges.Where(c => !reportedByCaller.Contains(c.Entry.Uid)).ToList() };
-        update.WriteTo(writer, folder.View, includeUid: true, includeModSeq: condStore);
+        update.WriteTo(writer, folder.View, includeUid: true, includeModSeq: condStore, vanished: qresync);
     }
 
     /// <summary>The session itself changed the folder: the next synchronisation must read it.</summary>

@@ -35,6 +35,8 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     private volatile string? idleTag;
     private string? authenticateTag;
     private bool tls;
+    private bool compressed;
+    private bool qresync;
     private bool condStore;
     private bool closed;
     private int errors;
@@ -98,7 +100,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     public async ValueTask<SessionStep> WakeUpAsync(CancellationToken cancellation)
     {
         if (!Idling || selected is null) return SessionStep.None;
-        var writer = new ImapResponseWriter();
+        var writer = NewWriter();
         try
         {
             await SynchronizeAsync(writer, allowExpunge: true, cancellation);
@@ -119,7 +121,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
 
     private async ValueTask<SessionStep> HandleEventAsync(ImapReaderEvent readerEvent, CancellationToken cancellation)
     {
-        var writer = new ImapResponseWriter();
+        var writer = NewWriter();
         switch (readerEvent)
         {
             case ImapContinuationNeeded needed:
@@ -203,6 +205,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
                 LoginCommand c => await LoginAsync(writer, c.Tag, c.User, c.Password, cancellation),
                 AuthenticateCommand c => await AuthenticateAsync(writer, c, cancellation),
                 EnableCommand c => Enable(writer, c),
+                CompressCommand c => Compress(writer, c),
                 NamespaceCommand c => await Namespace(writer, c, cancellation),
                 IdleCommand c => await IdleAsync(writer, c, cancellation),
                 SelectCommand c => await SelectAsync(writer, c, cancellation),
@@ -266,7 +269,8 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     };
 
     private IReadOnlyList<string> Capabilities() =>
-        ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, ["CONDSTORE", "STATUS=SIZE", "LIST-STATUS"]);
+        ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, 
+            ["CONDSTORE", "QRESYNC", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW", "UTF8=ACCEPT", .. compressed ? Array.Empty<string>() : ["COMPRESS=DEFLATE"]]);
 
     /// <summary>Sends any pending untagged updates, then the tagged OK.</summary>
     private async Task<SessionStep> CompleteAsync(ImapResponseWriter writer, string tag, string text, bool allowExpunge,
@@ -284,6 +288,9 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
         writer.UntaggedStatus(ImapStatus.Bye, null, "Too many protocol errors");
         return Close(writer);
     }
+
+    /// <summary>A writer for this session's responses: UTF-8 mailbox names and strings once UTF8=ACCEPT is enabled.</summary>
+    private ImapResponseWriter NewWriter() => new() { Utf8 = parser.Utf8Accept };
 
     private static SessionStep Step(ImapResponseWriter writer) => new(writer.ToArray());
 

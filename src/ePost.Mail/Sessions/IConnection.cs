@@ -23,4 +23,13 @@ public interface IConnection : IAsyncDisposable
     /// client pipelined after STARTTLS can never be taken as commands sent under TLS.
     /// </summary>
     Task UpgradeToTlsAsync(X509Certificate2 certificate, CancellationToken cancellation);
+
+    /// <summary>True once DEFLATE compression is active.</summary>
+    bool IsCompressed { get; }
+
+    /// <summary>
+    /// Wraps both directions in raw DEFLATE (RFC 1951, as RFC 4978 asks), above TLS when TLS is active; every write is
+    /// flushed to a byte boundary so the peer can decompress each response as it arrives.
+    /// </summary>
+    Task StartCompressionAsync();
 }

@@ -11,4 +11,13 @@ public interface IProtocolSession : ISessionDialogue
 
     /// <summary>Handles one line; the next line is only fed once the returned step has been carried out.</summary>
     ValueTask<SessionStep> HandleAsync(FramedLine line, CancellationToken cancellation);
+
+    /// <summary>
+    /// Octets the session wants next as raw bytes instead of lines (an SMTP BDAT chunk, RFC 3030); 0 when it wants lines.
+    /// </summary>
+    long RawOctetsWanted => 0;
+
+    /// <summary>Handles raw bytes, at most <see cref="RawOctetsWanted"/> of them, in as many pieces as they arrive in.</summary>
+    ValueTask<SessionStep> HandleRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellation) =>
+        throw new InvalidOperationException("This session never asks for raw bytes.");
 }

@@ -39,6 +39,19 @@ public sealed class LineFramer
     }
 
     /// <summary>
+    /// Takes up to <paramref name="max"/> buffered bytes as they are, without framing (a length-counted chunk such as
+    /// SMTP BDAT data); empty when nothing is buffered.
+    /// </summary>
+    public byte[] TakeBytes(long max)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(max);
+        var length = (int)Math.Min(max, count);
+        var bytes = buffer.AsSpan(start, length).ToArray();
+        Consume(length);
+        return bytes;
+    }
+
+    /// <summary>
     /// Takes the next complete line. <paramref name="maxLength"/> counts the line including its CR LF (as RFC 5321 does).
     /// A line longer than that yields one <see cref="LineTerminator.TooLong"/> event as soon as it is detected; the rest
     /// of it, up to the next LF, is discarded silently.

@@ -15,6 +15,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
 {
     private const string IdleTimer = "idle";
     private const string DelayTimer = "delay";
+    private const int MinActiveRawPiece = 1024;
 
     private readonly IConnection connection;
     private readonly ISessionDialogue session;
@@ -135,7 +136,21 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 return;
             }
         }
-        else if (framer.TryReadLine(lineSession!.MaxLineLength, out var line))
+        else if (lineSession!.RawOctetsWanted > 0)
+        {
+            if (framer.Buffered > 0)
+            {
+                busy = true;
+                var wanted = lineSession.RawOctetsWanted;
+                var piece = framer.TakeBytes(wanted);
+                // As with lines, trickling does not count as activity: only a whole chunk or a real piece of one
+                // (1 KiB, shorter than any line a DATA client would send in that time) restarts the idle timer.
+                if (piece.Length == wanted || piece.Length >= MinActiveRawPiece) RestartIdleTimer();
+                lineSession.HandleRawAsync(piece, stopping.Token).AsTask().PipeTo(Self);
+                return;
+            }
+        }
+        else if (framer.TryReadLine(lineSession.MaxLineLength, out var line))
         {
             busy = true;
             // Only complete lines count as activity: a client trickling bytes without a line end still times out.
@@ -179,6 +194,11 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             case SessionAction.Close:
                 closing = true;
                 Context.Stop(Self);
+                return;
+            case SessionAction.StartCompression:
+                // No read is in flight (the actor reads only when the session asks for more), so every byte read
+                // from here on goes through the inflater.
+                connection.StartCompressionAsync().PipeTo(Self, success: () => new Written(SessionAction.Continue));
                 return;
             case SessionAction.StartTls when certificate is not null:
                 // Bytes the client pipelined after STARTTLS are dropped here, before the handshake.

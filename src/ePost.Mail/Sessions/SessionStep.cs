@@ -13,6 +13,9 @@ public enum SessionAction
 
     /// <summary>Close the connection.</summary>
     Close,
+
+    /// <summary>From the next byte on, both directions are raw DEFLATE (IMAP COMPRESS=DEFLATE, RFC 4978).</summary>
+    StartCompression,
 }
 
 /// <summary>The result of feeding one event to a protocol session: bytes to send, then an action, optionally delayed.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
@@ -15,6 +16,8 @@ public sealed class StreamConnection : IConnection
     private Stream stream;
     private PipeReader reader;
     private PipeWriter writer;
+    private DeflateStream? inflater;
+    private DeflateStream? deflater;
 
     /// <summary>Wraps an accepted client.</summary>
     public StreamConnection(TcpClient client)
@@ -55,6 +58,7 @@ public sealed class StreamConnection : IConnection
     public async Task UpgradeToTlsAsync(X509Certificate2 certificate, CancellationToken cancellation)
     {
         if (IsTls) throw new InvalidOperationException("TLS is already active.");
+        if (IsCompressed) throw new InvalidOperationException("TLS cannot start under compression.");
         await reader.CompleteAsync().ConfigureAwait(false);
         await writer.CompleteAsync().ConfigureAwait(false);
         var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
@@ -69,12 +73,32 @@ public sealed class StreamConnection : IConnection
     }
 
     /// <inheritdoc />
+    public bool IsCompressed => deflater is not null;
+
+    /// <inheritdoc />
+    public async Task StartCompressionAsync()
+    {
+        if (IsCompressed) throw new InvalidOperationException("Compression is already active.");
+        await reader.CompleteAsync().ConfigureAwait(false);
+        await writer.CompleteAsync().ConfigureAwait(false);
+        // DeflateStream is raw DEFLATE without zlib header, which is what RFC 4978 §4 specifies; its Flush is a sync
+        // flush, so every response reaches the client whole. A bomb is bounded by the session's own input limits,
+        // which count the inflated bytes.
+        inflater = new DeflateStream(stream, CompressionMode.Decompress, leaveOpen: true);
+        deflater = new DeflateStream(stream, CompressionLevel.Fastest, leaveOpen: true);
+        reader = PipeReader.Create(inflater, new StreamPipeReaderOptions(leaveOpen: true));
+        writer = PipeWriter.Create(deflater, new StreamPipeWriterOptions(leaveOpen: true));
+    }
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         try
         {
             await reader.CompleteAsync().ConfigureAwait(false);
             await writer.CompleteAsync().ConfigureAwait(false);
+            if (deflater is not null) await deflater.DisposeAsync().ConfigureAwait(false);
+            if (inflater is not null) await inflater.DisposeAsync().ConfigureAwait(false);
             await stream.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)

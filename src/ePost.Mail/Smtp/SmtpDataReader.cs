@@ -63,6 +63,25 @@ public sealed class SmtpDataReader(long maxSize)
         return false;
     }
 
+    /// <summary>
+    /// The same rules for a message that arrived counted in octets (BDAT) instead of dot-terminated: every line ends
+    /// with CR LF (the last may lack it), no bare CR or LF, no line longer than <paramref name="maxLine"/> with CR LF.
+    /// </summary>
+    public static DataFault Inspect(ReadOnlySpan<byte> message, int maxLine)
+    {
+        while (!message.IsEmpty)
+        {
+            var lf = message.IndexOf((byte)'\n');
+            var line = lf < 0 ? message : message[..(lf + 1)];
+            if (line.Length > maxLine) return DataFault.LineTooLong;
+            var content = lf < 0 ? line : lf > 0 && line[^2] == (byte)'\r' ? line[..^2] : line;
+            if (lf >= 0 && content.Length == line.Length) return DataFault.BareLineEnding;
+            if (content.Contains((byte)'\r')) return DataFault.BareLineEnding;
+            message = lf < 0 ? [] : message[(lf + 1)..];
+        }
+        return DataFault.None;
+    }
+
     /// <summary>The collected message (only meaningful without a fault).</summary>
     public byte[] Message => text.ToArray();
 

@@ -22,6 +22,7 @@ public sealed partial class SmtpSession : IProtocolSession
     private string? heloName;
     private string sender = "";
     private bool smtpUtf8;
+    private bool requireTls;
     private bool tls;
     private int errors;
 
@@ -66,7 +67,11 @@ public sealed partial class SmtpSession : IProtocolSession
     /// <inheritdoc />
     public async ValueTask<SessionStep> HandleAsync(FramedLine line, CancellationToken cancellation)
     {
-        var step = await HandleLineAsync(line, cancellation);
+        return Paced(await HandleLineAsync(line, cancellation));
+    }
+
+    private SessionStep Paced(SessionStep step)
+    {
         // Past the soft error limit every reply is held back (Postfix's smtpd_error_sleep_time), good or bad, so a
         // client probing with garbage pays in time; a longer delay already on the step (failed login) stands.
         var limits = settings.ErrorLimits;
@@ -83,7 +88,14 @@ public sealed partial class SmtpSession : IProtocolSession
 
         var command = SmtpCommandParser.Parse(line.Text);
         if (command is UnknownCommand) return Error("500 5.5.1 Command not recognized");
+        if (command is InvalidCommand { Verb: "BDAT" } badChunk)
+        {
+            // Without a size the chunk's end is unknown, so nothing after this line can be told apart from its data.
+            errors++;
+            return SessionStep.ReplyAndClose(badChunk.Reply, $"421 4.7.0 {settings.HostName} closing connection");
+        }
         if (command is InvalidCommand invalid) return Error(invalid.Reply);
+        if (command is BdatCommand bdat) return await StartChunkAsync(bdat, cancellation);
         if (!SmtpStateTable.TryTransition(State, command.Verb, out var next)) return Error(OutOfSequence(command.Verb));
 
         var step = command switch
@@ -95,7 +107,7 @@ public sealed partial class SmtpSession : IProtocolSession
             RsetCommand => Reply("250 2.0.0 Ok"),
             NoopCommand => Reply("250 2.0.0 Ok"),
             VrfyCommand => Reply("252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery"),
-            HelpCommand => Reply("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS AUTH"),
+            HelpCommand => Reply("214 2.0.0 Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP STARTTLS AUTH"),
             QuitCommand => Result.Ok(SessionStep.ReplyAndClose($"221 2.0.0 {settings.HostName} closing connection")),
             StartTlsCommand => StartTls(),
             AuthCommand auth => await StartAuthAsync(auth, cancellation),
@@ -112,8 +124,10 @@ public sealed partial class SmtpSession : IProtocolSession
     {
         (SmtpState.Connected, _) => "503 5.5.1 Send EHLO or HELO first",
         (_, "MAIL") => "503 5.5.1 Nested MAIL command",
+        (SmtpState.Chunking, "RCPT") => "503 5.5.1 No RCPT after BDAT",
         (_, "RCPT") => "503 5.5.1 Need MAIL before RCPT",
         (SmtpState.Mail, "DATA") => "554 5.5.1 No valid recipients",
+        (SmtpState.Chunking, "DATA") => "503 5.5.1 DATA cannot follow BDAT in one transaction",
         (_, "DATA") => "503 5.5.1 Need MAIL and RCPT before DATA",
         _ => "503 5.5.1 Bad sequence of commands",
     };
@@ -128,10 +142,13 @@ public sealed partial class SmtpSession : IProtocolSession
             "PIPELINING",
             $"SIZE {settings.MaxMessageSize}",
             "8BITMIME",
+            "CHUNKING",
             "SMTPUTF8",
             "ENHANCEDSTATUSCODES",
         };
         if (context.CanStartTls && !tls) lines.Add("STARTTLS");
+        // RFC 8689 §4: offered only once the session itself is TLS.
+        if (tls) lines.Add("REQUIRETLS");
         if (settings.Mode == SmtpMode.Submission && AuthPermitted) lines.Add("AUTH PLAIN LOGIN");
         lines.Add("HELP");
         return Result.Ok(SessionStep.Reply(lines.Select((l, i) => (i == lines.Count - 1 ? "250 " : "250-") + l).ToArray()));
@@ -148,8 +165,10 @@ public sealed partial class SmtpSession : IProtocolSession
         }
         if (!mail.SmtpUtf8 && MailPath.IsInternational(mail.Sender)) return Failed("553 5.6.7 Non-ASCII address requires SMTPUTF8");
         if (mail.DeclaredSize > settings.MaxMessageSize) return Failed("552 5.3.4 Message size exceeds fixed maximum message size");
+        if (mail.RequireTls && !tls) return Failed("530 5.7.10 REQUIRETLS needs a TLS session");
         sender = mail.Sender;
         smtpUtf8 = mail.SmtpUtf8;
+        requireTls = mail.RequireTls;
         return Reply("250 2.1.0 Ok");
     }
 
@@ -190,21 +209,27 @@ public sealed partial class SmtpSession : IProtocolSession
     {
         if (!data!.Add(line)) return SessionStep.None;
         var reader = data;
-        var envelope = new SpoolEnvelope(sender, recipients.ToList(), User?.Name, context.Remote.Address.ToString(), clock.Now);
+        var envelope = Envelope();
         ResetTransaction();
         State = SmtpState.Greeted;
-        switch (reader.Fault)
-        {
-            case DataFault.BareLineEnding:
-                return SessionStep.Reply("550 5.6.0 Message refused: bare CR or LF in message text (RFC 5321 2.3.8)");
-            case DataFault.LineTooLong:
-                return SessionStep.Reply($"550 5.6.0 Message refused: line longer than {settings.MaxDataLine} octets");
-            case DataFault.TooLarge:
-                return SessionStep.Reply("552 5.3.4 Message size exceeds fixed maximum message size");
-        }
+        if (reader.Fault != DataFault.None) return SessionStep.Reply(Refusal(reader.Fault));
+        return await SpoolAsync(envelope, reader.Message, cancellation);
+    }
+
+    private SpoolEnvelope Envelope() => new(sender, recipients.ToList(), User?.Name, context.Remote.Address.ToString(), clock.Now) { RequireTls = requireTls };
+
+    private string Refusal(DataFault fault) => fault switch
+    {
+        DataFault.BareLineEnding => "550 5.6.0 Message refused: bare CR or LF in message text (RFC 5321 2.3.8)",
+        DataFault.LineTooLong => $"550 5.6.0 Message refused: line longer than {settings.MaxDataLine} octets",
+        _ => "552 5.3.4 Message size exceeds fixed maximum message size",
+    };
+
+    private async ValueTask<SessionStep> SpoolAsync(SpoolEnvelope envelope, byte[] message, CancellationToken cancellation)
+    {
         try
         {
-            var id = await spool.AcceptAsync(envelope, TraceHeader(envelope).Concat(reader.Message).ToArray(), cancellation);
+            var id = await spool.AcceptAsync(envelope, TraceHeader(envelope).Concat(message).ToArray(), cancellation);
             return SessionStep.Reply($"250 2.0.0 Ok: queued as {id}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
@@ -230,7 +255,9 @@ public sealed partial class SmtpSession : IProtocolSession
         recipients.Clear();
         sender = "";
         smtpUtf8 = false;
+        requireTls = false;
         data = null;
+        chunked = null;
     }
 
     private SessionStep Error(string reply)

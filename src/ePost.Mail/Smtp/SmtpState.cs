@@ -15,6 +15,9 @@ public enum SmtpState
     /// <summary>At least one RCPT accepted.</summary>
     Recipients,
 
+    /// <summary>At least one BDAT chunk of the message received, not yet the LAST one (RFC 3030).</summary>
+    Chunking,
+
     /// <summary>Reading message text after DATA.</summary>
     Data,
 

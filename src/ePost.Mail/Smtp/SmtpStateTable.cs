@@ -14,7 +14,10 @@ public static class SmtpStateTable
             [SmtpState.Greeted] = With(Anytime(SmtpState.Greeted),
                 ("MAIL", SmtpState.Mail), ("STARTTLS", SmtpState.Connected), ("AUTH", SmtpState.Greeted)),
             [SmtpState.Mail] = With(Anytime(SmtpState.Mail), ("RCPT", SmtpState.Recipients)),
-            [SmtpState.Recipients] = With(Anytime(SmtpState.Recipients), ("RCPT", SmtpState.Recipients), ("DATA", SmtpState.Data)),
+            [SmtpState.Recipients] = With(Anytime(SmtpState.Recipients), ("RCPT", SmtpState.Recipients), ("DATA", SmtpState.Data),
+                ("BDAT", SmtpState.Chunking)),
+            // RFC 3030 §2: DATA and BDAT never mix in one transaction, and no RCPT once the message has begun.
+            [SmtpState.Chunking] = With(Anytime(SmtpState.Chunking), ("BDAT", SmtpState.Chunking)),
         };
 
     /// <summary>True when <paramref name="verb"/> is legal in <paramref name="state"/>; <paramref name="next"/> is where success leads.</summary>

@@ -38,6 +38,26 @@ public sealed class RelayDeliveryTests : DeliveryFixture
     }
 
     [Fact]
+    public async Task Requiretls_mail_is_bounced_with_5_7_30_and_never_sent_to_a_relay_without_mandatory_tls()
+    {
+        var server = await StartServerAsync();
+        var text = Letter("alice@ring.test", "friend@example.org", "confidential");
+        var id = await Spool.AcceptAsync(new Backend.SpoolEnvelope("alice@ring.test", ["friend@example.org"], "alice", "127.0.0.1", Scheduler.Now) { RequireTls = true },
+            System.Text.Encoding.UTF8.GetBytes(text), CancellationToken.None);
+        StartAgent(Settings(server.Port));
+
+        var report = ExpectReport(id);
+        Assert.True(report.Completed);
+        var outcome = Assert.Single(report.Outcomes);
+        Assert.Equal(DeliveryResult.Permanent, outcome.Result);
+        Assert.StartsWith("550 5.7.30 REQUIRETLS support required", outcome.Reply);
+        Assert.Empty(server.Received());
+        ExpectReport(report.BounceId!);
+        var (_, recipients) = ParseBounce(Assert.Single(Ring.FiledFor("alice@ring.test")).Message);
+        Assert.Equal("5.7.30", Assert.Single(recipients)["Status"]);
+    }
+
+    [Fact]
     public async Task Mail_is_retried_while_the_relay_is_down_and_delivered_once_it_is_up()
     {
         var port = AiosmtpdServer.FreePort();

@@ -50,6 +50,44 @@ public sealed class SmtpListenerTests : ListenerFixture
     }
 
     [Fact]
+    public async Task A_chunked_message_over_tls_arrives_byte_for_byte_however_the_chunks_are_cut_into_writes()
+    {
+        var port = await StartAsync(Factory());
+        using var client = await ConnectRawAsync(port);
+        await client.ReadUntilAsync("220 ");
+        await client.SendAsync("EHLO raw.example\r\n");
+        Assert.Contains("250-CHUNKING", await client.ReadUntilAsync("250 "));
+        await client.SendAsync("STARTTLS\r\n");
+        await client.ReadLineAsync();
+        await client.UpgradeAsync();
+        await client.SendAsync("EHLO raw.example\r\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\r\nMAIL FROM:<alice@ring.test>\r\nRCPT TO:<bob@ring.test>\r\n");
+        await client.ReadUntilAsync("250 ");
+        Assert.StartsWith("235 ", await client.ReadLineAsync());
+        Assert.Equal("250 2.1.0 Ok", await client.ReadLineAsync());
+        Assert.Equal("250 2.1.5 Ok", await client.ReadLineAsync());
+
+        // 300 KB in three chunks, each written in odd-sized pieces, with lines DATA would have to dot-stuff.
+        var message = "Subject: chunked\r\n\r\n" + string.Concat(Enumerable.Range(0, 9000).Select(i => $".line {i} of the message\r\n"));
+        var bytes = System.Text.Encoding.ASCII.GetBytes(message);
+        var cuts = new[] { 0, 100_001, 200_003, bytes.Length };
+        for (var c = 0; c < 3; c++)
+        {
+            var chunk = bytes[cuts[c]..cuts[c + 1]];
+            var header = $"BDAT {chunk.Length}{(c == 2 ? " LAST" : "")}\r\n";
+            await client.SendAsync(header + System.Text.Encoding.ASCII.GetString(chunk[..7]));
+            for (var at = 7; at < chunk.Length; at += 4093)
+                await client.SendAsync(System.Text.Encoding.ASCII.GetString(chunk[at..Math.Min(chunk.Length, at + 4093)]));
+            if (c < 2) Assert.Equal($"250 2.0.0 {chunk.Length} octets received", await client.ReadLineAsync());
+        }
+        Assert.StartsWith("250 2.0.0 Ok: queued as ", await client.ReadLineAsync());
+
+        var pending = Assert.Single(Spool.ListPending());
+        var stored = Spool.Read(pending);
+        Assert.EndsWith(message, System.Text.Encoding.ASCII.GetString(stored));
+        Assert.Contains("with ESMTPSA", System.Text.Encoding.ASCII.GetString(stored));
+    }
+
+    [Fact]
     public async Task MailKit_submits_over_implicit_tls()
     {
         var port = await StartAsync(Factory(), implicitTls: true);

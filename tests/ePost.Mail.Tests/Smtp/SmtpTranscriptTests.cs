@@ -147,6 +147,56 @@ public sealed class SmtpTranscriptTests
     }
 
     [Fact]
+    public async Task Bdat_chunks_are_counted_octets_whose_dots_and_commands_are_message_text()
+    {
+        await TranscriptRunner.RunAsync(Session(Gateway), "Transcripts/bdat_chunking.txt");
+        Assert.Equal(["Q1", "Q2", "Q3"], spool.Accepted.Select(a => a.Id));
+        Assert.StartsWith("Received: from mta.example.org ([127.0.0.1])\r\n\tby mx.ring.test (ePost) with ESMTP;", Encoding.UTF8.GetString(spool.Accepted[0].Message));
+        Assert.EndsWith("\r\nSubject: chunked\r\n\r\n.\r\nQUIT\r\n", Encoding.UTF8.GetString(spool.Accepted[0].Message));
+        Assert.EndsWith("\r\nSubject: a\r\nb\r\n", Encoding.UTF8.GetString(spool.Accepted[2].Message));
+    }
+
+    [Fact]
+    public async Task Refused_bdat_chunks_are_read_and_discarded_and_oversize_ones_end_the_connection()
+    {
+        await TranscriptRunner.RunAsync(Session(Gateway with { MaxMessageSize = 100 }), "Transcripts/bdat_errors.txt");
+        var (_, _, message) = Assert.Single(spool.Accepted);
+        Assert.EndsWith("\r\nnew\r\n", Encoding.UTF8.GetString(message));
+        Assert.DoesNotContain("old", Encoding.UTF8.GetString(message));
+    }
+
+    [Fact]
+    public Task A_bdat_without_a_usable_size_closes_the_connection() =>
+        TranscriptRunner.RunAsync(Session(Gateway), "Transcripts/bdat_syntax.txt");
+
+    [Theory]
+    [InlineData("BDAT", "501")]
+    [InlineData("BDAT -1", "501")]
+    [InlineData("BDAT 5 FIRST", "501")]
+    [InlineData("BDAT 5 LAST extra", "501")]
+    [InlineData("BDAT 1234567890123456789", "501")]
+    [InlineData("BDAT 0 last", "0 True")]
+    [InlineData("BDAT 42", "42 False")]
+    public void Bdat_arguments_parse_strictly(string line, string expected)
+    {
+        var command = Mail.Smtp.Commands.SmtpCommandParser.Parse(line);
+        var actual = command switch
+        {
+            Mail.Smtp.Commands.BdatCommand b => $"{b.Size} {b.Last}",
+            Mail.Smtp.Commands.InvalidCommand i => i.Reply[..3],
+            _ => command.ToString(),
+        };
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task Requiretls_is_offered_and_taken_only_under_tls_and_is_kept_in_the_envelope()
+    {
+        await TranscriptRunner.RunAsync(Session(Gateway, remote: Internet), "Transcripts/requiretls.txt");
+        Assert.Equal([true, false], spool.Accepted.Select(a => a.Envelope.RequireTls));
+    }
+
+    [Fact]
     public void Idle_timeout_says_421_and_closes()
     {
         var step = Session().IdleTimeout();

@@ -10,7 +10,8 @@ namespace ePost.Mail.Tests.Transcripts;
 /// <c>C: text</c> is sent by the client (CR LF appended, unless the line spells its own endings with &lt;CR&gt;/&lt;LF&gt;;
 /// <c>{x*N}</c> expands to N copies of x); <c>S: text</c> is an exact expected server line; <c>-- delay 00:00:01</c>,
 /// <c>-- starttls</c> and <c>-- close</c> are the session's actions; <c>#</c> starts a comment.
-/// The runner does what the session actor does: one framer, lines fed in order, buffered input dropped at STARTTLS.
+/// The runner does what the session actor does: one framer, lines fed in order (raw bytes while the session wants them,
+/// as for a BDAT chunk), buffered input dropped at STARTTLS.
 /// </summary>
 public static partial class TranscriptRunner
 {
@@ -47,8 +48,16 @@ public static partial class TranscriptRunner
         {
             Assert.False(closed, $"The transcript sends '{line}' after the server closed the connection.");
             framer.Append(ClientBytes(line[3..]));
-            while (!closed && framer.TryReadLine(session.MaxLineLength, out var framed))
-                Record(await session.HandleAsync(framed, CancellationToken.None));
+            while (!closed)
+            {
+                if (session.RawOctetsWanted > 0)
+                {
+                    if (framer.Buffered == 0) break;
+                    Record(await session.HandleRawAsync(framer.TakeBytes(session.RawOctetsWanted), CancellationToken.None));
+                }
+                else if (framer.TryReadLine(session.MaxLineLength, out var framed)) Record(await session.HandleAsync(framed, CancellationToken.None));
+                else break;
+            }
         }
         Assert.Equal(string.Join("\n", expected), string.Join("\n", actual));
     }

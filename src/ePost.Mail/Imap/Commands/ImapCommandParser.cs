@@ -20,10 +20,13 @@ public sealed class ImapCommandParser(ImapLimits? limits = null)
 {
     private readonly ImapLimits _limits = limits ?? ImapLimits.Default;
 
+    /// <summary>UTF8=ACCEPT has been enabled: mailbox names are read as UTF-8 and APPEND takes UTF8 (literal8).</summary>
+    public bool Utf8Accept { get; set; }
+
     /// <summary>Parses one command.</summary>
     public ImapParseResult Parse(ImapCommandFrame frame)
     {
-        var cursor = new ImapTokenCursor(frame);
+        var cursor = new ImapTokenCursor(frame) { Utf8Accept = Utf8Accept };
         string tag = cursor.ReadWhile(ImapCharClass.IsTagChar);
         if (tag.Length == 0 || !cursor.TrySpace())
             return Fail("*", new ImapParseException(tag.Length == 0 ? "Missing or invalid tag" : "Missing command"));
@@ -69,6 +72,7 @@ public sealed class ImapCommandParser(ImapLimits? limits = null)
             "LOGIN" => SessionCommandParser.Login(tag, cursor),
             "ID" => SessionCommandParser.Id(tag, cursor),
             "ENABLE" => SessionCommandParser.Enable(tag, cursor),
+            "COMPRESS" => SessionCommandParser.Compress(tag, cursor),
             "SELECT" => MailboxCommandParser.Select(tag, cursor, readOnly: false),
             "EXAMINE" => MailboxCommandParser.Select(tag, cursor, readOnly: true),
             "CREATE" => MailboxCommandParser.Create(tag, cursor),

@@ -23,22 +23,61 @@ internal static class MailboxCommandParser
     {
         string raw = cursor.AString();
         if (string.Equals(raw, "INBOX", StringComparison.OrdinalIgnoreCase)) return "INBOX";
-        return Decode(raw);
+        return cursor.Utf8Accept ? raw : Decode(raw);
     }
 
     public static SelectCommand Select(string tag, ImapTokenCursor cursor, bool readOnly)
     {
         string mailbox = Argument(cursor);
         bool condStore = false;
+        QResyncParameters? qresync = null;
         if (cursor.TrySpace())
         {
-            foreach (string parameter in cursor.ParenList(cursor.Keyword, allowEmpty: true))
+            cursor.ParenList(() =>
             {
-                if (parameter != "CONDSTORE") throw cursor.Error($"Unknown SELECT parameter {parameter}");
-                condStore = true;
+                string parameter = cursor.Keyword();
+                switch (parameter)
+                {
+                    case "CONDSTORE":
+                        condStore = true;
+                        break;
+                    case "QRESYNC" when qresync is null:
+                        qresync = QResync(cursor);
+                        break;
+                    default:
+                        throw cursor.Error($"Unknown or repeated SELECT parameter {(parameter.Length > 32 ? parameter[..32] : parameter)}");
+                }
+                return parameter;
+            }, allowEmpty: true);
+        }
+        return new SelectCommand(tag, mailbox, readOnly, condStore) { QResync = qresync };
+    }
+
+    /// <summary>SP "(" uidvalidity SP mod-sequence-value [SP known-uids] [SP seq-match-data] ")" (RFC 7162 §3.2.5).</summary>
+    private static QResyncParameters QResync(ImapTokenCursor cursor)
+    {
+        cursor.Space();
+        cursor.Expect('(');
+        uint uidValidity = cursor.NzNumber();
+        cursor.Space();
+        ulong modSeq = cursor.Number64();
+        if (modSeq == 0) throw cursor.Error("QRESYNC mod-sequence must not be zero");
+        Sequences.SequenceSet? known = null;
+        if (cursor.TrySpace())
+        {
+            if (cursor.Peek() != '(') known = Sequences.SequenceSet.Read(cursor);
+            if (known is null || cursor.TrySpace())
+            {
+                // seq-match-data: (sequence-set uid-set); a hint this server does not need, but it must parse.
+                cursor.Expect('(');
+                Sequences.SequenceSet.Read(cursor);
+                cursor.Space();
+                Sequences.SequenceSet.Read(cursor);
+                cursor.Expect(')');
             }
         }
-        return new SelectCommand(tag, mailbox, readOnly, condStore);
+        cursor.Expect(')');
+        return new QResyncParameters(uidValidity, modSeq, known);
     }
 
     public static CreateCommand Create(string tag, ImapTokenCursor cursor)
@@ -71,33 +110,50 @@ internal static class MailboxCommandParser
     {
         cursor.Space();
         var selection = new List<string>();
+        bool extended = false;
         if (!isLsub && cursor.Peek() == '(')
         {
-            selection = cursor.ParenList(cursor.Keyword, allowEmpty: true);
+            extended = true;
+            selection = cursor.ParenList(() => Option(cursor, SelectionOptions, "selection"), allowEmpty: true);
+            // RFC 5258 §3: RECURSIVEMATCH only refines another selection option, and REMOTE is not a filter.
+            if (selection.Contains("RECURSIVEMATCH") && !selection.Any(o => o is "SUBSCRIBED" or "SPECIAL-USE"))
+                throw cursor.Error("RECURSIVEMATCH needs SUBSCRIBED or SPECIAL-USE");
             cursor.Space();
         }
-        string reference = DecodePattern(cursor.AString());
+        string reference = DecodePattern(cursor, cursor.AString());
         cursor.Space();
+        extended |= !isLsub && cursor.Peek() == '(';
         var patterns = !isLsub && cursor.Peek() == '('
-            ? cursor.ParenList(() => DecodePattern(cursor.ListMailbox()), allowEmpty: false)
-            : [DecodePattern(cursor.ListMailbox())];
+            ? cursor.ParenList(() => DecodePattern(cursor, cursor.ListMailbox()), allowEmpty: false)
+            : [DecodePattern(cursor, cursor.ListMailbox())];
         var returns = new List<string>();
         if (!isLsub && cursor.TrySpace())
         {
             if (!cursor.TryKeyword("RETURN")) throw cursor.Error("Expected RETURN");
             cursor.Space();
             returns = cursor.ParenList(() => ReturnOption(cursor), allowEmpty: true);
+            extended = true;
         }
-        return new ListCommand(tag, reference, patterns, selection, returns, isLsub);
+        return new ListCommand(tag, reference, patterns, selection, returns, isLsub) { Extended = extended };
     }
 
     /// <summary>A LIST return option; STATUS (items) (RFC 5819) is kept as one canonical string.</summary>
     private static string ReturnOption(ImapTokenCursor cursor)
     {
-        string option = cursor.Keyword();
+        string option = Option(cursor, ReturnOptions, "return");
         if (option != "STATUS") return option;
         cursor.Space();
         return "STATUS (" + string.Join(' ', cursor.ParenList(() => StatusItem(cursor), allowEmpty: false)) + ")";
+    }
+
+    private static readonly string[] SelectionOptions = ["SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE"];
+    private static readonly string[] ReturnOptions = ["SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS"];
+
+    /// <summary>A LIST option this server knows; RFC 5258 §3 asks BAD for any other.</summary>
+    private static string Option(ImapTokenCursor cursor, string[] known, string kind)
+    {
+        string option = cursor.Keyword();
+        return known.Contains(option) ? option : throw cursor.Error($"Unknown LIST {kind} option {(option.Length > 32 ? option[..32] : option)}");
     }
 
     public static StatusCommand Status(string tag, ImapTokenCursor cursor)
@@ -130,6 +186,18 @@ internal static class MailboxCommandParser
             date = ImapDateFormat.ParseDateTime(cursor.String());
             cursor.Space();
         }
+        if (cursor.TryKeyword("UTF8"))
+        {
+            // RFC 6855 §4: UTF8 (literal8) carries a message with UTF-8 headers; only once UTF8=ACCEPT is enabled.
+            if (!cursor.Utf8Accept) throw cursor.Error("APPEND UTF8 needs ENABLE UTF8=ACCEPT");
+            cursor.Space();
+            cursor.Expect('(');
+            cursor.Expect('~');
+            if (cursor.Peek() != '{') throw cursor.Error("APPEND UTF8 expects a literal8");
+            var message = cursor.StringBytes();
+            cursor.Expect(')');
+            return new AppendCommand(tag, mailbox, flags, date, message);
+        }
         if (cursor.Peek() != '{') throw cursor.Error("APPEND expects the message as a literal");
         return new AppendCommand(tag, mailbox, flags, date, cursor.StringBytes());
     }
@@ -145,5 +213,6 @@ internal static class MailboxCommandParser
 
     /// <summary>A LIST reference or pattern: decoded when it is modified UTF-7, else matched as written (matching nothing
     /// a client could have created), so LIST answers OK as it does for any pattern.</summary>
-    private static string DecodePattern(string raw) => ModifiedUtf7.TryDecode(raw, out var name, out _) ? name : raw;
+    private static string DecodePattern(ImapTokenCursor cursor, string raw) =>
+        !cursor.Utf8Accept && ModifiedUtf7.TryDecode(raw, out var name, out _) ? name : raw;
 }

@@ -4,7 +4,17 @@ namespace ePost.Mail.Imap.Commands;
 // and any spelling of INBOX is normalised to "INBOX".
 
 /// <summary>SELECT (ReadOnly = false) or EXAMINE (ReadOnly = true), optionally with (CONDSTORE).</summary>
-public sealed record SelectCommand(string Tag, string Mailbox, bool ReadOnly, bool CondStore) : ImapCommand(Tag);
+public sealed record SelectCommand(string Tag, string Mailbox, bool ReadOnly, bool CondStore) : ImapCommand(Tag)
+{
+    /// <summary>The QRESYNC parameter (RFC 7162 §3.2.5), when given.</summary>
+    public QResyncParameters? QResync { get; init; }
+}
+
+/// <summary>QRESYNC (uidvalidity modseq [known-uids]); the optional sequence match data is read and not used.</summary>
+/// <param name="UidValidity">The UIDVALIDITY the client's cache is for.</param>
+/// <param name="ModSeq">The last MODSEQ the client knows.</param>
+/// <param name="KnownUids">The UIDs the client knows; all below UIDNEXT when absent.</param>
+public sealed record QResyncParameters(uint UidValidity, ulong ModSeq, Sequences.SequenceSet? KnownUids);
 
 /// <summary>CREATE mailbox [(USE (\Drafts ...))] (RFC 6154).</summary>
 public sealed record CreateCommand(string Tag, string Mailbox, IReadOnlyList<string> SpecialUse) : ImapCommand(Tag);
@@ -29,7 +39,11 @@ public sealed record ListCommand(
     IReadOnlyList<string> Patterns,
     IReadOnlyList<string> SelectionOptions,
     IReadOnlyList<string> ReturnOptions,
-    bool IsLsub) : ImapCommand(Tag);
+    bool IsLsub) : ImapCommand(Tag)
+{
+    /// <summary>The RFC 5258 extended syntax was used (selection options, a pattern list or RETURN, even if empty).</summary>
+    public bool Extended { get; init; }
+}
 
 /// <summary>STATUS mailbox (items), items upper-cased: MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN [HIGHESTMODSEQ].</summary>
 public sealed record StatusCommand(string Tag, string Mailbox, IReadOnlyList<string> Items) : ImapCommand(Tag);

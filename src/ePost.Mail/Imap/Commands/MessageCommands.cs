@@ -15,7 +15,11 @@ public sealed record FetchCommand(
     bool Uid,
     SequenceSet Set,
     IReadOnlyList<FetchItem> Items,
-    ulong? ChangedSince) : ImapCommand(Tag);
+    ulong? ChangedSince) : ImapCommand(Tag)
+{
+    /// <summary>The VANISHED modifier (RFC 7162 §3.2.6): UID FETCH with CHANGEDSINCE also reports expunged UIDs.</summary>
+    public bool Vanished { get; init; }
+}
 
 /// <summary>How STORE changes flags.</summary>
 public enum StoreMode

@@ -56,6 +56,12 @@ internal static class SessionCommandParser
         return new IdCommand(tag, fields);
     }
 
+    public static CompressCommand Compress(string tag, ImapTokenCursor cursor)
+    {
+        cursor.Space();
+        return new CompressCommand(tag, cursor.Keyword());
+    }
+
     public static EnableCommand Enable(string tag, ImapTokenCursor cursor)
     {
         var capabilities = new List<string>();

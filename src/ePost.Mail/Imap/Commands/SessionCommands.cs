@@ -39,6 +39,9 @@ public sealed record IdCommand(string Tag, IReadOnlyList<KeyValuePair<string, st
 /// <summary>ENABLE capability... (RFC 5161), capability names upper-cased.</summary>
 public sealed record EnableCommand(string Tag, IReadOnlyList<string> Capabilities) : ImapCommand(Tag);
 
+/// <summary>COMPRESS mechanism (RFC 4978); only DEFLATE exists.</summary>
+public sealed record CompressCommand(string Tag, string Mechanism) : ImapCommand(Tag);
+
 /// <summary>UNSELECT (RFC 3691): close the mailbox without expunging.</summary>
 public sealed record UnselectCommand(string Tag) : ImapCommand(Tag);
 

@@ -26,7 +26,7 @@ public static class FetchContent
     private static FetchContentNeed Of(FetchItem item) => item switch
     {
         FetchAttribute { Kind: FetchAttributeKind.Envelope } => FetchContentNeed.Header,
-        FetchAttribute { Kind: FetchAttributeKind.BodyStructure or FetchAttributeKind.Body } => FetchContentNeed.Whole,
+        FetchAttribute { Kind: FetchAttributeKind.BodyStructure or FetchAttributeKind.Body or FetchAttributeKind.Preview } => FetchContentNeed.Whole,
         FetchAttribute => FetchContentNeed.None,
         FetchRfc822 { Kind: Rfc822ItemKind.Header } => FetchContentNeed.Header,
         FetchBodySection { Kind: BodyFetchKind.Body, Section: { Part.Count: 0, Kind: SectionKind.Header or SectionKind.HeaderFields or SectionKind.HeaderFieldsNot } }

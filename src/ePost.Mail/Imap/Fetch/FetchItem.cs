@@ -26,6 +26,8 @@ public enum FetchAttributeKind
     Body,
     /// <summary>MODSEQ (RFC 7162).</summary>
     ModSeq,
+    /// <summary>PREVIEW (RFC 8970); PREVIEW (LAZY) is answered the same way, as the preview is always computed.</summary>
+    Preview,
 }
 
 /// <summary>A fetch attribute without arguments.</summary>

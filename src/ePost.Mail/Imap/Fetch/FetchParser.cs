@@ -25,18 +25,38 @@ internal static class FetchParser
             ? cursor.ParenList(() => Item(cursor), allowEmpty: false).SelectMany(i => i).ToList()
             : Item(cursor).ToList();
         ulong? changedSince = null;
+        bool vanished = false;
         if (cursor.TrySpace())
         {
-            cursor.Expect('(');
-            if (!cursor.TryKeyword("CHANGEDSINCE")) throw cursor.Error("Unknown FETCH modifier");
-            cursor.Space();
-            changedSince = cursor.Number64();
-            cursor.Expect(')');
+            foreach (var (modifier, value) in cursor.ParenList(() => FetchModifier(cursor), allowEmpty: false))
+            {
+                if (modifier == "VANISHED" ? vanished : changedSince is not null) throw cursor.Error($"{modifier} given twice");
+                if (modifier == "VANISHED") vanished = true;
+                else changedSince = value;
+            }
+            if (changedSince is null) throw cursor.Error("FETCH modifiers need CHANGEDSINCE");
+            // RFC 7162 §3.2.6: VANISHED only with UID FETCH and CHANGEDSINCE.
+            if (vanished && !uid) throw cursor.Error("VANISHED needs UID FETCH");
             if (!items.Contains(new FetchAttribute(FetchAttributeKind.ModSeq))) items.Add(new FetchAttribute(FetchAttributeKind.ModSeq));
         }
         if (uid && !items.Contains(new FetchAttribute(FetchAttributeKind.Uid)))
             items.Insert(0, new FetchAttribute(FetchAttributeKind.Uid));
-        return new FetchCommand(tag, uid, set, items, changedSince);
+        return new FetchCommand(tag, uid, set, items, changedSince) { Vanished = vanished };
+    }
+
+    private static (string Name, ulong Value) FetchModifier(ImapTokenCursor cursor)
+    {
+        string name = cursor.Keyword();
+        switch (name)
+        {
+            case "CHANGEDSINCE":
+                cursor.Space();
+                return (name, cursor.Number64());
+            case "VANISHED":
+                return (name, 0);
+            default:
+                throw cursor.Error($"Unknown FETCH modifier {(name.Length > 32 ? name[..32] : name)}");
+        }
     }
 
     /// <summary>One attribute, or the items a macro stands for.</summary>
@@ -55,6 +75,16 @@ internal static class FetchParser
             case "UID": return [new FetchAttribute(FetchAttributeKind.Uid)];
             case "BODYSTRUCTURE": return [new FetchAttribute(FetchAttributeKind.BodyStructure)];
             case "MODSEQ": return [new FetchAttribute(FetchAttributeKind.ModSeq)];
+            case "PREVIEW":
+                // RFC 8970 §4: PREVIEW [SP "(" "LAZY" ")"]; LAZY only allows NIL, which this server never needs. A
+                // list after it is its modifier, except the FETCH modifier of "FETCH 1 PREVIEW (CHANGEDSINCE 5)".
+                if (cursor.LooksAt(" (") && !cursor.LooksAt(" (CHANGEDSINCE"))
+                {
+                    cursor.Space();
+                    foreach (string modifier in cursor.ParenList(cursor.Keyword, allowEmpty: false))
+                        if (modifier != "LAZY") throw cursor.Error($"Unknown PREVIEW modifier {(modifier.Length > 32 ? modifier[..32] : modifier)}");
+                }
+                return [new FetchAttribute(FetchAttributeKind.Preview)];
             case "RFC822": return [new FetchRfc822(Rfc822ItemKind.Whole)];
             case "RFC822.HEADER": return [new FetchRfc822(Rfc822ItemKind.Header)];
             case "RFC822.TEXT": return [new FetchRfc822(Rfc822ItemKind.Text)];

@@ -51,6 +51,7 @@ public static class FetchResponder
             case FetchAttributeKind.Envelope: EnvelopeWriter.Write(writer, message.Content.Value.Message); break;
             case FetchAttributeKind.BodyStructure: BodyStructureWriter.Write(writer, message.Content.Value, extensible: true); break;
             case FetchAttributeKind.Body: BodyStructureWriter.Write(writer, message.Content.Value, extensible: false); break;
+            case FetchAttributeKind.Preview: writer.String(PreviewText.Of(message.Content.Value.Message)); break;
         }
     }
 

@@ -15,13 +15,18 @@ public sealed record MailboxUpdate(
     uint? Recent,
     IReadOnlyList<FlagUpdate> FlagChanges)
 {
+    /// <summary>The UIDs of the expunged messages, for VANISHED once QRESYNC is enabled (RFC 7162 §3.2.10).</summary>
+    public IReadOnlyList<uint> ExpungedUids { get; init; } = [];
+
     /// <summary>True when there is nothing to tell.</summary>
     public bool IsEmpty => Expunged.Count == 0 && Exists is null && FlagChanges.Count == 0;
 
     /// <summary>Writes the untagged responses; UID and MODSEQ are added to FETCH when the client asked for them.</summary>
-    public void WriteTo(ImapResponseWriter writer, SelectedMailboxView view, bool includeUid, bool includeModSeq)
+    /// <remarks>With <paramref name="vanished"/> (QRESYNC enabled) expunges are one "* VANISHED uid-set" instead of EXPUNGEs.</remarks>
+    public void WriteTo(ImapResponseWriter writer, SelectedMailboxView view, bool includeUid, bool includeModSeq, bool vanished = false)
     {
-        foreach (uint number in Expunged) writer.Untagged($"{number} EXPUNGE");
+        if (vanished && ExpungedUids.Count > 0) writer.Untagged($"VANISHED {Sequences.SequenceSet.FromNumbers(ExpungedUids)}");
+        else foreach (uint number in Expunged) writer.Untagged($"{number} EXPUNGE");
         if (Exists is { } exists) writer.Untagged($"{exists} EXISTS");
         if (Recent is { } recent) writer.Untagged($"{recent} RECENT");
         foreach (var change in FlagChanges)

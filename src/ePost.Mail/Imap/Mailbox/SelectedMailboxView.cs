@@ -41,6 +41,9 @@ public sealed class SelectedMailboxView
     /// <summary>Number of messages the client knows (EXISTS), including expunged ones not yet reported.</summary>
     public uint Count => (uint)_messages.Count;
 
+    /// <summary>The messages the client knows, in order (QRESYNC reports those changed since its MODSEQ).</summary>
+    public IReadOnlyList<MailboxEntry> Messages => _messages;
+
     /// <summary>Messages \Recent for this session.</summary>
     public uint RecentCount => (uint)_messages.Count(m => _recent.Contains(m.Uid));
 
@@ -96,6 +99,7 @@ public sealed class SelectedMailboxView
         if (next.UidValidity != UidValidity)
             throw new InvalidOperationException("UIDVALIDITY changed: the session must close the mailbox, not synchronise");
         var expunged = new List<uint>();
+        var expungedUids = new List<uint>();
         for (int i = _messages.Count - 1; i >= 0; i--)
         {
             uint uid = _messages[i].Uid;
@@ -103,6 +107,7 @@ public sealed class SelectedMailboxView
             if (allowExpunge)
             {
                 expunged.Add((uint)i + 1);
+                expungedUids.Add(uid);
                 _messages.RemoveAt(i);
                 _recent.Remove(uid);
                 _pendingExpunge.Remove(uid);
@@ -132,7 +137,7 @@ public sealed class SelectedMailboxView
 
         UidNext = next.UidNext;
         HighestModSeq = next.HighestModSeq;
-        return new MailboxUpdate(expunged, grew ? Count : null, grew ? RecentCount : null, flagChanges);
+        return new MailboxUpdate(expunged, grew ? Count : null, grew ? RecentCount : null, flagChanges) { ExpungedUids = expungedUids };
     }
 
     /// <summary>Writes the untagged data of a SELECT/EXAMINE reply (everything before the tagged OK).</summary>

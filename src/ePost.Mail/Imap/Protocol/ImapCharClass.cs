@@ -27,6 +27,10 @@ internal static class ImapCharClass
         return true;
     }
 
+    /// <summary>True when the bytes may go in a utf8-quoted string (RFC 6855 §3): valid UTF-8 without NUL, CR, LF.</summary>
+    public static bool CanBeUtf8Quoted(ReadOnlySpan<byte> text) =>
+        text.IndexOfAny((byte)0, (byte)'\r', (byte)'\n') < 0 && System.Text.Unicode.Utf8.IsValid(text);
+
     /// <summary>True when the bytes may go in a quoted string (7-bit TEXT-CHAR: no NUL, CR, LF).</summary>
     public static bool CanBeQuoted(ReadOnlySpan<byte> text)
     {

@@ -7,9 +7,15 @@ public static class ImapDataResponses
     public const char HierarchyDelimiter = '/';
 
     /// <summary>"* LIST (attributes) "/" name" (or LSUB); the name is modified UTF-7 encoded.</summary>
-    public static void List(ImapResponseWriter writer, IEnumerable<string> attributes, string mailbox, bool lsub = false) =>
+    public static void List(ImapResponseWriter writer, IEnumerable<string> attributes, string mailbox, bool lsub = false,
+        IReadOnlyList<string>? childInfo = null)
+    {
         writer.Raw(lsub ? "* LSUB " : "* LIST ").FlagList(attributes).Raw(" \"").Raw(HierarchyDelimiter.ToString()).Raw("\" ")
-            .Mailbox(mailbox).EndLine();
+            .Mailbox(mailbox);
+        // RFC 5258 §3.5: ("CHILDINFO" ("SUBSCRIBED")) says a descendant meets the selection criteria.
+        if (childInfo is { Count: > 0 }) writer.Raw(" (\"CHILDINFO\" (").Raw(string.Join(' ', childInfo.Select(c => $"\"{c}\""))).Raw("))");
+        writer.EndLine();
+    }
 
     /// <summary>"* STATUS name (ITEM n ...)".</summary>
     public static void Status(ImapResponseWriter writer, string mailbox, IEnumerable<KeyValuePair<string, ulong>> items)

@@ -19,6 +19,12 @@ public sealed class ImapResponseWriter
 
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
 
+    /// <summary>
+    /// UTF8=ACCEPT is enabled (RFC 6855): mailbox names go out as UTF-8, and valid UTF-8 may be quoted
+    /// (utf8-quoted) instead of sent as a literal.
+    /// </summary>
+    public bool Utf8 { get; init; }
+
     /// <summary>Everything written so far.</summary>
     public ReadOnlyMemory<byte> Written => _buffer.WrittenMemory;
 
@@ -96,7 +102,8 @@ public sealed class ImapResponseWriter
 
     /// <summary>string: quoted when possible, literal otherwise.</summary>
     public ImapResponseWriter String(ReadOnlySpan<byte> value) =>
-        value.Length <= MaxQuotedLength && ImapCharClass.CanBeQuoted(value) ? Quoted(value) : Literal(value);
+        value.Length <= MaxQuotedLength && (ImapCharClass.CanBeQuoted(value) || Utf8 && ImapCharClass.CanBeUtf8Quoted(value))
+            ? Quoted(value) : Literal(value);
 
     /// <summary>nstring: NIL for null.</summary>
     public ImapResponseWriter NString(string? value) => value is null ? Nil() : String(value);
@@ -118,8 +125,8 @@ public sealed class ImapResponseWriter
         return ImapCharClass.CanBeAtom(bytes) ? Raw(bytes) : String(bytes);
     }
 
-    /// <summary>A mailbox name: modified UTF-7 encoded, then as an astring.</summary>
-    public ImapResponseWriter Mailbox(string name) => AString(ModifiedUtf7.Encode(name));
+    /// <summary>A mailbox name: modified UTF-7 encoded (UTF-8 as it is once UTF8=ACCEPT is enabled), then as an astring.</summary>
+    public ImapResponseWriter Mailbox(string name) => AString(Utf8 ? name : ModifiedUtf7.Encode(name));
 
     /// <summary>A quoted string with "\" and DQUOTE escaped; the bytes must be <see cref="ImapCharClass.CanBeQuoted"/>.</summary>
     public ImapResponseWriter Quoted(ReadOnlySpan<byte> value)

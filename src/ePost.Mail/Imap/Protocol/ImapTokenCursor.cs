@@ -13,11 +13,23 @@ internal sealed class ImapTokenCursor(ImapCommandFrame frame)
 
     private byte[] Line => frame.Lines[_lineIndex];
 
+    /// <summary>UTF8=ACCEPT is enabled (RFC 6855): mailbox names are UTF-8 as sent, never modified UTF-7.</summary>
+    public bool Utf8Accept { get; init; }
+
     /// <summary>True at the end of the last line.</summary>
     public bool AtEnd => _lineIndex == frame.Lines.Count - 1 && _pos >= Line.Length;
 
     /// <summary>The next byte, or -1 at the end of a line.</summary>
     public int Peek() => _pos < Line.Length ? Line[_pos] : -1;
+
+    /// <summary>True when the bytes ahead on this line start with <paramref name="ascii"/> (case-insensitive); nothing is consumed.</summary>
+    public bool LooksAt(string ascii)
+    {
+        if (Line.Length - _pos < ascii.Length) return false;
+        for (int i = 0; i < ascii.Length; i++)
+            if (char.ToUpperInvariant((char)Line[_pos + i]) != char.ToUpperInvariant(ascii[i])) return false;
+        return true;
+    }
 
     /// <summary>Builds the exception for a syntax error at the current position.</summary>
     public ImapParseException Error(string text) => new(text);

@@ -22,6 +22,7 @@ public static class CommandStateTable
         [typeof(AuthenticateCommand)] = [N],
         [typeof(LoginCommand)] = [N],
         [typeof(EnableCommand)] = [A],
+        [typeof(CompressCommand)] = [A, S],
         [typeof(NamespaceCommand)] = [A, S],
         [typeof(IdleCommand)] = [A, S],
         [typeof(SelectCommand)] = [A, S],

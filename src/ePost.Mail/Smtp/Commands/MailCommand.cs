@@ -6,6 +6,9 @@ namespace ePost.Mail.Smtp.Commands;
 /// <param name="SmtpUtf8">SMTPUTF8 (RFC 6531) was given: addresses and headers may be UTF-8.</param>
 public sealed record MailCommand(string Sender, long? DeclaredSize, bool SmtpUtf8) : SmtpCommand("MAIL")
 {
+    /// <summary>REQUIRETLS (RFC 8689) was given: the message may only travel over verified TLS.</summary>
+    public bool RequireTls { get; init; }
+
     /// <summary>Parses the arguments of MAIL.</summary>
     public static SmtpCommand Parse(string args)
     {
@@ -15,6 +18,7 @@ public sealed record MailCommand(string Sender, long? DeclaredSize, bool SmtpUtf
             return new InvalidCommand("MAIL", $"501 5.1.7 Bad sender address syntax: {error}");
         long? size = null;
         var utf8 = false;
+        var requireTls = false;
         foreach (var parameter in rest[length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = parameter.IndexOf('=');
@@ -30,6 +34,9 @@ public sealed record MailCommand(string Sender, long? DeclaredSize, bool SmtpUtf
                 case "SMTPUTF8" when value is null:
                     utf8 = true;
                     break;
+                case "REQUIRETLS" when value is null:
+                    requireTls = true;
+                    break;
                 case "AUTH" when value is not null:
                     // RFC 4954 §5: a trusted-relay hint; this server never relays on a client's word, so it is ignored.
                     break;
@@ -37,6 +44,6 @@ public sealed record MailCommand(string Sender, long? DeclaredSize, bool SmtpUtf
                     return new InvalidCommand("MAIL", $"555 5.5.4 Unsupported MAIL parameter {parameter}");
             }
         }
-        return new MailCommand(sender, size, utf8);
+        return new MailCommand(sender, size, utf8) { RequireTls = requireTls };
     }
 }

@@ -16,6 +16,7 @@ public static class SmtpCommandParser
             "MAIL" => MailCommand.Parse(args),
             "RCPT" => RcptCommand.Parse(args),
             "DATA" => SimpleCommands.NoArguments(new DataCommand(), args),
+            "BDAT" => BdatCommand.Parse(args),
             "RSET" => SimpleCommands.NoArguments(new RsetCommand(), args),
             "NOOP" => new NoopCommand(),
             "QUIT" => SimpleCommands.NoArguments(new QuitCommand(), args),

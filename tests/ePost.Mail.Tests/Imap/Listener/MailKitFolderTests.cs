@@ -27,6 +27,61 @@ public sealed class MailKitFolderTests : ImapListenerFixture
     }
 
     [Fact]
+    public async Task MailKit_enables_utf8_accept_and_names_travel_as_utf8()
+    {
+        var port = await StartAsync(Factory());
+        var log = new MemoryStream();
+        using var client = new ImapClient(new ProtocolLogger(log, leaveOpen: true)) { ServerCertificateValidationCallback = (_, certificate, _, _) => IsOurCertificate(certificate) };
+        await client.ConnectAsync("localhost", port, SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync("alice", "secret");
+        Assert.True(client.Capabilities.HasFlag(ImapCapabilities.UTF8Accept));
+        await client.EnableUTF8Async();
+
+        var root = client.GetFolder(client.PersonalNamespaces[0]);
+        var folder = (await root.CreateAsync("Entwürfe ✓", isMessageFolder: true))!;
+        await folder.AppendAsync(new MimeKit.MimeMessage([], [], "Grüße", new MimeKit.TextPart("plain") { Text = "Hallo" }));
+        var listed = (await root.GetSubfoldersAsync()).Select(f => f.FullName).ToList();
+        Assert.Contains("Entwürfe ✓", listed);
+        await folder.OpenAsync(FolderAccess.ReadOnly);
+        Assert.Equal("Grüße", (await folder.FetchAsync(0, -1, MessageSummaryItems.Envelope)).Single().Envelope!.Subject);
+        await client.DisconnectAsync(quit: true);
+
+        var transcript = System.Text.Encoding.UTF8.GetString(log.ToArray());
+        Assert.Contains("ENABLE UTF8=ACCEPT", transcript);
+        Assert.Contains("CREATE \"Entwürfe ✓\"", transcript);
+        Assert.Contains("* LIST (\\HasNoChildren) \"/\" \"Entwürfe ✓\"", transcript);
+        Assert.Single((await Store.ReadFolderAsync(Alice, "Entwürfe ✓", CancellationToken.None)).Messages);
+    }
+
+    [Fact]
+    public async Task MailKit_lists_with_list_extended_selection_and_return_options()
+    {
+        Store.AddSpecialFolder(Alice, "Sent", "\\Sent");
+        var port = await StartAsync(Factory());
+        var log = new MemoryStream();
+        using var client = new ImapClient(new ProtocolLogger(log, leaveOpen: true)) { ServerCertificateValidationCallback = (_, certificate, _, _) => IsOurCertificate(certificate) };
+        await client.ConnectAsync("localhost", port, SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync("alice", "secret");
+        Assert.True(client.Capabilities.HasFlag(ImapCapabilities.ListExtended));
+        var root = client.GetFolder(client.PersonalNamespaces[0]);
+        var work = (await root.CreateAsync("Work", isMessageFolder: true))!;
+        var reports = (await work.CreateAsync("Reports", isMessageFolder: true))!;
+        await reports.SubscribeAsync();
+
+        var subscribed = await client.GetFoldersAsync(client.PersonalNamespaces[0], StatusItems.Count | StatusItems.Unread, subscribedOnly: true);
+        var folder = Assert.Single(subscribed);
+        Assert.Equal("Work/Reports", folder.FullName);
+        Assert.True(folder.Attributes.HasFlag(FolderAttributes.Subscribed));
+        Assert.Equal(0, folder.Count);
+        Assert.Equal("Sent", client.GetFolder(SpecialFolder.Sent)?.FullName);
+        await client.DisconnectAsync(quit: true);
+
+        var transcript = System.Text.Encoding.UTF8.GetString(log.ToArray());
+        Assert.Contains("LIST (SUBSCRIBED) \"\" \"*\" RETURN (CHILDREN STATUS (MESSAGES UNSEEN))", transcript);
+        Assert.Contains("LIST (SPECIAL-USE) \"\" \"*\"", transcript);
+    }
+
+    [Fact]
     public async Task MailKit_creates_lists_renames_and_deletes_nested_and_non_ascii_folders()
     {
         Store.AddSpecialFolder(Alice, "Sent", "\\Sent");

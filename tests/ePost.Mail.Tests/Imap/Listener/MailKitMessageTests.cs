@@ -16,6 +16,101 @@ public sealed class MailKitMessageTests : ImapListenerFixture
     }
 
     [Fact]
+    public async Task MailKit_resynchronises_with_qresync_after_changes_and_expunges_made_while_it_was_offline()
+    {
+        for (int i = 1; i <= 4; i++) Deliver("INBOX", $"From: bob@ring.test\r\nSubject: m{i}\r\n\r\nBody {i}\r\n");
+        var port = await StartAsync(Factory());
+
+        // First visit: the client caches UIDVALIDITY, HIGHESTMODSEQ and the UIDs, then goes away.
+        uint uidValidity;
+        ulong highestModSeq;
+        IList<UniqueId> known;
+        using (var first = await ConnectAsync(port))
+        {
+            await first.EnableQuickResyncAsync();
+            await first.Inbox.OpenAsync(FolderAccess.ReadWrite);
+            uidValidity = first.Inbox.UidValidity;
+            highestModSeq = first.Inbox.HighestModSeq;
+            known = await first.Inbox.SearchAsync(SearchQuery.All);
+            await first.DisconnectAsync(quit: true);
+        }
+
+        // Meanwhile another client reads one message, deletes two, and new mail arrives.
+        using (var other = await ConnectAsync(port))
+        {
+            await other.Inbox.OpenAsync(FolderAccess.ReadWrite);
+            await other.Inbox.AddFlagsAsync(known[0], MessageFlags.Seen, silent: true);
+            await other.Inbox.AddFlagsAsync([known[1], known[2]], MessageFlags.Deleted, silent: true);
+            await other.Inbox.ExpungeAsync();
+            await other.DisconnectAsync(quit: true);
+        }
+        Deliver("INBOX", "From: bob@ring.test\r\nSubject: m5\r\n\r\nBody 5\r\n");
+
+        using var client = await ConnectAsync(port);
+        await client.EnableQuickResyncAsync();
+        var vanished = new List<UniqueId>();
+        var flagged = new List<(UniqueId? Uid, MessageFlags Flags)>();
+        client.Inbox.MessagesVanished += (_, e) => vanished.AddRange(e.UniqueIds);
+        client.Inbox.MessageFlagsChanged += (_, e) => flagged.Add((e.UniqueId, e.Flags));
+        await client.Inbox.OpenAsync(FolderAccess.ReadWrite, uidValidity, highestModSeq, known);
+
+        Assert.Equal([known[1], known[2]], vanished.Order());
+        Assert.Contains(flagged, f => f.Uid == known[0] && f.Flags.HasFlag(MessageFlags.Seen));
+        Assert.Equal(3, client.Inbox.Count);
+        Assert.True(client.Inbox.HighestModSeq > highestModSeq);
+
+        // Selected with QRESYNC, an expunge elsewhere arrives as VANISHED.
+        vanished.Clear();
+        await Store.ExpungeAsync(Alice, "INBOX", [known[3].Id], CancellationToken.None);
+        await client.NoOpAsync();
+        Assert.Equal([known[3]], vanished);
+        Assert.Equal(2, client.Inbox.Count);
+        await client.DisconnectAsync(quit: true);
+    }
+
+    [Fact]
+    public async Task MailKit_compresses_with_deflate_over_tls_and_large_messages_survive_both_ways()
+    {
+        var port = await StartAsync(Factory());
+        using var client = await ConnectAsync(port);
+        Assert.True(client.Capabilities.HasFlag(MailKit.Net.Imap.ImapCapabilities.Compress));
+        await client.CompressAsync();
+
+        // Big enough to span many deflate blocks and reads in both directions, with incompressible parts too.
+        var random = new Random(7);
+        var noise = Convert.ToBase64String(Enumerable.Range(0, 200_000).Select(_ => (byte)random.Next(256)).ToArray());
+        var text = "From: alice@ring.test\r\nSubject: big\r\n\r\n" + string.Concat(Enumerable.Range(0, 2000).Select(i => $"line {i}\r\n")) +
+            string.Join("\r\n", noise.Chunk(76).Select(c => new string(c))) + "\r\n";
+        var inbox = client.Inbox;
+        await inbox.OpenAsync(FolderAccess.ReadWrite);
+        var uid = (await inbox.AppendAsync(new AppendRequest(MimeMessage.Load(new MemoryStream(Bytes(text))))))!.Value;
+        var stored = Stored("INBOX", uid.Id);
+        Assert.Equal(stored, await ReadAllAsync(await inbox.GetStreamAsync(uid)));
+        var folders = await client.GetFoldersAsync(client.PersonalNamespaces[0]);
+        Assert.Contains(folders, f => f.FullName == "INBOX");
+        await client.NoOpAsync();
+        await client.DisconnectAsync(quit: true);
+    }
+
+    [Fact]
+    public async Task MailKit_asks_for_previews_with_the_preview_extension()
+    {
+        Deliver("INBOX", "From: bob@ring.test\r\nSubject: html\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Gr\u00fc\u00dfe <i>aus</i>\r\nBerlin</p>\r\n");
+        var port = await StartAsync(Factory());
+        var log = new MemoryStream();
+        using var client = new MailKit.Net.Imap.ImapClient(new ProtocolLogger(log, leaveOpen: true)) { ServerCertificateValidationCallback = (_, certificate, _, _) => IsOurCertificate(certificate) };
+        await client.ConnectAsync("localhost", port, MailKit.Security.SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync("alice", "secret");
+        Assert.True(client.Capabilities.HasFlag(MailKit.Net.Imap.ImapCapabilities.Preview));
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+
+        var summary = Assert.Single(await client.Inbox.FetchAsync(0, -1, MessageSummaryItems.PreviewText));
+        Assert.Equal("Gr\u00fc\u00dfe aus Berlin", summary.PreviewText);
+        await client.DisconnectAsync(quit: true);
+        Assert.Contains("PREVIEW", Encoding.UTF8.GetString(log.ToArray()).Split('\n').Single(l => l.Contains(" FETCH ") && l.StartsWith("C: ")));
+    }
+
+    [Fact]
     public async Task MailKit_appends_and_fetches_headers_bodies_parts_and_partials_byte_exactly()
     {
         var port = await StartAsync(Factory());

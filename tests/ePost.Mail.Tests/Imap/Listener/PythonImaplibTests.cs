@@ -27,5 +27,29 @@ public sealed class PythonImaplibTests : ImapListenerFixture
         Assert.Single(folder.Messages);
     }
 
-    private static string Script([CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, "imaplib_session.py");
+    [Fact]
+    public async Task Python_zlib_speaks_compress_deflate_with_the_listener()
+    {
+        var port = await StartAsync(Factory());
+        var (exit, output, errors) = await RunAsync(Script("compress_session.py"), port);
+        Assert.True(exit == 0, $"compress session failed: {errors}");
+        Assert.Equal("compress session complete", output.Trim());
+        Assert.Single((await Store.ReadFolderAsync(Alice, "INBOX", CancellationToken.None)).Messages);
+    }
+
+    private static async Task<(int Exit, string Output, string Errors)> RunAsync(string script, int port)
+    {
+        var start = new ProcessStartInfo(DebianProgram.Python3, [script, port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var python = Process.Start(start)!;
+        var output = python.StandardOutput.ReadToEndAsync();
+        var errors = python.StandardError.ReadToEndAsync();
+        await python.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (python.ExitCode, await output, await errors);
+    }
+
+    private static string Script(string name = "imaplib_session.py", [CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, name);
 }

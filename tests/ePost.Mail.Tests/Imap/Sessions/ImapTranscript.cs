@@ -13,7 +13,7 @@ namespace ePost.Mail.Tests.Imap.Sessions;
 /// Replays a transcript against real <see cref="ImapSession"/>s over an <see cref="InMemoryMailStore"/>, without sockets.
 /// Format, one entry per line: <c>C: text</c> client bytes (CRLF appended; a written <c>\r\n</c> inside is a CRLF, so a
 /// literal and the rest of its command fit on one line); <c>S: text</c> an exact server line; <c>-- delay hh:mm:ss</c>,
-/// <c>-- starttls</c>, <c>-- close</c> the session's actions; <c>== deliver FOLDER SUBJECT</c> new mail filed by someone
+/// <c>-- starttls</c>, <c>-- compress</c>, <c>-- close</c> the session's actions; <c>== deliver FOLDER SUBJECT</c> new mail filed by someone
 /// else; <c>== store unavailable</c> / <c>== store available</c> make every store request fail or work again;
 /// <c>== session N</c> switches to the N-th connection of the same store (opened on first use);
 /// <c>== wake N</c> is expected output: connection N asked to be woken (IDLE) and what it then said follows.
@@ -115,6 +115,7 @@ public sealed class ImapTranscript
             actual.Add("-- starttls");
             connection.Session.TlsEstablished();
         }
+        if (step.Action == SessionAction.StartCompression) actual.Add("-- compress");
         if (step.Action == SessionAction.Close)
         {
             actual.Add("-- close");

@@ -90,5 +90,24 @@ public sealed class TranscriptTests
     public Task List_status_adds_a_status_response_after_each_selectable_mailbox() => new ImapTranscript(store).RunAsync("list-status.txt");
 
     [Fact]
+    public Task List_extended_selection_and_return_options_childinfo_and_nonexistent_parents()
+    {
+        store.AddSpecialFolder(ImapTranscript.Alice, "Trash", "\\Trash");
+        return new ImapTranscript(store).RunAsync("list-extended.txt");
+    }
+
+    [Fact]
+    public Task Preview_gives_the_first_256_characters_of_the_text_without_markup() => new ImapTranscript(store).RunAsync("preview.txt");
+
+    [Fact]
+    public Task Compress_starts_once_after_login_and_drops_what_was_pipelined_behind_it() => new ImapTranscript(store).RunAsync("compress.txt");
+
+    [Fact]
+    public Task Utf8_accept_makes_mailbox_names_and_strings_utf8_and_append_takes_utf8_literals() => new ImapTranscript(store).RunAsync("utf8.txt");
+
+    [Fact]
+    public Task Qresync_resynchronises_an_offline_client_and_reports_expunges_as_vanished() => new ImapTranscript(store).RunAsync("qresync.txt");
+
+    [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
 }
