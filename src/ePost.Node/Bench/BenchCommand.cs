@@ -13,6 +13,7 @@ public static class BenchCommand
         RingStorageBench.Verb,
         MailBench.Delivery,
         MailBench.Smtp,
+        VersusBench.Verb,
     ];
 
     /// <summary>The verb for the top-level command table.</summary>
