@@ -66,6 +66,8 @@ public sealed partial class UserAgent
             var (first, last) = NotificationObject.ArcOf(keys.Certificate.UserId);
             var ids = new List<RingId>(hinted);
             var complete = false;
+            var retry = false;
+            var more = false;
             if (list)
             {
                 try
@@ -73,10 +75,14 @@ public sealed partial class UserAgent
                     var listing = await ring.ListArcAsync(first, last, CollectBatch).ConfigureAwait(false);
                     ids.AddRange(listing.Ids);
                     complete = listing.Complete && listing.Ids.Count < CollectBatch;
+                    // A full page with news: list the rest at once, not a collect interval later.
+                    more = listing.Ids.Count >= CollectBatch && listing.Ids.Any(id => !handled.Contains(id));
+                    retry = !listing.Complete;
                 }
                 catch (Exception)
                 {
-                    // The hints alone are still worth trying; the next round lists again.
+                    // The hints alone are still worth trying; the ring could not answer now, so list again soon.
+                    retry = true;
                 }
             }
             foreach (var id in ids.Distinct().Where(id => !handled.Contains(id)))
@@ -98,7 +104,7 @@ public sealed partial class UserAgent
                     // Unreachable replicas: the notification stays where it is and the next round tries again.
                 }
             }
-            return new Collected(results, complete ? ids.ToHashSet() : null);
+            return new Collected(results, complete ? ids.ToHashSet() : null, retry, more);
         }).PipeTo(Self);
     }
 
@@ -182,6 +188,10 @@ public sealed partial class UserAgent
             // Withdraw only once the filing is durable here: a crash in between files nothing twice (the id is kept).
             foreach (var notification in withdraw) WithdrawAsync(notification).PipeTo(Self);
             _collecting = false;
+            if (collected.More) _collectAgain = true;
+            // A listing the ring could not complete (a node that has only just come back, replicas that did not
+            // answer) is tried again after sync-retry, not only at the next collect interval.
+            else if (collected.RetrySoon) Timers.StartSingleTimer("collect-retry", new CollectNotifications(null), Settings.SyncRetry);
             if (_collectAgain) StartCollecting(null);
             else if (_hints.Count > 0) StartCollecting(_hints.First());
         });
@@ -200,7 +210,7 @@ public sealed partial class UserAgent
         }
     }
 
-    private sealed record Collected(IReadOnlyList<object> Results, HashSet<RingId>? Listed);
+    private sealed record Collected(IReadOnlyList<object> Results, HashSet<RingId>? Listed, bool RetrySoon, bool More);
 
     private sealed record Deliverable(NotificationObject Found, Notification Notification);
 
