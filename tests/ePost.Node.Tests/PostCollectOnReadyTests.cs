@@ -3,6 +3,7 @@ using Akka.Actor;
 using ePost.Overlay.Routing;
 using ePost.Post.Mailbox;
 using ePost.Storage.Objects;
+using Xunit.Abstractions;
 
 namespace ePost.Node.Tests;
 
