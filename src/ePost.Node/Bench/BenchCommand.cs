@@ -14,6 +14,7 @@ public static class BenchCommand
         MailBench.Delivery,
         MailBench.Smtp,
         VersusBench.Verb,
+        IdleBench.Verb,
     ];
 
     /// <summary>The verb for the top-level command table.</summary>
