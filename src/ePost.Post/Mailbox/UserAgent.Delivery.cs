@@ -53,13 +53,14 @@ public sealed partial class UserAgent
         if (_collecting) return;
         var list = _collectAgain;
         _collectAgain = false;
-        var hinted = _hints.ToList();
+        var hinted = _hints.ToHashSet();
         _hints.Clear();
         _collecting = true;
         var handled = _handled.ToHashSet();
         var ring = _services.Ring;
         var certificates = _services.Certificates;
         var keys = _keys;
+        var parallelism = Settings.Parallelism;
         Task.Run(async () =>
         {
             var results = new List<object>();
@@ -85,25 +86,26 @@ public sealed partial class UserAgent
                     retry = true;
                 }
             }
-            foreach (var id in ids.Distinct().Where(id => !handled.Contains(id)))
+            // The lookups of one round run side by side (parallelism at once): a node that comes back to a thousand
+            // waiting notifications, or a burst of hints, should not wait for them one round trip at a time.
+            var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
+            await Parallel.ForEachAsync(ids.Distinct().Where(id => !handled.Contains(id)), options, async (id, _) =>
             {
+                object? result = null;
                 try
                 {
                     // A hint is fresh: any copy will do. Listed ids may be withdrawn on some replicas: ask them all.
                     var newest = !hinted.Contains(id);
-                    if (await ring.LookupAsync(id, newest).ConfigureAwait(false) is not NotificationObject found) continue;
-                    if (found.IsWithdrawn)
-                    {
-                        results.Add(new Withdrawn(id, true));
-                        continue;
-                    }
-                    results.Add(await OpenAsync(found, keys, certificates).ConfigureAwait(false));
+                    if (await ring.LookupAsync(id, newest).ConfigureAwait(false) is not NotificationObject found) return;
+                    result = found.IsWithdrawn ? new Withdrawn(id, true) : await OpenAsync(found, keys, certificates).ConfigureAwait(false);
                 }
                 catch (Exception)
                 {
                     // Unreachable replicas: the notification stays where it is and the next round tries again.
                 }
-            }
+                if (result is not null)
+                    lock (results) results.Add(result);
+            }).ConfigureAwait(false);
             return new Collected(results, complete ? ids.ToHashSet() : null, retry, more);
         }).PipeTo(Self);
     }
