@@ -13,6 +13,8 @@ public static class BenchCommand
         RingStorageBench.Verb,
         MailBench.Delivery,
         MailBench.Smtp,
+        VersusBench.Verb,
+        IdleBench.Verb,
     ];
 
     /// <summary>The verb for the top-level command table.</summary>

@@ -196,7 +196,8 @@ public static class MailBench
         return count;
     }
 
-    private static async Task KnownAsync(NodeMail mail, string address, CancellationToken cancel)
+    /// <summary>Waits until <paramref name="mail"/>'s node finds <paramref name="address"/>'s certificate in the ring.</summary>
+    internal static async Task KnownAsync(NodeMail mail, string address, CancellationToken cancel)
     {
         while (true)
         {
@@ -212,7 +213,8 @@ public static class MailBench
         }
     }
 
-    private static async Task WaitReady(IActorRef agent, CancellationToken cancel)
+    /// <summary>Waits until <paramref name="agent"/>'s mailbox is loaded.</summary>
+    internal static async Task WaitReady(IActorRef agent, CancellationToken cancel)
     {
         while (!(await agent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(30), cancel)).Ready) await Task.Delay(100, cancel);
     }

@@ -37,13 +37,33 @@ public sealed class PostOffice : ReceiveActor
             else _log.Debug("A notification hint for {0}, who is not served here (any more)", hint.Recipient);
         });
         Receive<DirectDelivered>(_ => { });
+        // A node that comes online (start, the end of a partition, peers back) collects the mail waiting for its users
+        // at once: the ring's view of who holds the notifications has just changed, so the last listing may be stale.
+        Receive<BecameReady>(_ => CollectAll());
+        Receive<LeafSetChanged>(_ => CollectAll());
+        Receive<OverlayEvent>(_ => { });
+        Receive<NodeStatus>(status =>
+        {
+            if (status.Ready) CollectAll();
+        });
         Receive<Delivered>(_ => { });
         Receive<GetAgents>(_ => Sender.Tell(new Agents(new Dictionary<string, IActorRef>(_agents))));
         Receive<AddUser>(add => Sender.Tell(new Agents(new Dictionary<string, IActorRef> { [add.Keys.Certificate.Address] = Start(add.Keys, add.RequireExisting) })));
     }
 
     /// <inheritdoc />
-    protected override void PreStart() => _services.Overlay.Tell(new RegisterApplication(typeof(IPostMessage), Self));
+    protected override void PreStart()
+    {
+        _services.Overlay.Tell(new RegisterApplication(typeof(IPostMessage), Self));
+        _services.Overlay.Tell(new SubscribeOverlayEvents(Self));
+        // The overlay may have become ready before this subscription.
+        _services.Overlay.Tell(GetNodeStatus.Instance);
+    }
+
+    private void CollectAll()
+    {
+        foreach (var agent in _agents.Values) agent.Tell(new CollectNotifications(null));
+    }
 
     private IActorRef Start(UserKeys keys, bool requireExisting)
     {

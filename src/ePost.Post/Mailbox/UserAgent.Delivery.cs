@@ -53,19 +53,22 @@ public sealed partial class UserAgent
         if (_collecting) return;
         var list = _collectAgain;
         _collectAgain = false;
-        var hinted = _hints.ToList();
+        var hinted = _hints.ToHashSet();
         _hints.Clear();
         _collecting = true;
         var handled = _handled.ToHashSet();
         var ring = _services.Ring;
         var certificates = _services.Certificates;
         var keys = _keys;
+        var parallelism = Settings.Parallelism;
         Task.Run(async () =>
         {
             var results = new List<object>();
             var (first, last) = NotificationObject.ArcOf(keys.Certificate.UserId);
             var ids = new List<RingId>(hinted);
             var complete = false;
+            var retry = false;
+            var more = false;
             if (list)
             {
                 try
@@ -73,32 +76,37 @@ public sealed partial class UserAgent
                     var listing = await ring.ListArcAsync(first, last, CollectBatch).ConfigureAwait(false);
                     ids.AddRange(listing.Ids);
                     complete = listing.Complete && listing.Ids.Count < CollectBatch;
+                    // A full page with news: list the rest at once, not a collect interval later.
+                    more = listing.Ids.Count >= CollectBatch && listing.Ids.Any(id => !handled.Contains(id));
+                    retry = !listing.Complete;
                 }
                 catch (Exception)
                 {
-                    // The hints alone are still worth trying; the next round lists again.
+                    // The hints alone are still worth trying; the ring could not answer now, so list again soon.
+                    retry = true;
                 }
             }
-            foreach (var id in ids.Distinct().Where(id => !handled.Contains(id)))
+            // The lookups of one round run side by side (parallelism at once): a node that comes back to a thousand
+            // waiting notifications, or a burst of hints, should not wait for them one round trip at a time.
+            var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism };
+            await Parallel.ForEachAsync(ids.Distinct().Where(id => !handled.Contains(id)), options, async (id, _) =>
             {
+                object? result = null;
                 try
                 {
                     // A hint is fresh: any copy will do. Listed ids may be withdrawn on some replicas: ask them all.
                     var newest = !hinted.Contains(id);
-                    if (await ring.LookupAsync(id, newest).ConfigureAwait(false) is not NotificationObject found) continue;
-                    if (found.IsWithdrawn)
-                    {
-                        results.Add(new Withdrawn(id, true));
-                        continue;
-                    }
-                    results.Add(await OpenAsync(found, keys, certificates).ConfigureAwait(false));
+                    if (await ring.LookupAsync(id, newest).ConfigureAwait(false) is not NotificationObject found) return;
+                    result = found.IsWithdrawn ? new Withdrawn(id, true) : await OpenAsync(found, keys, certificates).ConfigureAwait(false);
                 }
                 catch (Exception)
                 {
                     // Unreachable replicas: the notification stays where it is and the next round tries again.
                 }
-            }
-            return new Collected(results, complete ? ids.ToHashSet() : null);
+                if (result is not null)
+                    lock (results) results.Add(result);
+            }).ConfigureAwait(false);
+            return new Collected(results, complete ? ids.ToHashSet() : null, retry, more);
         }).PipeTo(Self);
     }
 
@@ -182,6 +190,10 @@ public sealed partial class UserAgent
             // Withdraw only once the filing is durable here: a crash in between files nothing twice (the id is kept).
             foreach (var notification in withdraw) WithdrawAsync(notification).PipeTo(Self);
             _collecting = false;
+            if (collected.More) _collectAgain = true;
+            // A listing the ring could not complete (a node that has only just come back, replicas that did not
+            // answer) is tried again after sync-retry, not only at the next collect interval.
+            else if (collected.RetrySoon) Timers.StartSingleTimer("collect-retry", new CollectNotifications(null), Settings.SyncRetry);
             if (_collectAgain) StartCollecting(null);
             else if (_hints.Count > 0) StartCollecting(_hints.First());
         });
@@ -200,7 +212,7 @@ public sealed partial class UserAgent
         }
     }
 
-    private sealed record Collected(IReadOnlyList<object> Results, HashSet<RingId>? Listed);
+    private sealed record Collected(IReadOnlyList<object> Results, HashSet<RingId>? Listed, bool RetrySoon, bool More);
 
     private sealed record Deliverable(NotificationObject Found, Notification Notification);
 

@@ -104,6 +104,7 @@ public sealed partial class ReplicaManager
             if (_queued.Count >= MaxQueuedFetches) break;
             if (!_range.IsReplica(id) || !_queued.Add(id)) continue;
             _fetchQueue.Enqueue((id, from));
+            WakeFetch();
         }
     }
 
@@ -125,6 +126,17 @@ public sealed partial class ReplicaManager
             _repairInFlight[op] = (next.Id, next.From, now);
             Send(next.From, new FetchRequest(op, next.Id, Repair: true));
         }
+        // Idle: nothing to fetch, nothing in flight, no transfer half received. The tick sleeps until there is.
+        if (_fetchQueue.Count == 0 && _repairInFlight.Count == 0 && _assembler.Pending == 0) Timers.Cancel("fetch");
+    }
+
+    /// <summary>
+    /// Runs the fetch tick while there is work for it: queued repair fetches, fetches in flight, or transfers partly
+    /// received (which it expires). An idle node then has no 100 ms timer waking it.
+    /// </summary>
+    private void WakeFetch()
+    {
+        if (!Timers.IsTimerActive("fetch")) Timers.StartPeriodicTimer("fetch", Tick.Fetch, _settings.FetchTick);
     }
 
     /// <summary>Ends a repair fetch (answered "not held", or stale) so the id can be offered and fetched again.</summary>

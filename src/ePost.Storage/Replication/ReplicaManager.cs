@@ -102,7 +102,6 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
             Timers.StartPeriodicTimer("checkpoint", Tick.Checkpoint, _settings.CheckpointInterval);
             Timers.StartPeriodicTimer("collect", Tick.Collect, _settings.CollectionInterval);
             Timers.StartPeriodicTimer("repair", Tick.Repair, _settings.RepairInterval);
-            Timers.StartPeriodicTimer("fetch", Tick.Fetch, _settings.FetchTick);
             Become(Running);
             Stash.UnstashAll();
         });
@@ -176,6 +175,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
                 // Slots are counted per sending address: the transport's identity, not the epoch a peer may vary at will.
                 var whole = _assembler.Accept(from.Address, chunk, _time.Elapsed, out var problem);
                 if (problem is not null) _log.Warning("Rejected an object transfer from {0}: {1}", from, problem);
+                if (_assembler.Pending > 0) WakeFetch();
                 if (whole is not null) OnObject(from, whole);
                 break;
             case InsertAck ack: OnInsertAck(from, ack); break;
