@@ -25,8 +25,14 @@ public enum NemesisKind
     /// <summary>Every node's wall clock is off by up to two years either way (monotonic lease time is not).</summary>
     Skew = 32,
 
+    /// <summary>Pairs of nodes that cannot reach each other while both reach everyone else (intransitive links).</summary>
+    Intransitive = 64,
+
+    /// <summary>60% of the nodes crash at the same instant (a correlated failure) and come back a minute or two later.</summary>
+    Mass = 128,
+
     /// <summary>Every nemesis.</summary>
-    All = Kill | Partition | Loss | Duplicate | Reorder | Skew,
+    All = Kill | Partition | Loss | Duplicate | Reorder | Skew | Intransitive | Mass,
 }
 
 /// <summary>One scheduled fault (or its end).</summary>
@@ -39,7 +45,7 @@ public sealed record NemesisEvent(TimeSpan At, NemesisKind Kind, bool Start, int
 {
     /// <inheritdoc />
     public override string ToString() =>
-        $"{At.TotalSeconds,8:F1} s {(Start ? "start" : "end  ")} {Kind}{(Target >= 0 ? $" node {Target}" : "")}{(Amount > 0 ? $" {Amount:0.##}" : "")}";
+        $"{At.TotalSeconds,8:F1} s {(Start ? "start" : "end  ")} {Kind}{(Target < 0 ? "" : Kind == NemesisKind.Intransitive ? $" link {Target}" : $" node {Target}")}{(Amount > 0 ? $" {Amount:0.##}" : "")}";
 }
 
 /// <summary>
@@ -84,6 +90,26 @@ public static class NemesisSchedule
             events.Add(new NemesisEvent(cut, NemesisKind.Partition, true, target, 0));
             events.Add(new NemesisEvent(cut + Within(0.1, 0.2), NemesisKind.Partition, false, target, 0));
         }
+        if (kinds.HasFlag(NemesisKind.Intransitive) && nodes > 3)
+        {
+            // Up to nodes/4 disjoint pairs, blocked both ways for one stretch of the window.
+            var order = Enumerable.Range(0, nodes).OrderBy(_ => random.Next()).ToList();
+            var at = Within(0.1, 0.5);
+            var end = at + Within(0.15, 0.3);
+            for (var p = 0; p < Math.Max(1, nodes / 4); p++)
+            {
+                var pair = order[2 * p] * nodes + order[2 * p + 1];
+                events.Add(new NemesisEvent(at, NemesisKind.Intransitive, true, pair, 0));
+                events.Add(new NemesisEvent(end, NemesisKind.Intransitive, false, pair, 0));
+            }
+        }
+        if (kinds.HasFlag(NemesisKind.Mass) && nodes > 1)
+        {
+            // After the single kills began, before the window's end: the nodes it takes down are back by 0.97 of it.
+            var at = Within(0.8, 0.85);
+            events.Add(new NemesisEvent(at, NemesisKind.Mass, true, -1, 0.6));
+            events.Add(new NemesisEvent(at + Within(0.05, 0.12), NemesisKind.Mass, false, -1, 0));
+        }
         void Window(NemesisKind kind, double amount)
         {
             if (!kinds.HasFlag(kind)) return;
@@ -113,7 +139,7 @@ public static class NemesisSchedule
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Enum.TryParse<NemesisKind>(part, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
-                throw new ArgumentException($"Unknown nemesis '{part}'; use all, none or a list of kill, partition, loss, duplicate, reorder, skew.");
+                throw new ArgumentException($"Unknown nemesis '{part}'; use all, none or a list of kill, partition, loss, duplicate, reorder, skew, intransitive, mass.");
             kinds |= kind;
         }
         return kinds;

@@ -82,9 +82,20 @@ public sealed class CountingDequeMailbox(Settings settings, Config config) : Mai
 /// mailbox drained and no thread-pool work queued or running (actors run there, and so do the layers' file and
 /// SQLite I/O). Bounded: work that never finishes (a blocked thread) is counted as a stall and time moves on.
 /// </summary>
-public sealed class Quiescence(ActorSystem system, TimeSpan limit)
+/// <param name="system">The actor system.</param>
+/// <param name="limit">The longest wait for idleness.</param>
+/// <param name="baseline">Pool threads busy with something else for good (a test host's reader), measured before the system started.</param>
+public sealed class Quiescence(ActorSystem system, TimeSpan limit, int baseline)
 {
     private readonly MailboxActivity _activity = MailboxActivity.Of(system);
+
+    /// <summary>Thread-pool threads running work items right now.</summary>
+    public static int BusyPoolThreads()
+    {
+        ThreadPool.GetAvailableThreads(out var available, out _);
+        ThreadPool.GetMaxThreads(out var max, out _);
+        return max - available;
+    }
 
     /// <summary>Waits that hit <c>limit</c> before the system was idle.</summary>
     public long Stalls { get; private set; }
@@ -92,7 +103,7 @@ public sealed class Quiescence(ActorSystem system, TimeSpan limit)
     /// <summary>Waits until idle (twice in a row, a few microseconds apart) or until the limit.</summary>
     public void WaitIdle()
     {
-        var own = Thread.CurrentThread.IsThreadPoolThread ? 1 : 0;
+        var own = Math.Max(baseline, Thread.CurrentThread.IsThreadPoolThread ? 1 : 0);
         var deadline = Environment.TickCount64 + (long)limit.TotalMilliseconds;
         var spinner = new SpinWait();
         var quiet = 0;
@@ -113,8 +124,6 @@ public sealed class Quiescence(ActorSystem system, TimeSpan limit)
     private bool IsIdle(int own)
     {
         if (_activity.Enqueued != _activity.Dequeued || ThreadPool.PendingWorkItemCount > 0) return false;
-        ThreadPool.GetAvailableThreads(out var available, out _);
-        ThreadPool.GetMaxThreads(out var max, out _);
-        return max - available <= own;
+        return BusyPoolThreads() <= own;
     }
 }

@@ -85,6 +85,8 @@ public sealed class WholeSimulation : IDisposable
     private readonly Random _workload;
     private readonly Dictionary<string, double> _figures = new();
     private readonly TimeSpan _quantum;
+    private readonly List<WholeNode> _massKilled = new();
+    private readonly List<string> _failures = new();
     private int _restarts;
     private long _steps;
 
@@ -118,14 +120,17 @@ public sealed class WholeSimulation : IDisposable
             .WithFallback(StorageSettings.DefaultConfig)
             .WithFallback(PostSettings.DefaultConfig)
             .WithFallback(DeliverySettings.DefaultConfig);
+        // Pool threads already busy now (a test host's blocking reader, this thread) are not the simulation's work.
+        var baseline = Quiescence.BusyPoolThreads();
         _system = ActorSystem.Create("sim", config);
         _scheduler = (TestScheduler)_system.Scheduler;
         _origin = _scheduler.Now;
-        _quiet = new Quiescence(_system, TimeSpan.FromSeconds(5));
+        _quiet = new Quiescence(_system, TimeSpan.FromSeconds(1), baseline);
         _settings = new WholeSettings(OverlaySettings.Create(config), StorageSettings.Create(config), GlacierSettings.Create(config),
             PostSettings.Create(config), DeliverySettings.Create(config), ca.PublicKey, Domain);
         _network = new WireNetwork(_system, LatencyModel.Default, new Random(options.Seed));
         _workload = new Random(options.Seed * 13 + 3);
+        _system.EventStream.Subscribe(_system.ActorOf(Props.Create(() => new ReportListener(_failures)), "reports"), typeof(DeliveryReport));
 
         var users = Enumerable.Range(0, options.Users)
             .Select(u => new LocalUser(ca.IssueNewUser($"u{u}@{Domain}", (ulong)u + 1, keys), $"pw{u}")).ToList();
@@ -198,6 +203,11 @@ public sealed class WholeSimulation : IDisposable
         var report = _invariants.Judge(finals);
         _log.WriteLine($"# {(settled ? "settled" : "did NOT settle")} at {Now.TotalSeconds:F0} s virtual, {wall.Elapsed.TotalSeconds:F1} s wall");
         foreach (var violation in report.Violations.Take(20)) _log.WriteLine("# violation: " + violation);
+        lock (_failures)
+        {
+            foreach (var failure in _failures.Take(20)) _log.WriteLine("# permanent delivery failure (bounced): " + failure);
+            _figures["bounced"] = _failures.Count;
+        }
 
         _figures["network_messages"] = _network.Sent;
         _figures["network_bytes"] = _network.BytesSent;
@@ -259,6 +269,19 @@ public sealed class WholeSimulation : IDisposable
                 var minority = Math.Max(1, (int)Math.Round(_nodes.Count * e.Amount));
                 _network.Faults.Partition([order.Take(minority), order.Skip(minority)]);
                 break;
+            case NemesisKind.Intransitive when e.Start: _network.Faults.BlockBothWays(e.Target / _nodes.Count, e.Target % _nodes.Count); break;
+            case NemesisKind.Intransitive: _network.Faults.Unblock(e.Target / _nodes.Count, e.Target % _nodes.Count); break;
+            case NemesisKind.Mass when e.Start:
+                var up = _nodes.Where(n => n.IsUp).OrderBy(_ => _workload.Next()).ToList();
+                var victims = up.Take((int)Math.Round(_nodes.Count * e.Amount)).ToList();
+                _log.WriteLine($"#   killing nodes {string.Join(", ", victims.Select(n => n.Index))} at once");
+                foreach (var victim in victims) Kill(victim);
+                _massKilled.AddRange(victims);
+                break;
+            case NemesisKind.Mass:
+                foreach (var victim in _massKilled) Restart(victim);
+                _massKilled.Clear();
+                break;
             case NemesisKind.Loss: _network.Faults.LossProbability = e.Start ? e.Amount : 0; break;
             case NemesisKind.Duplicate: _network.DuplicateProbability = e.Start ? e.Amount : 0; break;
             case NemesisKind.Reorder: _network.Faults.LatencySpread = e.Start ? e.Amount : 0; break;
@@ -268,6 +291,7 @@ public sealed class WholeSimulation : IDisposable
     private void HealEverything()
     {
         _network.Faults.Heal();
+        _network.Faults.UnblockAll();
         _network.Faults.LossProbability = 0;
         _network.Faults.LatencySpread = 0;
         _network.DuplicateProbability = 0;
@@ -289,7 +313,9 @@ public sealed class WholeSimulation : IDisposable
         var body = Encoding.ASCII.GetBytes(
             $"From: <{sender}>\r\nTo: <{recipient}>\r\nSubject: sim {_options.Seed}/{number}\r\nMessage-ID: <sim-{_options.Seed}-{number}@{Domain}>\r\n\r\n" +
             $"Message {number} of seed {_options.Seed}.\r\n");
-        var envelope = new SpoolEnvelope(sender, [recipient], sender, "sim", _scheduler.Now + node.WallClockSkew);
+        // Received on the clock the node's delivery agent judges the message's age by (the system scheduler's, which
+        // the skew nemesis does not move: skewing only this stamp made every message 5 days "old" at its first retry).
+        var envelope = new SpoolEnvelope(sender, [recipient], sender, "sim", _scheduler.Now);
         // The SMTP session's 250 comes exactly when this returns: the message and its commit record are fsync'd.
         var spoolId = node.Parts!.Spool.AcceptAsync(envelope, body, CancellationToken.None).GetAwaiter().GetResult();
         _invariants.Acknowledge(new AcknowledgedMessage(spoolId, sender, recipient, DeliveryAttempt.DeliveryId(spoolId, recipient), Now));
@@ -408,5 +434,17 @@ public sealed class WholeSimulation : IDisposable
     {
         _system.Terminate().Wait(TimeSpan.FromSeconds(30));
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Collects the delivery agents' permanent failures (each bounces an acknowledged message back to its sender).</summary>
+    private sealed class ReportListener : ReceiveActor
+    {
+        public ReportListener(List<string> failures) =>
+            Receive<DeliveryReport>(report =>
+            {
+                lock (failures)
+                    failures.AddRange(report.Outcomes.Where(o => o.Result == DeliveryResult.Permanent)
+                        .Select(o => $"{report.SpoolId} to <{o.Recipient}>: {o.Reply}"));
+            });
     }
 }
