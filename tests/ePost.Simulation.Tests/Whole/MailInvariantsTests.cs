@@ -90,4 +90,17 @@ public sealed class MailInvariantsTests
         Assert.True(report.Holds);
         Assert.False(report.Converged);
     }
+
+    [Fact]
+    public void A_duplicate_seen_during_the_run_counts_even_when_it_is_gone_at_the_end()
+    {
+        var invariants = new MailInvariants();
+        invariants.Acknowledge(Ack("d1"));
+
+        Assert.False(invariants.Observe(Box("b@sim.test", 2, "d1")));
+        var report = invariants.Judge([Box("b@sim.test", 1, "d1")]);
+
+        Assert.Equal(1, report.Duplicated);
+        Assert.False(report.Holds);
+    }
 }
