@@ -216,6 +216,7 @@ public sealed class WholeSimulation : IDisposable
         _figures["network_duplicated"] = _network.Duplicated;
         _figures["network_unreachable"] = _network.Unreachable;
         _figures["network_unreadable"] = _network.Unreadable;
+        foreach (var (layer, count) in _network.SentByLayer.OrderBy(l => l.Key, StringComparer.Ordinal)) _figures["network_" + layer + "_messages"] = count;
         _figures["restarts"] = _restarts;
         _figures["idle_stalls"] = _quiet.Stalls;
         _figures["steps"] = _steps;

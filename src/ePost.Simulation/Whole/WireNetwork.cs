@@ -24,6 +24,7 @@ public sealed class WireNetwork
     private readonly Random _random;
     private readonly List<(float X, float Y)> _positions = new();
     private readonly List<Attached?> _attached = new();
+    private readonly Dictionary<string, long> _byLayer = new(StringComparer.Ordinal);
 
     /// <summary>A network on <paramref name="system"/>'s scheduler; fault draws and positions come from <paramref name="random"/>.</summary>
     public WireNetwork(ActorSystem system, LatencyModel latency, Random random)
@@ -61,6 +62,15 @@ public sealed class WireNetwork
 
     /// <summary>Messages the receiver could not read back from their bytes (always 0 unless a serializer is broken).</summary>
     public long Unreadable { get; private set; }
+
+    /// <summary>Messages sent, by the layer whose payload they carry (overlay, storage, glacier, post).</summary>
+    public IReadOnlyDictionary<string, long> SentByLayer
+    {
+        get
+        {
+            lock (_gate) return new Dictionary<string, long>(_byLayer);
+        }
+    }
 
     /// <summary>The address of endpoint <paramref name="index"/>.</summary>
     public static string AddressOf(int index) => Scheme + index.ToString(CultureInfo.InvariantCulture);
@@ -102,6 +112,8 @@ public sealed class WireNetwork
         {
             Sent++;
             BytesSent += bytes.Length;
+            var layer = LayerOf(message);
+            _byLayer[layer] = _byLayer.GetValueOrDefault(layer) + 1;
             if (!TryIndex(address, out var to) || to >= _attached.Count || _attached[to] is not { } target)
             {
                 Unreachable++;
@@ -154,6 +166,21 @@ public sealed class WireNetwork
             return;
         }
         target.Node.Tell(message, ActorRefs.NoSender);
+    }
+
+    private static string LayerOf(IOverlayMessage message)
+    {
+        var payload = message switch
+        {
+            Overlay.Routing.RouteMessage r => r.Payload,
+            Overlay.Routing.DirectMessage d => d.Payload,
+            _ => null,
+        };
+        var space = payload?.GetType().Namespace ?? "";
+        return space.StartsWith("ePost.Storage.Glacier", StringComparison.Ordinal) ? "glacier"
+            : space.StartsWith("ePost.Storage", StringComparison.Ordinal) ? "storage"
+            : space.StartsWith("ePost.Post", StringComparison.Ordinal) ? "post"
+            : "overlay";
     }
 
     private static bool TryIndex(string address, out int index)

@@ -37,6 +37,8 @@ public sealed class WholeSystemSimulationTests(ITestOutputHelper output)
         Assert.True(result.Figures["restarts"] > 0, "no node was restarted");
         Assert.True(result.Figures["network_bytes"] > 0);
         Assert.Equal(0, result.Figures["network_unreadable"]);
+        Assert.True(result.Figures.GetValueOrDefault("network_storage_messages") > 0, "no storage traffic crossed the network");
+        Assert.True(result.Figures.GetValueOrDefault("network_post_messages") > 0, "no POST traffic crossed the network");
     }
 
     [Fact]
