@@ -18,7 +18,8 @@ public static class SimCommand
 {
     private const string Usage =
         "simulate a ring on virtual time: --nodes N --lookups L --seed S [--loss P] [--latency-spread S] " +
-        "[--intransitive K | --partition F [--partition-minutes M] [--heal-limit-minutes H] | --churn-median-minutes M [--minutes T]]";
+        "[--intransitive K | --partition F [--partition-minutes M] [--heal-limit-minutes H] | --churn-median-minutes M [--minutes T]]; " +
+        "or the whole system (every layer, serialized traffic, nemeses): " + WholeSimCommand.Usage;
 
     /// <summary>The verb for the top-level command table.</summary>
     public static Verb Verb => new("sim", Usage, (args, cancel) => Task.FromResult(Run(args, Console.Out, cancel)));
@@ -27,6 +28,7 @@ public static class SimCommand
     public static int Run(IReadOnlyList<string> args, TextWriter output, CancellationToken cancel)
     {
         var options = Arguments.Parse(args);
+        if (options.Flag("whole")) return WholeSimCommand.Run(options, output, cancel);
         var o = new SimulationOptions(
             Nodes: options.Int("nodes", 1000, min: 1, max: 200_000),
             Lookups: options.Int("lookups", 10_000, min: 0, max: 10_000_000),

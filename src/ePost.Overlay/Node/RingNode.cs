@@ -28,10 +28,18 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
     /// <summary>Props for a ring node with the given id and epoch, joining through <paramref name="bootstraps"/> (none: start a ring).</summary>
     /// <param name="clock">The node's time; by default the scheduler's monotonic clock. Tests on the TestScheduler pass a <see cref="SchedulerVirtualClock"/>.</param>
     public static Props Props(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock = null) =>
-        Akka.Actor.Props.Create(() => new RingNode(settings, id, epoch, bootstraps, clock));
+        Akka.Actor.Props.Create(() => new RingNode(settings, id, epoch, bootstraps, clock, null));
+
+    /// <summary>
+    /// Props for a ring node whose peer traffic goes through another network than Akka.Remote (the whole-system
+    /// simulator): <paramref name="attachment"/> names the node's address there and connects the actor to it.
+    /// </summary>
+    public static Props Props(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock clock,
+        PeerAttachment attachment) =>
+        Akka.Actor.Props.Create(() => new RingNode(settings, id, epoch, bootstraps, clock, attachment));
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public RingNode(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock)
+    public RingNode(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock, PeerAttachment? attachment)
     {
         _settings = settings;
         _bootstraps = bootstraps;
@@ -39,8 +47,8 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
         _early = new EarlyDeliveries(settings.EarlyDeliveryLimit, settings.EarlyDeliveryWait);
         Random = new Random(id.GetHashCode() ^ (int)epoch);
         var system = (ExtendedActorSystem)Context.System;
-        var address = system.Provider.DefaultAddress.ToString();
-        var network = new AkkaPeerNetwork(system, Self, Self.Path.ToStringWithoutAddress());
+        var address = attachment?.Address ?? system.Provider.DefaultAddress.ToString();
+        var network = attachment?.Connect(Self) ?? new AkkaPeerNetwork(system, Self, Self.Path.ToStringWithoutAddress());
         _node = new PastryNode(new NodeHandle(id, address, epoch), settings, network, this);
 
         Receive<IOverlayMessage>(m => m is GetNodeStatus, _ => Sender.Tell(_node.Status()));
@@ -209,3 +217,8 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
         public static readonly EarlyExpiry Instance = new();
     }
 }
+
+/// <summary>A network other than Akka.Remote for a <see cref="RingNode"/>: its address there, and how the actor attaches to it.</summary>
+/// <param name="Address">The node's address on that network (its handle carries it).</param>
+/// <param name="Connect">Attaches the ring node actor and returns the network it sends through.</param>
+public sealed record PeerAttachment(string Address, Func<IActorRef, IPeerNetwork> Connect);

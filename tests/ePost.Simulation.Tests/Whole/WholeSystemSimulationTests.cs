@@ -1,0 +1,54 @@
+using ePost.Simulation.Whole;
+using Xunit.Abstractions;
+
+namespace ePost.Simulation.Tests.Whole;
+
+/// <summary>
+/// The whole system on virtual time: real overlay, storage, Glacier, POST agents, spool and delivery agent on every
+/// node, every message serialized, while nodes crash and restart, the ring splits, messages are lost, duplicated and
+/// reordered and wall clocks are off by up to two years. Every acknowledged message must be filed exactly once.
+/// </summary>
+public sealed class WholeSystemSimulationTests(ITestOutputHelper output)
+{
+    private WholeResult Run(WholeOptions options)
+    {
+        var log = new StringWriter();
+        using var simulation = new WholeSimulation(options, log);
+        var result = simulation.Run();
+        output.WriteLine(log.ToString());
+        output.WriteLine($"acknowledged {result.Invariants.Acknowledged}, filed once {result.Invariants.FiledOnce}, lost {result.Invariants.Lost}, " +
+                         $"duplicated {result.Invariants.Duplicated}, {result.VirtualSeconds} s virtual, {result.WallSeconds} s wall");
+        return result;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Every_acknowledged_message_is_filed_exactly_once_under_every_nemesis(int seed)
+    {
+        var result = Run(new WholeOptions(Nodes: 6, Users: 3, Messages: 12, Seed: seed, Nemeses: NemesisKind.All, SubmitMinutes: 3, SettleMinutes: 30));
+
+        var r = result.Invariants;
+        Assert.True(r.Holds, string.Join("\n", r.Violations));
+        Assert.True(r.Converged, string.Join("\n", r.Violations));
+        Assert.True(r.Acknowledged > 0, "nothing was acknowledged");
+        Assert.Equal(r.Acknowledged, r.FiledOnce);
+        // The faults really happened and the traffic really went through the serializers.
+        Assert.True(result.Figures["restarts"] > 0, "no node was restarted");
+        Assert.True(result.Figures["network_bytes"] > 0);
+        Assert.Equal(0, result.Figures["network_unreadable"]);
+        Assert.True(result.Figures.GetValueOrDefault("network_storage_messages") > 0, "no storage traffic crossed the network");
+        Assert.True(result.Figures.GetValueOrDefault("network_post_messages") > 0, "no POST traffic crossed the network");
+    }
+
+    [Fact]
+    public void A_spool_that_loses_an_acknowledged_message_is_caught()
+    {
+        var result = Run(new WholeOptions(Nodes: 4, Users: 2, Messages: 4, Seed: 3, Nemeses: NemesisKind.None, SubmitMinutes: 1, SettleMinutes: 3,
+            InjectedBug: InjectedBug.LoseOneSpooledMessage));
+
+        Assert.False(result.Invariants.Holds);
+        Assert.Equal(1, result.Invariants.Lost);
+        Assert.Equal(result.Invariants.Acknowledged - 1, result.Invariants.FiledOnce);
+    }
+}
