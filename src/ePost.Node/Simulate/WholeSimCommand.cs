@@ -41,8 +41,10 @@ public static class WholeSimCommand
         options.Flag("whole");
         options.RejectUnknown();
         if (o.Users > o.Nodes * 50) throw new UsageException("--users may be at most 50 per node.");
-        using var simulation = new WholeSimulation(o, output);
+        using var progress = new PhasedProgress();
+        using var simulation = new WholeSimulation(o, output) { Progress = progress };
         var result = simulation.Run(cancel);
+        progress.Dispose();
         output.WriteLine(ToJson(o, result).ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
         return result.Invariants.Holds && result.Invariants.Converged ? 0 : 1;
     }
@@ -71,5 +73,29 @@ public static class WholeSimCommand
         json["wall_seconds"] = result.WallSeconds;
         json["seed"] = o.Seed;
         return json;
+    }
+}
+
+/// <summary>A <see cref="Cli.ProgressLine"/> per phase of a long run: a new line starts when the phase changes.</summary>
+internal sealed class PhasedProgress : IProgress<(string Phase, long Done, long Total)>, IDisposable
+{
+    private Cli.ProgressLine? _line;
+    private string? _phase;
+
+    public void Report((string Phase, long Done, long Total) value)
+    {
+        if (value.Phase != _phase)
+        {
+            _line?.Dispose();
+            _line = new Cli.ProgressLine(value.Phase, value.Total, "steps");
+            _phase = value.Phase;
+        }
+        _line!.Report(value.Done);
+    }
+
+    public void Dispose()
+    {
+        _line?.Dispose();
+        _line = null;
     }
 }

@@ -148,6 +148,9 @@ public sealed class WholeSimulation : IDisposable
         Schedule = NemesisSchedule.Draw(options.Nemeses, options.Nodes, TimeSpan.FromMinutes(options.SubmitMinutes), options.Seed);
     }
 
+    /// <summary>Told how far the run is: the phase, steps done and steps in all (for a progress line).</summary>
+    public IProgress<(string Phase, long Done, long Total)>? Progress { get; init; }
+
     /// <summary>The fault schedule this run follows.</summary>
     public IReadOnlyList<NemesisEvent> Schedule { get; }
 
@@ -167,6 +170,7 @@ public sealed class WholeSimulation : IDisposable
         {
             RunFor(TimeSpan.FromSeconds(1), cancel);
             Start(_nodes[i], [_nodes[_workload.Next(i)].Address]);
+            Progress?.Report(("joining the ring", i + 1, _nodes.Count));
         }
         var ready = RunUntil(() => AllReady(), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(5), cancel);
         _log.WriteLine($"# ring of {_nodes.Count} {(ready ? "ready" : "NOT ready")} at {Now.TotalSeconds:F0} s virtual, {wall.Elapsed.TotalSeconds:F1} s wall");
@@ -187,10 +191,12 @@ public sealed class WholeSimulation : IDisposable
         }
         for (var t = TimeSpan.FromSeconds(30); t < window; t += TimeSpan.FromSeconds(30)) agenda.Add((start + t, 2, () => ObserveUp()));
         agenda.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Order.CompareTo(b.Order));
+        var done = 0;
         foreach (var (at, _, act) in agenda)
         {
             RunTo(at, cancel);
             act();
+            Progress?.Report(("submitting under faults (events)", ++done, agenda.Count));
         }
         RunTo(start + window, cancel);
         HealEverything();
