@@ -79,27 +79,20 @@ internal static class AkkaPduInspector
     }
 
     // AckAndEnvelopeContainer { ack = 1; envelope = 2 }
-    private static string? Container(CodedInputStream input, long end, string proven)
-    {
-        var envelopes = 0;
-        foreach (var tag in Tags(input, end))
-        {
-            if (tag != 18) { input.SkipLastField(); continue; }
-            if (++envelopes > 1) return "an envelope container with two envelopes";
-            if (Nested(input, proven, Envelope) is { } problem) return problem;
-        }
-        return null;
-    }
+    private static string? Container(CodedInputStream input, long end, string proven) => Only(input, end, proven, 18, "an envelope", Envelope);
 
     // RemoteEnvelope { recipient = 1; message = 2; sender = 4; seq = 5 }
-    private static string? Envelope(CodedInputStream input, long end, string proven)
+    private static string? Envelope(CodedInputStream input, long end, string proven) => Only(input, end, proven, 34, "a sender", Sender);
+
+    /// <summary>Reads the one field tagged <paramref name="wanted"/> of a message with <paramref name="part"/>, skipping the others; the field at most once.</summary>
+    private static string? Only(CodedInputStream input, long end, string proven, uint wanted, string what, Part part)
     {
-        var senders = 0;
+        var seen = 0;
         foreach (var tag in Tags(input, end))
         {
-            if (tag != 34) { input.SkipLastField(); continue; }
-            if (++senders > 1) return "an envelope with two senders";
-            if (Nested(input, proven, Sender) is { } problem) return problem;
+            if (tag != wanted) { input.SkipLastField(); continue; }
+            if (++seen > 1) return $"{what} given twice";
+            if (Nested(input, proven, part) is { } problem) return problem;
         }
         return null;
     }
