@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Dispatch.SysMsg;
 using ePost.Core.Wire;
@@ -55,9 +54,10 @@ public sealed class StrangerSystemTests(StrangerRing ring) : IClassFixture<Stran
     private static readonly string[] InnerPaths = ["/user/node/post", "/user/node/storage", "/user/node/glacier", "/user/node", "/user", "/system/remote-watcher", "/system"];
 
     /// <summary>
-    /// The attacker: a certified member of the ring (so the mutual TLS lets it in) running plain Akka.Remote with none
-    /// of our configuration. Strangers without a certificate are refused before any byte is read (<see cref="RingTlsTests"/>);
-    /// this is what a member may still try.
+    /// The attacker: a certified member of the ring (so the mutual TLS and the peer handshake let it in) running plain
+    /// Akka.Remote with none of our configuration but the transport (<see cref="RingTransport.MemberSetup"/>).
+    /// Strangers without a certificate are refused before any byte is read (<see cref="RingTlsTests"/>), members without
+    /// the peer handshake before Akka reads a byte (<see cref="PeerAuthTests"/>); this is what a member may still try.
     /// </summary>
     private ActorSystem Stranger()
     {
@@ -68,7 +68,7 @@ public sealed class StrangerSystemTests(StrangerRing ring) : IClassFixture<Stran
             akka.loglevel = ERROR
             akka.stdout-loglevel = ERROR
             """);
-        return ActorSystem.Create("stranger", BootstrapSetup.Create().WithConfig(config).And(RingTransport.SslSetup(credential, trust)));
+        return ActorSystem.Create("stranger", RingTransport.MemberSetup(config, credential, trust));
     }
 
     private static IActorRef RefTo(ActorSystem stranger, NodeHost node, string path) =>

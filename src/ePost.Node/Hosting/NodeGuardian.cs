@@ -1,6 +1,7 @@
 using Akka.Actor;
 using ePost.Core.Ids;
 using ePost.Overlay;
+using ePost.Overlay.Network;
 using ePost.Overlay.Node;
 using ePost.Core.Crypto;
 using ePost.Post;
@@ -27,17 +28,20 @@ public sealed class NodeGuardian : ReceiveActor
 
     /// <summary>
     /// Props for the guardian of a node with the given identity, serving <paramref name="users"/> when the ring has a CA;
-    /// <paramref name="signer"/> is the node's key (it signs Glacier manifests).
+    /// <paramref name="signer"/> is the node's key (it signs Glacier manifests); <paramref name="authenticator"/> is what the
+    /// transport proved about peers (null with TLS off).
     /// </summary>
     public static Props Props(OverlaySettings overlay, StorageSettings storage, GlacierSettings glacier, PostSettings post, string dataDir, RingId id,
-        long epoch, IReadOnlyList<string> bootstrap, IReadOnlyList<(UserKeys Keys, bool Recover)> users, Ed25519KeyPair signer) =>
-        Akka.Actor.Props.Create(() => new NodeGuardian(overlay, storage, glacier, post, dataDir, id, epoch, bootstrap, users, signer));
+        long epoch, IReadOnlyList<string> bootstrap, IReadOnlyList<(UserKeys Keys, bool Recover)> users, Ed25519KeyPair signer,
+        IPeerAuthenticator? authenticator = null) =>
+        Akka.Actor.Props.Create(() => new NodeGuardian(overlay, storage, glacier, post, dataDir, id, epoch, bootstrap, users, signer, authenticator));
 
     /// <summary>Creates the guardian; use <see cref="Props"/>.</summary>
     public NodeGuardian(OverlaySettings overlay, StorageSettings storage, GlacierSettings glacier, PostSettings post, string dataDir, RingId id,
-        long epoch, IReadOnlyList<string> bootstrap, IReadOnlyList<(UserKeys Keys, bool Recover)> users, Ed25519KeyPair signer)
+        long epoch, IReadOnlyList<string> bootstrap, IReadOnlyList<(UserKeys Keys, bool Recover)> users, Ed25519KeyPair signer,
+        IPeerAuthenticator? authenticator = null)
     {
-        var ring = Context.ActorOf(RingNode.Props(overlay, id, epoch, bootstrap), OverlayName);
+        var ring = Context.ActorOf(RingNode.Props(overlay, id, epoch, bootstrap, authenticator: authenticator), OverlayName);
         var store = Context.ActorOf(ReplicaManager.Props(storage, ring, dataDir), StorageName);
         var archive = Context.ActorOf(GlacierActor.Props(glacier, ring, signer, dataDir), GlacierName);
         // Tools reach storage only through the overlay, the node's one entry point.

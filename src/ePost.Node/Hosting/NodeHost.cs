@@ -54,6 +54,9 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>What the node's TLS handshake checks peers against (and how many it refused); null with TLS off.</summary>
     public RingTrust? Trust { get; private init; }
 
+    /// <summary>What the node's transport proved about its peers (node ids at addresses, refusals); null with TLS off.</summary>
+    public PeerRegistry? Peers { get; private init; }
+
     /// <summary>The node settings it runs with.</summary>
     public NodeSettings Settings { get; }
 
@@ -83,7 +86,7 @@ public sealed class NodeHost : IAsyncDisposable
         try
         {
             var guardian = system.ActorOf(NodeGuardian.Props(overlay, storage, glacier, post, settings.DataDir, identity.Id, epoch, settings.Bootstrap,
-                allUsers.Select(u => (u.Keys, u.Recover)).ToList(), identity.SigningKey), NodeGuardian.Name);
+                allUsers.Select(u => (u.Keys, u.Recover)).ToList(), identity.SigningKey, PeerAuthSetup.Of(system)), NodeGuardian.Name);
             var layers = await guardian.Ask<NodeGuardian.Layers>(NodeGuardian.GetLayers.Instance, timeout ?? TimeSpan.FromSeconds(10));
             NodeMail? mail = null;
             if (layers.Post is { } office && layers.PostServices is { } services)
@@ -91,7 +94,11 @@ public sealed class NodeHost : IAsyncDisposable
                 var agents = await office.Ask<PostOffice.Agents>(PostOffice.GetAgents.Instance, timeout ?? TimeSpan.FromSeconds(10));
                 mail = NodeMail.Create(config, settings.DataDir, office, services, allUsers, agents.ByAddress);
             }
-            var host = new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, layers.Glacier, settings, mail) { Trust = trust };
+            var host = new NodeHost(system, identity, epoch, layers.Overlay, layers.Storage, layers.Glacier, settings, mail)
+            {
+                Trust = trust,
+                Peers = PeerAuthSetup.Of(system),
+            };
             if (mail is not null && allUsers.Count > 0)
             {
                 host.MailEndpoints = await MailProtocols.StartAsync(system, config, settings.DataDir, mail);

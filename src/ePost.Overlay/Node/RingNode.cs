@@ -27,8 +27,10 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
 
     /// <summary>Props for a ring node with the given id and epoch, joining through <paramref name="bootstraps"/> (none: start a ring).</summary>
     /// <param name="clock">The node's time; by default the scheduler's monotonic clock. Tests on the TestScheduler pass a <see cref="SchedulerVirtualClock"/>.</param>
-    public static Props Props(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock = null) =>
-        Akka.Actor.Props.Create(() => new RingNode(settings, id, epoch, bootstraps, clock, null));
+    /// <param name="authenticator">What the transport proved about each peer address; null when it authenticates nobody (TLS off, engine tests).</param>
+    public static Props Props(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock = null,
+        IPeerAuthenticator? authenticator = null) =>
+        Akka.Actor.Props.Create(() => new RingNode(settings, id, epoch, bootstraps, clock, null, authenticator));
 
     /// <summary>
     /// Props for a ring node whose peer traffic goes through another network than Akka.Remote (the whole-system
@@ -36,11 +38,13 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
     /// </summary>
     public static Props Props(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock clock,
         PeerAttachment attachment) =>
-        Akka.Actor.Props.Create(() => new RingNode(settings, id, epoch, bootstraps, clock, attachment));
+        Akka.Actor.Props.Create(() => new RingNode(settings, id, epoch, bootstraps, clock, attachment, null));
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public RingNode(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock, PeerAttachment? attachment)
+    public RingNode(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock, PeerAttachment? attachment,
+        IPeerAuthenticator? authenticator = null)
     {
+        Authenticator = authenticator;
         _settings = settings;
         _bootstraps = bootstraps;
         _time = clock ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
@@ -68,6 +72,12 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
         // The overlay is the one actor reachable from the network: anything outside its protocol is counted and dropped.
         ReceiveAny(_ => _node.Counters.Refused++);
     }
+
+    /// <summary>What the transport proved about peer addresses; null when it authenticates nobody.</summary>
+    public IPeerAuthenticator? Authenticator { get; }
+
+    /// <summary>The sender of the message being handled as the transport proved it: its address and the node id proven there, if any.</summary>
+    private AuthenticatedPeer SenderPeer() => new(Sender.Path.Address.ToString(), Authenticator?.NodeAt(Sender.Path.Address));
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
