@@ -27,18 +27,25 @@ public sealed class NodeGuardian : ReceiveActor
 
     /// <summary>
     /// Props for the guardian of a node with the given identity, serving <paramref name="users"/> when the ring has a CA;
-    /// <paramref name="signer"/> is the node's key (it signs Glacier manifests).
+    /// <paramref name="signer"/> is the node's key (it signs Glacier manifests and storage receipts).
     /// </summary>
+    /// <param name="credential">The node's certified identity (with TLS on): its certificate goes with every storage receipt it signs.</param>
+    /// <param name="trust">What the node trusts about other nodes (with TLS on): receipts count only from keys it certifies.</param>
     public static Props Props(OverlaySettings overlay, StorageSettings storage, GlacierSettings glacier, PostSettings post, string dataDir, RingId id,
-        long epoch, IReadOnlyList<string> bootstrap, IReadOnlyList<(UserKeys Keys, bool Recover)> users, Ed25519KeyPair signer) =>
-        Akka.Actor.Props.Create(() => new NodeGuardian(overlay, storage, glacier, post, dataDir, id, epoch, bootstrap, users, signer));
+        long epoch, IReadOnlyList<string> bootstrap, IReadOnlyList<(UserKeys Keys, bool Recover)> users, Ed25519KeyPair signer,
+        Identity.NodeCredential? credential = null, Identity.RingTrust? trust = null) =>
+        Akka.Actor.Props.Create(() => new NodeGuardian(overlay, storage, glacier, post, dataDir, id, epoch, bootstrap, users, signer, credential, trust));
 
     /// <summary>Creates the guardian; use <see cref="Props"/>.</summary>
     public NodeGuardian(OverlaySettings overlay, StorageSettings storage, GlacierSettings glacier, PostSettings post, string dataDir, RingId id,
-        long epoch, IReadOnlyList<string> bootstrap, IReadOnlyList<(UserKeys Keys, bool Recover)> users, Ed25519KeyPair signer)
+        long epoch, IReadOnlyList<string> bootstrap, IReadOnlyList<(UserKeys Keys, bool Recover)> users, Ed25519KeyPair signer,
+        Identity.NodeCredential? credential, Identity.RingTrust? trust)
     {
         var ring = Context.ActorOf(RingNode.Props(overlay, id, epoch, bootstrap), OverlayName);
-        var store = Context.ActorOf(ReplicaManager.Props(storage, ring, dataDir), StorageName);
+        // Without TLS there are no node certificates: receipts then only prove that the key fixes the holder's id.
+        IMemberCertification members = trust is null ? UncertifiedMembers.Instance : new CertifiedMembers(trust.Check);
+        var store = Context.ActorOf(ReplicaManager.Props(storage, ring, dataDir, signer: signer, certificate: credential?.Certificate.Encode(), members: members),
+            StorageName);
         var archive = Context.ActorOf(GlacierActor.Props(glacier, ring, signer, dataDir), GlacierName);
         // Tools reach storage only through the overlay, the node's one entry point.
         foreach (var request in new[] { typeof(ClientPut), typeof(ClientGet), typeof(ClientListHeld) })

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using ePost.Core.Hashing;
 using ePost.Core.Ids;
 using ePost.Overlay;
@@ -82,7 +83,7 @@ public sealed partial class ReplicaManager
 
     /// <summary>This node's signed receipt for a copy it holds until <paramref name="expiry"/>; null without a node key.</summary>
     private StorageReceipt? Receipt(RequestId request, RingId id, byte[] digest, LeaseInstant? expiry) =>
-        _signer is not null && RemainingMs(expiry) is { } remaining ? StorageReceipt.Sign(_signer, request, id, digest, remaining) : null;
+        _signer is not null && RemainingMs(expiry) is { } remaining ? StorageReceipt.Sign(_signer, request, id, digest, remaining, _certificate) : null;
 
     private void OnRenewRequest(NodeHandle from, RenewRequest renew)
     {
@@ -171,11 +172,13 @@ public sealed partial class ReplicaManager
         Timers.Cancel(("op", ack.Op));
         if (_settings.RequireReceipts)
         {
-            var (receipts, needed) = CountReceipts(ack.Op, write, ack.Receipts ?? []);
-            if (receipts.Count >= needed) write.ReplyTo.Tell(new Inserted(write.Id, receipts.Count, receipts));
+            var count = _quorum.Count(ack.Op, write.Id, write.Digest, ack.Receipts ?? [], _self.Id, _range.Known.Select(n => n.Id).ToList(), write.Root?.Id);
+            if (count.Refused.Count > 0)
+                _log.Warning("Receipts for {0} from root {1} that do not count: {2}", write.Id.ToShortString(), from, string.Join("; ", count.Refused.Take(4)));
+            if (count.Proven) write.ReplyTo.Tell(new Inserted(write.Id, count.Counted.Count, count.Counted));
             else
                 write.ReplyTo.Tell(new InsertFailed(write.Id, ack.Reason, ack.Reason != RefusalReason.None ? ack.Message
-                    : $"{receipts.Count} of the {needed} valid replica receipts needed arrived (the root counted {ack.Acks})", receipts.Count));
+                    : $"{count.Counted.Count} of the {count.Needed} valid replica receipts needed arrived (the root counted {ack.Acks})", count.Counted.Count));
             return;
         }
         if (ack.Acks >= ack.Needed && ack.Acks > 0) write.ReplyTo.Tell(new Inserted(write.Id, ack.Acks));
@@ -184,24 +187,6 @@ public sealed partial class ReplicaManager
             if (ack.Reason != RefusalReason.None) _refusedAtOrigin++;
             write.ReplyTo.Tell(new InsertFailed(write.Id, ack.Reason, ack.Message, ack.Acks));
         }
-    }
-
-    /// <summary>
-    /// The receipts that prove the insert: valid, for this request and these bytes, one per holder, from holders that
-    /// are among the r nodes closest to the id of all this node knows of (its leaf set, the root, the holders). A
-    /// majority of those r is needed, whatever the root says it needed.
-    /// </summary>
-    private (List<StorageReceipt> Counted, int Needed) CountReceipts(RequestId op, PendingWrite write, StorageReceipt[] offered)
-    {
-        var valid = offered.Take(4 * _settings.ReplicationFactor).Where(r => r is not null && write.Digest is not null && r.Proves(op, write.Id, write.Digest))
-            .GroupBy(r => r.Holder).Select(g => g.First()).ToList();
-        var known = _range.Known.Select(n => n.Id).Concat(valid.Select(r => r.Holder));
-        if (write.Root is { } root) known = known.Append(root.Id);
-        var candidates = known.Distinct().ToList();
-        candidates.Sort((a, b) => RingId.CompareCloseness(write.Id, a, b));
-        var closest = candidates.Take(_settings.ReplicationFactor).ToHashSet();
-        var counted = valid.Where(r => closest.Contains(r.Holder)).ToList();
-        return (counted, Math.Min(_settings.ReplicationFactor, candidates.Count) / 2 + 1);
     }
 
     private void OnRenewAck(NodeHandle from, RenewAck ack)
