@@ -202,9 +202,13 @@ public sealed partial class SmtpSession : IProtocolSession
             case DataFault.TooLarge:
                 return SessionStep.Reply("552 5.3.4 Message size exceeds fixed maximum message size");
         }
+        var message = reader.Message;
+        // A login sends as itself in the header its recipients read, too (Postfix's reject_sender_login_mismatch).
+        if (settings.Mode == SmtpMode.Submission && User is not null && FromHeaderCheck.FirstUnowned(message, User.Address) is { } unowned)
+            return SessionStep.Reply($"553 5.7.1 From: address <{unowned}> not owned by user {User.Name}");
         try
         {
-            var id = await spool.AcceptAsync(envelope, TraceHeader(envelope).Concat(reader.Message).ToArray(), cancellation);
+            var id = await spool.AcceptAsync(envelope, TraceHeader(envelope).Concat(message).ToArray(), cancellation);
             return SessionStep.Reply($"250 2.0.0 Ok: queued as {id}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
