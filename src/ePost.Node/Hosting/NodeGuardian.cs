@@ -4,6 +4,7 @@ using ePost.Overlay;
 using ePost.Overlay.Node;
 using ePost.Core.Crypto;
 using ePost.Post;
+using ePost.Post.Delivery;
 using ePost.Post.Mailbox;
 using ePost.Storage.Glacier;
 using ePost.Storage.Replication;
@@ -51,7 +52,8 @@ public sealed class NodeGuardian : ReceiveActor
         foreach (var request in new[] { typeof(ClientPut), typeof(ClientGet), typeof(ClientListHeld) })
             ring.Tell(new RegisterClientService(request, store));
         // Without a ring CA nobody's certificate can be checked, so there is no POST: the node only routes and stores.
-        PostServices? services = storage.CertificateAuthority is { } ca ? PostServices.Create(store, ring, ca, post, glacier: archive) : null;
+        PostServices? services = storage.CertificateAuthority is { } ca ? PostServices.Create(store, ring, ca, post, glacier: archive,
+            gateway: credential is null ? null : new GatewayIdentity(signer, credential.Certificate.Encode()), nodeCheck: trust is null ? null : trust.Check) : null;
         var office = services is null ? null : Context.ActorOf(PostOffice.Props(services, users), PostOffice.Name);
         Receive<GetLayers>(_ => Sender.Tell(new Layers(ring, store, archive, office, services)));
     }

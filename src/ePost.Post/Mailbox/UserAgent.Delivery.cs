@@ -59,6 +59,7 @@ public sealed partial class UserAgent
         var handled = _handled.ToHashSet();
         var ring = _services.Ring;
         var certificates = _services.Certificates;
+        var nodeCheck = _services.NodeCheck;
         var keys = _keys;
         Task.Run(async () =>
         {
@@ -91,7 +92,7 @@ public sealed partial class UserAgent
                         results.Add(new Withdrawn(id, true));
                         continue;
                     }
-                    results.Add(await OpenAsync(found, keys, certificates).ConfigureAwait(false));
+                    results.Add(await OpenAsync(found, keys, certificates, nodeCheck).ConfigureAwait(false));
                 }
                 catch (Exception)
                 {
@@ -102,7 +103,8 @@ public sealed partial class UserAgent
         }).PipeTo(Self);
     }
 
-    private static async Task<object> OpenAsync(NotificationObject found, Core.Crypto.UserKeys keys, Identity.CertificateDirectory certificates)
+    private static async Task<object> OpenAsync(NotificationObject found, Core.Crypto.UserKeys keys, Identity.CertificateDirectory certificates,
+        Func<Core.Crypto.NodeCertificate, Core.Crypto.NodeCertificateVerdict> nodeCheck)
     {
         OpenedNotification opened;
         try
@@ -113,6 +115,9 @@ public sealed partial class UserAgent
         {
             return new Undeliverable(found, "it does not open with this user's key: " + e.Message);
         }
+        // Mail from outside the ring is vouched for by the certified node that received it, never by a ring user.
+        if (opened.Notification.IsGateway)
+            return opened.VerifyGateway(nodeCheck, out var why) ? new Deliverable(found, opened.Notification) : new Undeliverable(found, "gateway mail: " + why);
         var sender = await certificates.FindAsync(opened.Notification.Sender).ConfigureAwait(false);
         if (sender is null || !opened.VerifySender(sender))
         {

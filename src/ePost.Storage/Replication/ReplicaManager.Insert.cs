@@ -137,8 +137,10 @@ public sealed partial class ReplicaManager
             return;
         }
         coordination.Awaiting.Remove(from.Id);
-        // A receipt is passed on only if it is the replica's own, for this request and these bytes.
-        if (ack.Held && ack.Receipt is { } receipt && coordination.Digest is { } digest && receipt.Holder == from.Id && receipt.Proves(ack.Op, coordination.Id, digest))
+        // A receipt is passed on only if it is the replica's own, for this request and these bytes. Its signature and
+        // certificate are the writer's to check (it trusts no root), so the root does not spend a verification on them.
+        if (ack.Held && ack.Receipt is { } receipt && coordination.Digest is { } digest && receipt.HolderKey is { Length: Core.Crypto.Ed25519.PublicKeyLength }
+            && receipt.Holder == from.Id && receipt.Request == ack.Op && receipt.Object == coordination.Id && receipt.ContentDigest.AsSpan().SequenceEqual(digest))
             coordination.Receipts.Add(receipt);
         if (ack.Held) coordination.Acks++;
         else if (coordination.Refusal == RefusalReason.None && ack.Reason != RefusalReason.None)
@@ -149,7 +151,9 @@ public sealed partial class ReplicaManager
     /// <summary>Answers the writer once the outcome is certain: a majority acknowledged, or it can no longer.</summary>
     private void Evaluate(RequestId op, Coordination c, bool final)
     {
-        var succeeded = c.Acks >= c.Needed;
+        // Below a majority of r (this root may not know every replica yet), every replica asked is heard first, so the
+        // writer, which counts receipts by its own view of the replica set, gets every receipt there is.
+        var succeeded = c.Acks >= c.Needed && (c.Acks >= _settings.Majority || c.Outstanding == 0 || final);
         if (!succeeded && !final && c.Acks + c.Outstanding >= c.Needed) return;
         _coordinations.Remove(op);
         Timers.Cancel(("coord", op));
