@@ -36,6 +36,19 @@ public sealed class ReceiptTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         return ExpectMsg<object>(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>A writer outside the replica set inserts <paramref name="block"/> through a root that never hears of it (the test answers in its name).</summary>
+    private (int Writer, int Root, List<int> Replicas, RequestId Op) InsertThroughSilentRoot(ContentBlock block)
+    {
+        var replicas = _ring.ReplicaIndexes(block.Id);
+        var writer = Enumerable.Range(0, 6).Except(replicas).First();
+        var root = replicas[0];
+        _ring.Membership.Silent.Add(_ring.Nodes[root].Handle.Id);
+        _ring.Nodes[writer].Storage.Tell(new Insert(block, LeaseDuration.FromDays(30)), TestActor);
+        RequestId op = default;
+        AwaitCondition(() => _seen.Any(s => s.To.Id == _ring.Nodes[root].Handle.Id && s.Payload is ObjectChunk c && (op = c.Op) != default), TimeSpan.FromSeconds(10));
+        return (writer, root, replicas, op);
+    }
+
     [Fact]
     public void An_insert_is_reported_with_a_valid_receipt_from_each_replica_that_holds_it()
     {
@@ -58,13 +71,7 @@ public sealed class ReceiptTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     public void A_root_that_claims_success_with_missing_replayed_or_minted_receipts_does_not_make_the_writer_report_inserted()
     {
         var block = TestObjects.Block(2);
-        var replicas = _ring.ReplicaIndexes(block.Id);
-        var writer = Enumerable.Range(0, 6).Except(replicas).First();
-        var root = replicas[0];
-        _ring.Membership.Silent.Add(_ring.Nodes[root].Handle.Id);
-        _ring.Nodes[writer].Storage.Tell(new Insert(block, LeaseDuration.FromDays(30)), TestActor);
-        RequestId op = default;
-        AwaitCondition(() => _seen.Any(s => s.To.Id == _ring.Nodes[root].Handle.Id && s.Payload is ObjectChunk c && (op = c.Op) != default), TimeSpan.FromSeconds(10));
+        var (writer, root, replicas, op) = InsertThroughSilentRoot(block);
 
         var digest = Sha256.Hash(block.Encode());
         // Keys minted for the occasion, whose ids are farther from the object than every node the writer knows.
@@ -87,13 +94,7 @@ public sealed class ReceiptTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     public void Receipts_from_keys_the_ring_CA_never_certified_do_not_count_however_close_their_ids_are_to_the_object()
     {
         var block = TestObjects.Block(5);
-        var replicas = _ring.ReplicaIndexes(block.Id);
-        var writer = Enumerable.Range(0, 6).Except(replicas).First();
-        var root = replicas[0];
-        _ring.Membership.Silent.Add(_ring.Nodes[root].Handle.Id);
-        _ring.Nodes[writer].Storage.Tell(new Insert(block, LeaseDuration.FromDays(30)), TestActor);
-        RequestId op = default;
-        AwaitCondition(() => _seen.Any(s => s.To.Id == _ring.Nodes[root].Handle.Id && s.Payload is ObjectChunk c && (op = c.Op) != default), TimeSpan.FromSeconds(10));
+        var (writer, root, _, op) = InsertThroughSilentRoot(block);
 
         var digest = Sha256.Hash(block.Encode());
         // Keys ground until their ids are closer to the object than every real node: without certificates they would be "the replica set".
