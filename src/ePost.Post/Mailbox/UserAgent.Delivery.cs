@@ -19,8 +19,11 @@ namespace ePost.Post.Mailbox;
 /// </remarks>
 public sealed partial class UserAgent
 {
-    /// <summary>Most notifications one collection round lists.</summary>
+    /// <summary>Notifications listed per page.</summary>
     private const int CollectBatch = 500;
+
+    /// <summary>Pages one collection round reads at most; the next round starts again from the arc's start.</summary>
+    private const int CollectPages = 40;
 
     private readonly HashSet<RingId> _handled = new();
     private bool _collecting;
@@ -71,9 +74,18 @@ public sealed partial class UserAgent
             {
                 try
                 {
-                    var listing = await ring.ListArcAsync(first, last, CollectBatch).ConfigureAwait(false);
-                    ids.AddRange(listing.Ids);
-                    complete = listing.Complete && listing.Ids.Count < CollectBatch;
+                    // Page through the whole arc (withdrawn notifications are not listed): however many wait, every one is reached.
+                    RingId? after = null;
+                    complete = true;
+                    for (var page = 0; page < CollectPages; page++)
+                    {
+                        var listing = await ring.ListArcAsync(first, last, CollectBatch, after: after).ConfigureAwait(false);
+                        ids.AddRange(listing.Ids);
+                        complete &= listing.Complete;
+                        after = listing.Next;
+                        if (after is null) break;
+                    }
+                    complete &= after is null;
                 }
                 catch (Exception)
                 {

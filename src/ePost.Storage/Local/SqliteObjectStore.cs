@@ -182,6 +182,27 @@ public sealed partial class SqliteObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
+    public long CountCharged(RingArc arc, string writer)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var runs = arc.Wraps ? new[] { (arc.Start, RingId.Max), (RingId.Zero, arc.End) } : new[] { (arc.Start, arc.End) };
+            long count = 0;
+            foreach (var (low, high) in runs)
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = "SELECT count(*) FROM objects WHERE writer = $writer AND id >= $low AND id <= $high";
+                command.Parameters.AddWithValue("$writer", writer);
+                command.Parameters.AddWithValue("$low", low.ToBytes());
+                command.Parameters.AddWithValue("$high", high.ToBytes());
+                count += (long)command.ExecuteScalar()!;
+            }
+            return count;
+        }
+    }
+
+    /// <inheritdoc />
     public ulong? NewestVersionSeen(RingId id)
     {
         lock (_gate)

@@ -67,6 +67,11 @@ public sealed partial class ReplicaManager
             Send(origin, new InsertAck(originOp, id, 0, needed, RefusalReason.NotResponsible, $"{_self.Id.ToShortString()} is not a replica of {id.ToShortString()} by its leaf set"));
             return;
         }
+        if (check.IsAccepted && NotificationCap(decoded!, origin.Address) is { } capped)
+        {
+            Send(origin, new InsertAck(originOp, id, 0, needed, RefusalReason.OverQuota, capped));
+            return;
+        }
         // The writer's node is charged here, at the root; the other replicas take the root's copy uncharged.
         var put = Put(encoded, leaseMs, check.IsAccepted ? new WriterCharge(origin.Address, _settings.WriterQuotaBytes) : null);
         if (!check.IsAccepted || !put.IsHeld)
@@ -79,6 +84,16 @@ public sealed partial class ReplicaManager
         var coordination = new Coordination(origin, originOp, id, needed, Renewal: false) { Digest = Sha256.Hash(encoded) };
         if (Receipt(originOp, id, coordination.Digest, put.Expiry) is { } own) coordination.Receipts.Add(own);
         StartCoordination(coordination, replicas, (to, op) => SendObject(to, op, TransferPurpose.Replicate, leaseMs, encoded));
+    }
+
+    /// <summary>Why a new notification deposit from <paramref name="writer"/> is refused: it already has the most waiting for this recipient here; null when it is not.</summary>
+    private string? NotificationCap(StoredObject value, string writer)
+    {
+        if (value is not NotificationObject { IsWithdrawn: false } || _store.Contains(value.Id)) return null;
+        var (first, last) = NotificationObject.ArcOf(value.Id);
+        var waiting = _store.CountCharged(new RingArc(first, last), writer);
+        return waiting < _settings.MaxNotificationsPerSender ? null
+            : $"This sender already has {waiting} notifications waiting for this recipient here (at most {_settings.MaxNotificationsPerSender}); try again once they are collected.";
     }
 
     /// <summary>This node's signed receipt for a copy it holds until <paramref name="expiry"/>; null without a node key.</summary>
@@ -122,7 +137,13 @@ public sealed partial class ReplicaManager
             Send(from, new ReplicaAck(received.Op, id, false, RefusalReason.NotResponsible, $"not a replica of {id.ToShortString()} by this node's leaf set"));
             return;
         }
-        var put = Put(received.Encoded, received.LeaseMs, check.IsAccepted ? ChargeFor(from, id) : null);
+        var charge = check.IsAccepted ? ChargeFor(from, id) : null;
+        if (charge is not null && NotificationCap(value!, charge.Writer) is { } capped)
+        {
+            Send(from, new ReplicaAck(received.Op, id, false, RefusalReason.OverQuota, capped));
+            return;
+        }
+        var put = Put(received.Encoded, received.LeaseMs, charge);
         var receipt = put.IsHeld ? Receipt(received.Op, id, Sha256.Hash(received.Encoded), put.Expiry) : null;
         Send(from, new ReplicaAck(received.Op, id, put.IsHeld, put.Reason, put.Message, receipt));
     }

@@ -194,7 +194,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
             case RenewAck ack: OnRenewAck(from, ack); break;
             case RepairDigest digest: OnRepairDigest(from, digest); break;
             case RepairOffer offer: OnRepairOffer(from, offer); break;
-            case ArcQuery query: Send(from, new ArcAnswer(query.Op, HeldInArc(query.First, query.Last, query.Limit).ToArray())); break;
+            case ArcQuery query: OnArcQuery(from, query); break;
             case ArcAnswer answer: OnArcAnswer(from, answer); break;
         }
     }
