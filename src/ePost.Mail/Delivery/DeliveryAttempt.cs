@@ -134,7 +134,9 @@ internal sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool
     {
         try
         {
-            await ring.DeliverAsync(DeliveryId(spoolId, recipient), envelope.Sender, recipient, bytes, cancellation);
+            // Only a logged-in user's submission is sent in a user's name; the rest the node vouches for as gateway.
+            if (envelope.AuthenticatedUser is not null) await ring.DeliverAsync(DeliveryId(spoolId, recipient), envelope.Sender, recipient, bytes, cancellation);
+            else await ring.DeliverFromGatewayAsync(DeliveryId(spoolId, recipient), envelope.Sender, recipient, bytes, cancellation);
             return new RecipientOutcome(recipient, DeliveryResult.Delivered, "250 2.0.0 Delivered through POST");
         }
         catch (MailDeliveryException e) when (e.Permanent)

@@ -227,6 +227,9 @@ public sealed partial class SmtpSession : IProtocolSession
 
     private async ValueTask<SessionStep> SpoolAsync(SpoolEnvelope envelope, byte[] message, CancellationToken cancellation)
     {
+        // A login sends as itself in the header its recipients read, too (Postfix's reject_sender_login_mismatch).
+        if (settings.Mode == SmtpMode.Submission && User is not null && FromHeaderCheck.FirstUnowned(message, User.Address) is { } unowned)
+            return SessionStep.Reply($"553 5.7.1 From: address <{unowned}> not owned by user {User.Name}");
         try
         {
             var id = await spool.AcceptAsync(envelope, TraceHeader(envelope).Concat(message).ToArray(), cancellation);

@@ -5,6 +5,7 @@ using ePost.Overlay.Network;
 using ePost.Overlay.Node;
 using ePost.Core.Crypto;
 using ePost.Post;
+using ePost.Post.Delivery;
 using ePost.Post.Mailbox;
 using ePost.Storage.Glacier;
 using ePost.Storage.Replication;
@@ -28,27 +29,33 @@ public sealed class NodeGuardian : ReceiveActor
 
     /// <summary>
     /// Props for the guardian of a node with the given identity, serving <paramref name="users"/> when the ring has a CA;
-    /// <paramref name="signer"/> is the node's key (it signs Glacier manifests); <paramref name="authenticator"/> is what the
-    /// transport proved about peers (null with TLS off).
+    /// <paramref name="signer"/> is the node's key (it signs Glacier manifests and storage receipts); <paramref name="authenticator"/> is
+    /// what the transport proved about peers (null with TLS off).
     /// </summary>
+    /// <param name="credential">The node's certified identity (with TLS on): its certificate goes with every storage receipt it signs.</param>
+    /// <param name="trust">What the node trusts about other nodes (with TLS on): receipts count only from keys it certifies.</param>
     public static Props Props(OverlaySettings overlay, StorageSettings storage, GlacierSettings glacier, PostSettings post, string dataDir, RingId id,
         long epoch, IReadOnlyList<string> bootstrap, IReadOnlyList<(UserKeys Keys, bool Recover)> users, Ed25519KeyPair signer,
-        IPeerAuthenticator? authenticator = null) =>
-        Akka.Actor.Props.Create(() => new NodeGuardian(overlay, storage, glacier, post, dataDir, id, epoch, bootstrap, users, signer, authenticator));
+        IPeerAuthenticator? authenticator = null, Identity.NodeCredential? credential = null, Identity.RingTrust? trust = null) =>
+        Akka.Actor.Props.Create(() => new NodeGuardian(overlay, storage, glacier, post, dataDir, id, epoch, bootstrap, users, signer, authenticator, credential, trust));
 
     /// <summary>Creates the guardian; use <see cref="Props"/>.</summary>
     public NodeGuardian(OverlaySettings overlay, StorageSettings storage, GlacierSettings glacier, PostSettings post, string dataDir, RingId id,
         long epoch, IReadOnlyList<string> bootstrap, IReadOnlyList<(UserKeys Keys, bool Recover)> users, Ed25519KeyPair signer,
-        IPeerAuthenticator? authenticator = null)
+        IPeerAuthenticator? authenticator, Identity.NodeCredential? credential, Identity.RingTrust? trust)
     {
         var ring = Context.ActorOf(RingNode.Props(overlay, id, epoch, bootstrap, authenticator: authenticator), OverlayName);
-        var store = Context.ActorOf(ReplicaManager.Props(storage, ring, dataDir), StorageName);
+        // Without TLS there are no node certificates: receipts then only prove that the key fixes the holder's id.
+        IMemberCertification members = trust is null ? UncertifiedMembers.Instance : new CertifiedMembers(trust.Check);
+        var store = Context.ActorOf(ReplicaManager.Props(storage, ring, dataDir, signer: signer, certificate: credential?.Certificate.Encode(), members: members),
+            StorageName);
         var archive = Context.ActorOf(GlacierActor.Props(glacier, ring, signer, dataDir), GlacierName);
         // Tools reach storage only through the overlay, the node's one entry point.
         foreach (var request in new[] { typeof(ClientPut), typeof(ClientGet), typeof(ClientListHeld) })
             ring.Tell(new RegisterClientService(request, store));
         // Without a ring CA nobody's certificate can be checked, so there is no POST: the node only routes and stores.
-        PostServices? services = storage.CertificateAuthority is { } ca ? PostServices.Create(store, ring, ca, post, glacier: archive) : null;
+        PostServices? services = storage.CertificateAuthority is { } ca ? PostServices.Create(store, ring, ca, post, glacier: archive,
+            gateway: credential is null ? null : new GatewayIdentity(signer, credential.Certificate.Encode()), nodeCheck: trust is null ? null : trust.Check) : null;
         var office = services is null ? null : Context.ActorOf(PostOffice.Props(services, users), PostOffice.Name);
         Receive<GetLayers>(_ => Sender.Tell(new Layers(ring, store, archive, office, services)));
     }

@@ -86,7 +86,7 @@ public sealed class NodeHost : IAsyncDisposable
         try
         {
             var guardian = system.ActorOf(NodeGuardian.Props(overlay, storage, glacier, post, settings.DataDir, identity.Id, epoch, settings.Bootstrap,
-                allUsers.Select(u => (u.Keys, u.Recover)).ToList(), identity.SigningKey, PeerAuthSetup.Of(system)), NodeGuardian.Name);
+                allUsers.Select(u => (u.Keys, u.Recover)).ToList(), identity.SigningKey, PeerAuthSetup.Of(system), credential, trust), NodeGuardian.Name);
             var layers = await guardian.Ask<NodeGuardian.Layers>(NodeGuardian.GetLayers.Instance, timeout ?? TimeSpan.FromSeconds(10));
             NodeMail? mail = null;
             if (layers.Post is { } office && layers.PostServices is { } services)

@@ -26,7 +26,7 @@ public sealed record NodeMail(IActorRef PostOffice, PostServices Services, IRead
         var directory = new PostUserDirectory(users, services.Certificates, post.GetStringList("domains").ToList());
         var cache = new BlockCache(Path.Combine(dataDir, "cache"), post.GetLong("block-cache-bytes"), services.Ring);
         return new NodeMail(office, services, users, agents, directory, new PostMailStore(agents, services, cache),
-            new PostRingDelivery(directory, users, services.Sender));
+            new PostRingDelivery(directory, services.Sender, services.Gateway));
     }
 
     /// <summary>The users listed in <c>epost.post.users</c>, their key files opened with their passphrase files.</summary>

@@ -25,9 +25,28 @@ public sealed class MailSender(RingClient ring, CertificateDirectory certificate
     /// <summary>Sends <paramref name="message"/> from <paramref name="sender"/> to the ring user <paramref name="recipient"/>.</summary>
     /// <returns>The id of the deposited notification.</returns>
     /// <exception cref="MailDeliveryException">Permanent when the recipient has no certificate in the ring; transient when the ring did not take the message.</exception>
-    public async Task<Core.Ids.RingId> SendAsync(UserKeys sender, string recipient, string deliveryId, ReadOnlyMemory<byte> message, CancellationToken cancellation = default)
+    public Task<Core.Ids.RingId> SendAsync(UserKeys sender, string recipient, string deliveryId, ReadOnlyMemory<byte> message, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(sender);
+        return SendAsync(recipient, message, cancellation, (encoded, certificate) =>
+            new Notification(deliveryId, sender.Certificate.Address, certificate.Address, encoded.Manifest.Id, encoded.Manifest.Key, encoded.Size)
+                .Seal(sender, certificate, RandomNumberGenerator.Create()));
+    }
+
+    /// <summary>Sends mail no ring user vouches for (from the Internet, a bounce) to <paramref name="recipient"/>, signed by this node as <paramref name="gateway"/>.</summary>
+    /// <returns>The id of the deposited notification.</returns>
+    /// <exception cref="MailDeliveryException">As for <see cref="SendAsync(UserKeys, string, string, ReadOnlyMemory{byte}, CancellationToken)"/>.</exception>
+    public Task<Core.Ids.RingId> SendAsGatewayAsync(GatewayIdentity gateway, string recipient, string deliveryId, ReadOnlyMemory<byte> message, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        return SendAsync(recipient, message, cancellation, (encoded, certificate) =>
+            new Notification(deliveryId, "", certificate.Address, encoded.Manifest.Id, encoded.Manifest.Key, encoded.Size) { GatewayCertificate = gateway.Certificate }
+                .SealAsGateway(gateway.NodeKey, certificate, RandomNumberGenerator.Create()));
+    }
+
+    private async Task<Core.Ids.RingId> SendAsync(string recipient, ReadOnlyMemory<byte> message, CancellationToken cancellation,
+        Func<EncodedMessage, UserCertificate, byte[]> seal)
+    {
         UserCertificate? certificate;
         try
         {
@@ -46,9 +65,7 @@ public sealed class MailSender(RingClient ring, CertificateDirectory certificate
         {
             var encoded = MessageCodec.Encode(message);
             await StoreAsync(encoded, cancellation).ConfigureAwait(false);
-            var notification = new Notification(deliveryId, sender.Certificate.Address, certificate.Address, encoded.Manifest.Id, encoded.Manifest.Key, encoded.Size);
-            var deposit = NotificationObject.Deposit(certificate.UserId, certificate.SigningPublicKey,
-                notification.Seal(sender, certificate, RandomNumberGenerator.Create()));
+            var deposit = NotificationObject.Deposit(certificate.UserId, certificate.SigningPublicKey, seal(encoded, certificate));
             await ring.InsertAsync(deposit, settings.NotificationLease, cancellation).ConfigureAwait(false);
             await HintAsync(certificate, deposit, cancellation).ConfigureAwait(false);
             return deposit.Id;
@@ -75,3 +92,8 @@ public sealed class MailSender(RingClient ring, CertificateDirectory certificate
             overlay.Tell(new SendTo(node, new NotificationWaiting(recipient.Address, deposit.Id)));
     }
 }
+
+/// <summary>What a node signs gateway mail with: its node key and the ring's certificate for it (encoded).</summary>
+/// <param name="NodeKey">The node key.</param>
+/// <param name="Certificate">The node certificate for <paramref name="NodeKey"/>, as the ring CA issued it.</param>
+public sealed record GatewayIdentity(Ed25519KeyPair NodeKey, byte[] Certificate);

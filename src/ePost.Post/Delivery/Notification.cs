@@ -19,6 +19,30 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
 
     private static readonly byte[] Magic = "EPNT"u8.ToArray();
     private const byte Version = 1;
+    private const byte GatewayVersion = 2;
+
+    /// <summary>
+    /// For gateway mail (from the Internet, or a bounce the node wrote): the encoded node certificate of the node that
+    /// received it, whose node key signed the notification; <see cref="Sender"/> is then empty, since nobody vouches
+    /// for the envelope sender. Null for mail a ring user sent.
+    /// </summary>
+    public byte[]? GatewayCertificate { get; init; }
+
+    /// <summary>True for gateway mail.</summary>
+    public bool IsGateway => GatewayCertificate is not null;
+
+    /// <summary>Signs with the receiving node's key (its certificate is <see cref="GatewayCertificate"/>) and encrypts for the recipient.</summary>
+    /// <exception cref="ArgumentException">When the notification is not gateway mail, or names a sender, or the certificate is not for <paramref name="nodeKey"/>.</exception>
+    public byte[] SealAsGateway(Ed25519KeyPair nodeKey, UserCertificate recipient, RandomNumberGenerator random)
+    {
+        ArgumentNullException.ThrowIfNull(nodeKey);
+        ArgumentNullException.ThrowIfNull(recipient);
+        if (GatewayCertificate is null || Sender.Length > 0) throw new ArgumentException("Only gateway mail, with no sender named, is sealed by a gateway.", nameof(nodeKey));
+        if (!NodeCertificate.TryDecode(GatewayCertificate, out var certificate, out var reason)) throw new ArgumentException(reason, nameof(nodeKey));
+        if (!certificate.NodePublicKey.AsSpan().SequenceEqual(nodeKey.PublicKey))
+            throw new ArgumentException("The gateway certificate is for another node key.", nameof(nodeKey));
+        return SealWith(nodeKey, recipient, random);
+    }
     private const string Domain = "epost/notification/v1";
 
     /// <summary>Signs with the sender's key and encrypts for the recipient's key: only the recipient reads it, and it proves its sender.</summary>
@@ -84,23 +108,31 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
         return new OpenedNotification(notification, plaintext.ToArray(), opened[^Ed25519.SignatureLength..]);
     }
 
-    internal byte[] Encode() => new FieldWriter().Raw(Magic).Byte(Version).Text(DeliveryId).Text(Sender).Text(Recipient)
-        .Raw(ManifestId.ToBytes()).Raw(ManifestKey).Int64(Size).ToArray();
+    internal byte[] Encode()
+    {
+        var writer = new FieldWriter().Raw(Magic).Byte(IsGateway ? GatewayVersion : Version).Text(DeliveryId).Text(Sender).Text(Recipient)
+            .Raw(ManifestId.ToBytes()).Raw(ManifestKey).Int64(Size);
+        if (GatewayCertificate is { } gateway) writer.Bytes(gateway);
+        return writer.ToArray();
+    }
 
     private static Notification Decode(ReadOnlySpan<byte> bytes)
     {
         var reader = new FieldReader(bytes, "notification");
         if (!reader.Raw(Magic.Length).SequenceEqual(Magic)) throw new FormatException("Not a notification.");
-        if (reader.Byte() != Version) throw new FormatException("Unknown notification version.");
+        var version = reader.Byte();
+        if (version is not (Version or GatewayVersion)) throw new FormatException("Unknown notification version.");
         var deliveryId = reader.Text(MaxDeliveryIdBytes);
         var sender = reader.Text(UserCertificate.MaxAddressBytes);
         var recipient = reader.Text(UserCertificate.MaxAddressBytes);
         var manifestId = RingId.FromBytes(reader.Raw(RingId.ByteLength));
         var manifestKey = reader.Raw(32).ToArray();
         var size = reader.Int64();
+        var gateway = version == GatewayVersion ? reader.Bytes(NodeCertificate.MaxEncodedLength) : null;
         reader.End();
         if (deliveryId.Length == 0 || size < 0) throw new FormatException("A notification needs a delivery id and a size.");
-        return new Notification(deliveryId, sender, recipient, manifestId, manifestKey, size);
+        if (gateway is not null && sender.Length > 0) throw new FormatException("Gateway mail names no sender.");
+        return new Notification(deliveryId, sender, recipient, manifestId, manifestKey, size) { GatewayCertificate = gateway };
     }
 
     internal static bool VerifySignature(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> senderKey) =>
@@ -119,7 +151,36 @@ public sealed class OpenedNotification(Notification notification, byte[] plainte
     public bool VerifySender(UserCertificate senderCertificate)
     {
         ArgumentNullException.ThrowIfNull(senderCertificate);
-        return senderCertificate.Address == Notification.Sender &&
+        return !Notification.IsGateway && senderCertificate.Address == Notification.Sender &&
                Notification.VerifySignature(plaintext, signature, senderCertificate.SigningPublicKey);
+    }
+
+    /// <summary>
+    /// For gateway mail: true when its node certificate passes <paramref name="checkNode"/> (the ring CA's check) and
+    /// that node's key signed this notification. The message's own headers then say who claims to have sent it; the
+    /// ring vouches only that a certified node received it from outside.
+    /// </summary>
+    public bool VerifyGateway(Func<NodeCertificate, NodeCertificateVerdict> checkNode, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(checkNode);
+        if (Notification.GatewayCertificate is not { } encoded)
+        {
+            reason = "it is not gateway mail";
+            return false;
+        }
+        if (!NodeCertificate.TryDecode(encoded, out var certificate, out reason)) return false;
+        var verdict = checkNode(certificate);
+        if (!verdict.IsValid)
+        {
+            reason = verdict.Reason;
+            return false;
+        }
+        if (!Notification.VerifySignature(plaintext, signature, certificate.NodePublicKey))
+        {
+            reason = $"it is not signed by the key of gateway node {certificate.NodeId.ToShortString()}";
+            return false;
+        }
+        reason = "";
+        return true;
     }
 }

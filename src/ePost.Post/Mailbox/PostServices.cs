@@ -16,11 +16,25 @@ namespace ePost.Post.Mailbox;
 public sealed record PostServices(RingClient Ring, CertificateDirectory Certificates, MailSender Sender, IActorRef Overlay, PostSettings Settings, TimeProvider Clock,
     IActorRef? Glacier = null)
 {
+    /// <summary>The node's key and certificate, which sign the mail it takes in from outside the ring; null: it takes none.</summary>
+    public GatewayIdentity? Gateway { get; init; }
+
+    /// <summary>How a recipient checks the node certificate of a gateway notification (the ring CA, device limit, revocations).</summary>
+    public Func<Core.Crypto.NodeCertificate, Core.Crypto.NodeCertificateVerdict> NodeCheck { get; init; } = _ =>
+        new(Core.Crypto.NodeCertificateRejection.OtherAuthority, "no node certificates are checked here", null);
+
     /// <summary>The services of a node whose storage, overlay and archive actors are given.</summary>
-    public static PostServices Create(IActorRef storage, IActorRef overlay, byte[] caPublicKey, PostSettings settings, TimeProvider? clock = null, IActorRef? glacier = null)
+    /// <param name="gateway">The node's key and certificate for gateway mail.</param>
+    /// <param name="nodeCheck">The node's check of other nodes' certificates; by default the ring CA's signature alone (no device limit, no revocations).</param>
+    public static PostServices Create(IActorRef storage, IActorRef overlay, byte[] caPublicKey, PostSettings settings, TimeProvider? clock = null, IActorRef? glacier = null,
+        GatewayIdentity? gateway = null, Func<Core.Crypto.NodeCertificate, Core.Crypto.NodeCertificateVerdict>? nodeCheck = null)
     {
         var ring = new RingClient(storage, settings.RequestTimeout);
         var certificates = new CertificateDirectory(ring, caPublicKey);
-        return new PostServices(ring, certificates, new MailSender(ring, certificates, overlay, settings), overlay, settings, clock ?? TimeProvider.System, glacier);
+        return new PostServices(ring, certificates, new MailSender(ring, certificates, overlay, settings), overlay, settings, clock ?? TimeProvider.System, glacier)
+        {
+            Gateway = gateway,
+            NodeCheck = nodeCheck ?? (certificate => Core.Crypto.NodeCertificate.Verify(caPublicKey, certificate, int.MaxValue)),
+        };
     }
 }

@@ -19,8 +19,11 @@ namespace ePost.Post.Mailbox;
 /// </remarks>
 public sealed partial class UserAgent
 {
-    /// <summary>Most notifications one collection round lists.</summary>
+    /// <summary>Notifications listed per page.</summary>
     private const int CollectBatch = 500;
+
+    /// <summary>Pages one collection round reads at most; the next round starts again from the arc's start.</summary>
+    private const int CollectPages = 40;
 
     private readonly HashSet<RingId> _handled = new();
     private bool _collecting;
@@ -59,6 +62,7 @@ public sealed partial class UserAgent
         var handled = _handled.ToHashSet();
         var ring = _services.Ring;
         var certificates = _services.Certificates;
+        var nodeCheck = _services.NodeCheck;
         var keys = _keys;
         var parallelism = Settings.Parallelism;
         Task.Run(async () =>
@@ -73,12 +77,21 @@ public sealed partial class UserAgent
             {
                 try
                 {
-                    var listing = await ring.ListArcAsync(first, last, CollectBatch).ConfigureAwait(false);
-                    ids.AddRange(listing.Ids);
-                    complete = listing.Complete && listing.Ids.Count < CollectBatch;
-                    // A full page with news: list the rest at once, not a collect interval later.
-                    more = listing.Ids.Count >= CollectBatch && listing.Ids.Any(id => !handled.Contains(id));
-                    retry = !listing.Complete;
+                    // Page through the whole arc (withdrawn notifications are not listed): however many wait, every one is reached.
+                    RingId? after = null;
+                    complete = true;
+                    for (var page = 0; page < CollectPages; page++)
+                    {
+                        var listing = await ring.ListArcAsync(first, last, CollectBatch, after: after).ConfigureAwait(false);
+                        ids.AddRange(listing.Ids);
+                        complete &= listing.Complete;
+                        retry |= !listing.Complete;
+                        after = listing.Next;
+                        if (after is null) break;
+                    }
+                    // More pages than one round reads: list the rest at once, not a collect interval later.
+                    more = after is not null;
+                    complete &= after is null;
                 }
                 catch (Exception)
                 {
@@ -97,7 +110,7 @@ public sealed partial class UserAgent
                     // A hint is fresh: any copy will do. Listed ids may be withdrawn on some replicas: ask them all.
                     var newest = !hinted.Contains(id);
                     if (await ring.LookupAsync(id, newest).ConfigureAwait(false) is not NotificationObject found) return;
-                    result = found.IsWithdrawn ? new Withdrawn(id, true) : await OpenAsync(found, keys, certificates).ConfigureAwait(false);
+                    result = found.IsWithdrawn ? new Withdrawn(id, true) : await OpenAsync(found, keys, certificates, nodeCheck).ConfigureAwait(false);
                 }
                 catch (Exception)
                 {
@@ -110,7 +123,8 @@ public sealed partial class UserAgent
         }).PipeTo(Self);
     }
 
-    private static async Task<object> OpenAsync(NotificationObject found, Core.Crypto.UserKeys keys, Identity.CertificateDirectory certificates)
+    private static async Task<object> OpenAsync(NotificationObject found, Core.Crypto.UserKeys keys, Identity.CertificateDirectory certificates,
+        Func<Core.Crypto.NodeCertificate, Core.Crypto.NodeCertificateVerdict> nodeCheck)
     {
         OpenedNotification opened;
         try
@@ -121,6 +135,9 @@ public sealed partial class UserAgent
         {
             return new Undeliverable(found, "it does not open with this user's key: " + e.Message);
         }
+        // Mail from outside the ring is vouched for by the certified node that received it, never by a ring user.
+        if (opened.Notification.IsGateway)
+            return opened.VerifyGateway(nodeCheck, out var why) ? new Deliverable(found, opened.Notification) : new Undeliverable(found, "gateway mail: " + why);
         var sender = await certificates.FindAsync(opened.Notification.Sender).ConfigureAwait(false);
         if (sender is null || !opened.VerifySender(sender))
         {

@@ -63,7 +63,7 @@ public sealed class RingClient(IActorRef storage, TimeSpan timeout)
     public async Task<bool> RenewAsync(RingId id, LeaseDuration lease, CancellationToken cancellation = default) =>
         await Storage.Ask<object>(new Renew(id, lease), timeout * 2, cancellation).ConfigureAwait(false) is Renewed;
 
-    /// <summary>The ids held in an arc by this node and the arc's root.</summary>
-    public async Task<ArcListed> ListArcAsync(RingId first, RingId last, int limit, CancellationToken cancellation = default) =>
-        await Storage.Ask<ArcListed>(new ListArc(first, last, limit), timeout * 2, cancellation).ConfigureAwait(false);
+    /// <summary>One page of the ids held in an arc by this node and the arc's root (withdrawn notifications left out), from just after <paramref name="after"/>.</summary>
+    public async Task<ArcListed> ListArcAsync(RingId first, RingId last, int limit, CancellationToken cancellation = default, RingId? after = null) =>
+        await Storage.Ask<ArcListed>(new ListArc(first, last, limit, after), timeout * 2, cancellation).ConfigureAwait(false);
 }

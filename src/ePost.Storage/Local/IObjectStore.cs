@@ -27,6 +27,15 @@ public interface IObjectStore : IMetaStore, IDisposable
     /// <summary>As <see cref="Put(StoredObject, LeaseInstant, WriterCharge)"/> for an encoding from the wire; malformed bytes are refused and counted.</summary>
     PutResult Put(ReadOnlySpan<byte> encoded, LeaseInstant expiry, WriterCharge? charge = null);
 
+    /// <summary>How many objects in <paramref name="arc"/> are charged to <paramref name="writer"/> (a sender's waiting notifications for one user).</summary>
+    long CountCharged(RingArc arc, string writer);
+
+    /// <summary>The newest version of <paramref name="id"/> (signed object version, certificate serial) this store ever held or was told of, durably; null if none.</summary>
+    ulong? NewestVersionSeen(RingId id);
+
+    /// <summary>Durably remembers that version <paramref name="version"/> of <paramref name="id"/> was verified (keeps the highest).</summary>
+    void RememberVersion(RingId id, ulong version);
+
     /// <summary>Bytes held that are charged to <paramref name="writer"/>.</summary>
     long UsageOf(string writer);
 

@@ -130,6 +130,10 @@ public sealed partial class SqliteObjectStore : IObjectStore
             }
 
             var replacement = ObjectValidator.CheckReplacement(value, held);
+            var version = ObjectValidator.VersionOf(value);
+            if (replacement.IsAccepted && version is { } v && SeenRow(value.Id, transaction) is { } seen && v < seen)
+                replacement = ValidationResult.Refuse(RefusalReason.StaleVersion,
+                    $"Object {value.Id.ToShortString()} version {v} is older than version {seen}, which this node has seen.");
             PutResult result;
             long bytesDelta = 0, countDelta = 0;
             if (!replacement.IsAccepted)
@@ -160,6 +164,7 @@ public sealed partial class SqliteObjectStore : IObjectStore
                 {
                     var lease = held is null ? expiry : LeaseInstant.Max(expiry, row!.Expiry);
                     WriteRow(value, encoded, lease, replace: held is not null, charge?.Writer ?? "", transaction);
+                    if (version is { } stored) RememberRow(value.Id, stored, transaction);
                     bytesDelta = encoded.Length - freed;
                     countDelta = held is null ? 1 : 0;
                     result = new PutResult(held is null ? PutOutcome.Stored : PutOutcome.Updated, RefusalReason.None,
@@ -174,6 +179,69 @@ public sealed partial class SqliteObjectStore : IObjectStore
             if (result.Outcome == PutOutcome.Refused) Count(result.Reason);
             return result;
         }
+    }
+
+    /// <inheritdoc />
+    public long CountCharged(RingArc arc, string writer)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            var runs = arc.Wraps ? new[] { (arc.Start, RingId.Max), (RingId.Zero, arc.End) } : new[] { (arc.Start, arc.End) };
+            long count = 0;
+            foreach (var (low, high) in runs)
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = "SELECT count(*) FROM objects WHERE writer = $writer AND id >= $low AND id <= $high";
+                command.Parameters.AddWithValue("$writer", writer);
+                command.Parameters.AddWithValue("$low", low.ToBytes());
+                command.Parameters.AddWithValue("$high", high.ToBytes());
+                count += (long)command.ExecuteScalar()!;
+            }
+            return count;
+        }
+    }
+
+    /// <inheritdoc />
+    public ulong? NewestVersionSeen(RingId id)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            return SeenRow(id, null);
+        }
+    }
+
+    /// <inheritdoc />
+    public void RememberVersion(RingId id, ulong version)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var transaction = _connection.BeginTransaction();
+            RememberRow(id, version, transaction);
+            transaction.Commit();
+        }
+    }
+
+    private ulong? SeenRow(RingId id, SqliteTransaction? transaction)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT version FROM versions_seen WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id.ToBytes());
+        return command.ExecuteScalar() is long stored ? unchecked((ulong)stored) : null;
+    }
+
+    private void RememberRow(RingId id, ulong version, SqliteTransaction transaction)
+    {
+        if (SeenRow(id, transaction) is { } seen && seen >= version) return;
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO versions_seen (id, version) VALUES ($id, $version) ON CONFLICT (id) DO UPDATE SET version = excluded.version";
+        command.Parameters.AddWithValue("$id", id.ToBytes());
+        command.Parameters.AddWithValue("$version", unchecked((long)version));
+        command.ExecuteNonQuery();
     }
 
     /// <inheritdoc />

@@ -34,6 +34,15 @@ internal static class StoreSchema
         ALTER TABLE objects ADD COLUMN writer TEXT NOT NULL DEFAULT '';
         CREATE INDEX objects_by_writer ON objects (writer, size);
         """,
+        // 2 -> 3. The newest version of each versioned object (signed heads, certificates) this node ever verified,
+        // held or read, kept after the object itself expires: an older version is never accepted again. The version
+        // is the u64 stored as its two's-complement i64; the store compares as u64.
+        """
+        CREATE TABLE versions_seen (
+            id      BLOB    NOT NULL PRIMARY KEY CHECK (length(id) = 20),
+            version INTEGER NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The version this build writes.</summary>

@@ -190,6 +190,14 @@ public static class ObjectValidator
         return best;
     }
 
+    /// <summary>The version that orders copies of an id: a signed object's version, a certificate's serial; null for objects without one.</summary>
+    public static ulong? VersionOf(StoredObject value) => value switch
+    {
+        SignedObject signed => signed.Version,
+        CertificateObject certificate => certificate.Serial,
+        _ => null,
+    };
+
     private static bool Supersedes(StoredObject candidate, StoredObject best) => (candidate, best) switch
     {
         (CertificateObject c, CertificateObject b) =>

@@ -2,11 +2,12 @@ using Akka.Actor;
 using ePost.Core.Ids;
 using ePost.Overlay;
 using ePost.Storage.Local;
+using ePost.Storage.Objects;
 using ePost.Storage.Wire;
 
 namespace ePost.Storage.Replication;
 
-/// <summary>Arc listings: which ids this node and a key's root hold in a small arc (a user's waiting notifications).</summary>
+/// <summary>Arc listings: which ids this node and a key's root hold in a small arc (a user's waiting notifications), page by page.</summary>
 public sealed partial class ReplicaManager
 {
     /// <summary>No listing returns more ids than this, whatever the caller asks: it bounds one answer's size on the wire.</summary>
@@ -17,9 +18,15 @@ public sealed partial class ReplicaManager
     private void OnListArc(ListArc list)
     {
         var limit = Math.Clamp(list.Limit, 1, MaxArcListing);
+        var arc = new RingArc(list.First, list.Last);
+        if (list.After is { } after && !arc.Contains(after))
+        {
+            Sender.Tell(new ArcListed([], false));
+            return;
+        }
         var op = NextOp();
-        var ids = new SortedSet<RingId>(HeldInArc(list.First, list.Last, limit));
-        var listing = new ArcListing(Sender, ids, limit, new RingArc(list.First, list.Last));
+        var (held, next) = HeldInArc(list.First, list.Last, limit, list.After);
+        var listing = new ArcListing(Sender, new SortedSet<RingId>(held), limit, arc) { Next = next };
         _arcListings[op] = listing;
         Timers.StartSingleTimer(("op", op), new OpExpired(OpKind.ArcListing, op), _settings.LookupTimeout);
         WithRoot(list.First, root =>
@@ -35,8 +42,15 @@ public sealed partial class ReplicaManager
             var asked = IsSelf(root) ? _range.ReplicasFor(list.First).Where(n => !IsSelf(n)).ToList() : [root];
             listing.Waiting.AddRange(asked);
             if (asked.Count == 0) FinishArcListing(op, complete: true);
-            foreach (var node in asked) Send(node, new ArcQuery(op, list.First, list.Last, limit));
+            foreach (var node in asked) Send(node, new ArcQuery(op, list.First, list.Last, limit, list.After));
         });
+    }
+
+    private void OnArcQuery(NodeHandle from, ArcQuery query)
+    {
+        var arc = new RingArc(query.First, query.Last);
+        var (ids, next) = query.After is { } after && !arc.Contains(after) ? ([], null) : HeldInArc(query.First, query.Last, query.Limit, query.After);
+        Send(from, new ArcAnswer(query.Op, ids.ToArray(), next));
     }
 
     /// <summary>An answer counts only from a node asked and not yet answered, and only its ids inside the arc asked about.</summary>
@@ -50,6 +64,9 @@ public sealed partial class ReplicaManager
         listing.Waiting.RemoveAt(index);
         listing.Answered++;
         foreach (var id in answer.Ids.Take(listing.Limit).Where(listing.Arc.Contains)) listing.Ids.Add(id);
+        // The page ends where the shortest of the listings ends, so none skips ids another has not reached.
+        if (answer.Next is { } theirNext && listing.Arc.Contains(theirNext))
+            listing.Next = listing.Next is { } mine && Before(listing.Arc, mine, theirNext) ? mine : theirNext;
         if (listing.Waiting.Count == 0) FinishArcListing(answer.Op, complete: true);
     }
 
@@ -61,9 +78,14 @@ public sealed partial class ReplicaManager
     {
         if (!_arcListings.Remove(op, out var listing)) return false;
         Timers.Cancel(("op", op));
-        listing.ReplyTo.Tell(new ArcListed(listing.Ids.Take(listing.Limit).ToList(), complete || listing.Answered > 0));
+        var ids = listing.Ids.Where(id => listing.Next is not { } next || !Before(listing.Arc, next, id)).Take(listing.Limit).ToList();
+        var cursor = listing.Next ?? (ids.Count >= listing.Limit ? ids[^1] : null);
+        listing.ReplyTo.Tell(new ArcListed(ids, complete || listing.Answered > 0, cursor));
         return true;
     }
+
+    /// <summary>True when <paramref name="a"/> comes before <paramref name="b"/> walking the arc clockwise from its start.</summary>
+    private static bool Before(RingArc arc, RingId a, RingId b) => RingId.ClockwiseDistance(arc.Start, a) < RingId.ClockwiseDistance(arc.Start, b);
 
     private sealed record ArcListing(IActorRef ReplyTo, SortedSet<RingId> Ids, int Limit, RingArc Arc)
     {
@@ -72,8 +94,16 @@ public sealed partial class ReplicaManager
 
         /// <summary>How many of the nodes asked have answered.</summary>
         public int Answered { get; set; }
+
+        /// <summary>Where the next page starts (the nearest cursor of all listings), or null when this page ends the arc.</summary>
+        public RingId? Next { get; set; }
     }
 
-    private IEnumerable<RingId> HeldInArc(RingId first, RingId last, int limit) =>
-        _store.ListRange(new RingArc(first, last), null, Math.Clamp(limit, 1, MaxArcListing)).Items.Select(i => i.Id);
+    /// <summary>One page of the ids held in an arc, without withdrawn notifications (their only use is to refuse a replay); the cursor continues it.</summary>
+    private (List<RingId> Ids, RingId? Next) HeldInArc(RingId first, RingId last, int limit, RingId? after = null)
+    {
+        var page = _store.ListRange(new RingArc(first, last), after, Math.Clamp(limit, 1, MaxArcListing));
+        var ids = page.Items.Select(i => i.Id).Where(id => _store.Get(id).Object is not NotificationObject { IsWithdrawn: true }).ToList();
+        return (ids, page.Next);
+    }
 }

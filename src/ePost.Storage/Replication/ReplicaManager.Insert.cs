@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using ePost.Core.Hashing;
 using ePost.Core.Ids;
 using ePost.Overlay;
@@ -66,6 +67,11 @@ public sealed partial class ReplicaManager
             Send(origin, new InsertAck(originOp, id, 0, needed, RefusalReason.NotResponsible, $"{_self.Id.ToShortString()} is not a replica of {id.ToShortString()} by its leaf set"));
             return;
         }
+        if (check.IsAccepted && NotificationCap(decoded!, origin.Address) is { } capped)
+        {
+            Send(origin, new InsertAck(originOp, id, 0, needed, RefusalReason.OverQuota, capped));
+            return;
+        }
         // The writer's node is charged here, at the root; the other replicas take the root's copy uncharged.
         var put = Put(encoded, leaseMs, check.IsAccepted ? new WriterCharge(origin.Address, _settings.WriterQuotaBytes) : null);
         if (!check.IsAccepted || !put.IsHeld)
@@ -80,9 +86,19 @@ public sealed partial class ReplicaManager
         StartCoordination(coordination, replicas, (to, op) => SendObject(to, op, TransferPurpose.Replicate, leaseMs, encoded));
     }
 
+    /// <summary>Why a new notification deposit from <paramref name="writer"/> is refused: it already has the most waiting for this recipient here; null when it is not.</summary>
+    private string? NotificationCap(StoredObject value, string writer)
+    {
+        if (value is not NotificationObject { IsWithdrawn: false } || _store.Contains(value.Id)) return null;
+        var (first, last) = NotificationObject.ArcOf(value.Id);
+        var waiting = _store.CountCharged(new RingArc(first, last), writer);
+        return waiting < _settings.MaxNotificationsPerSender ? null
+            : $"This sender already has {waiting} notifications waiting for this recipient here (at most {_settings.MaxNotificationsPerSender}); try again once they are collected.";
+    }
+
     /// <summary>This node's signed receipt for a copy it holds until <paramref name="expiry"/>; null without a node key.</summary>
     private StorageReceipt? Receipt(RequestId request, RingId id, byte[] digest, LeaseInstant? expiry) =>
-        _signer is not null && RemainingMs(expiry) is { } remaining ? StorageReceipt.Sign(_signer, request, id, digest, remaining) : null;
+        _signer is not null && RemainingMs(expiry) is { } remaining ? StorageReceipt.Sign(_signer, request, id, digest, remaining, _certificate) : null;
 
     private void OnRenewRequest(NodeHandle from, RenewRequest renew)
     {
@@ -121,7 +137,13 @@ public sealed partial class ReplicaManager
             Send(from, new ReplicaAck(received.Op, id, false, RefusalReason.NotResponsible, $"not a replica of {id.ToShortString()} by this node's leaf set"));
             return;
         }
-        var put = Put(received.Encoded, received.LeaseMs, check.IsAccepted ? ChargeFor(from, id) : null);
+        var charge = check.IsAccepted ? ChargeFor(from, id) : null;
+        if (charge is not null && NotificationCap(value!, charge.Writer) is { } capped)
+        {
+            Send(from, new ReplicaAck(received.Op, id, false, RefusalReason.OverQuota, capped));
+            return;
+        }
+        var put = Put(received.Encoded, received.LeaseMs, charge);
         var receipt = put.IsHeld ? Receipt(received.Op, id, Sha256.Hash(received.Encoded), put.Expiry) : null;
         Send(from, new ReplicaAck(received.Op, id, put.IsHeld, put.Reason, put.Message, receipt));
     }
@@ -136,8 +158,10 @@ public sealed partial class ReplicaManager
             return;
         }
         coordination.Awaiting.Remove(from.Id);
-        // A receipt is passed on only if it is the replica's own, for this request and these bytes.
-        if (ack.Held && ack.Receipt is { } receipt && coordination.Digest is { } digest && receipt.Holder == from.Id && receipt.Proves(ack.Op, coordination.Id, digest))
+        // A receipt is passed on only if it is the replica's own, for this request and these bytes. Its signature and
+        // certificate are the writer's to check (it trusts no root), so the root does not spend a verification on them.
+        if (ack.Held && ack.Receipt is { } receipt && coordination.Digest is { } digest && receipt.HolderKey is { Length: Core.Crypto.Ed25519.PublicKeyLength }
+            && receipt.Holder == from.Id && receipt.Request == ack.Op && receipt.Object == coordination.Id && receipt.ContentDigest.AsSpan().SequenceEqual(digest))
             coordination.Receipts.Add(receipt);
         if (ack.Held) coordination.Acks++;
         else if (coordination.Refusal == RefusalReason.None && ack.Reason != RefusalReason.None)
@@ -148,7 +172,9 @@ public sealed partial class ReplicaManager
     /// <summary>Answers the writer once the outcome is certain: a majority acknowledged, or it can no longer.</summary>
     private void Evaluate(RequestId op, Coordination c, bool final)
     {
-        var succeeded = c.Acks >= c.Needed;
+        // Below a majority of r (this root may not know every replica yet), every replica asked is heard first, so the
+        // writer, which counts receipts by its own view of the replica set, gets every receipt there is.
+        var succeeded = c.Acks >= c.Needed && (c.Acks >= _settings.Majority || c.Outstanding == 0 || final);
         if (!succeeded && !final && c.Acks + c.Outstanding >= c.Needed) return;
         _coordinations.Remove(op);
         Timers.Cancel(("coord", op));
@@ -171,11 +197,13 @@ public sealed partial class ReplicaManager
         Timers.Cancel(("op", ack.Op));
         if (_settings.RequireReceipts)
         {
-            var (receipts, needed) = CountReceipts(ack.Op, write, ack.Receipts ?? []);
-            if (receipts.Count >= needed) write.ReplyTo.Tell(new Inserted(write.Id, receipts.Count, receipts));
+            var count = _quorum.Count(ack.Op, write.Id, write.Digest, ack.Receipts ?? [], _self.Id, _range.Known.Select(n => n.Id).ToList(), write.Root?.Id);
+            if (count.Refused.Count > 0)
+                _log.Warning("Receipts for {0} from root {1} that do not count: {2}", write.Id.ToShortString(), from, string.Join("; ", count.Refused.Take(4)));
+            if (count.Proven) write.ReplyTo.Tell(new Inserted(write.Id, count.Counted.Count, count.Counted));
             else
                 write.ReplyTo.Tell(new InsertFailed(write.Id, ack.Reason, ack.Reason != RefusalReason.None ? ack.Message
-                    : $"{receipts.Count} of the {needed} valid replica receipts needed arrived (the root counted {ack.Acks})", receipts.Count));
+                    : $"{count.Counted.Count} of the {count.Needed} valid replica receipts needed arrived (the root counted {ack.Acks})", count.Counted.Count));
             return;
         }
         if (ack.Acks >= ack.Needed && ack.Acks > 0) write.ReplyTo.Tell(new Inserted(write.Id, ack.Acks));
@@ -184,24 +212,6 @@ public sealed partial class ReplicaManager
             if (ack.Reason != RefusalReason.None) _refusedAtOrigin++;
             write.ReplyTo.Tell(new InsertFailed(write.Id, ack.Reason, ack.Message, ack.Acks));
         }
-    }
-
-    /// <summary>
-    /// The receipts that prove the insert: valid, for this request and these bytes, one per holder, from holders that
-    /// are among the r nodes closest to the id of all this node knows of (its leaf set, the root, the holders). A
-    /// majority of those r is needed, whatever the root says it needed.
-    /// </summary>
-    private (List<StorageReceipt> Counted, int Needed) CountReceipts(RequestId op, PendingWrite write, StorageReceipt[] offered)
-    {
-        var valid = offered.Take(4 * _settings.ReplicationFactor).Where(r => r is not null && write.Digest is not null && r.Proves(op, write.Id, write.Digest))
-            .GroupBy(r => r.Holder).Select(g => g.First()).ToList();
-        var known = _range.Known.Select(n => n.Id).Concat(valid.Select(r => r.Holder));
-        if (write.Root is { } root) known = known.Append(root.Id);
-        var candidates = known.Distinct().ToList();
-        candidates.Sort((a, b) => RingId.CompareCloseness(write.Id, a, b));
-        var closest = candidates.Take(_settings.ReplicationFactor).ToHashSet();
-        var counted = valid.Where(r => closest.Contains(r.Holder)).ToList();
-        return (counted, Math.Min(_settings.ReplicationFactor, candidates.Count) / 2 + 1);
     }
 
     private void OnRenewAck(NodeHandle from, RenewAck ack)

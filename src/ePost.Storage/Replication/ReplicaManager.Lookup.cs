@@ -24,10 +24,18 @@ public sealed partial class ReplicaManager
             return;
         }
         var op = NextOp();
-        var pending = new PendingLookup(Sender, lookup.Id, lookup.Newest);
+        // The replica set as far as this node can tell: r, or every node it knows in a ring smaller than that.
+        var quorum = new ReadQuorum(lookup.Id, Math.Min(_settings.ReplicationFactor, _range.KnownNodes), _store.NewestVersionSeen(lookup.Id));
+        var pending = new PendingLookup(Sender, lookup.Id, lookup.Newest, quorum);
+        // A node near the id knows its replicas by its own leaf set, whatever the root says; a node far from it does not.
+        var near = _range.IsReplica(lookup.Id, _self.Id, _settings.ReplicationFactor);
+        pending.OwnView.AddRange(near ? _range.ReplicasFor(lookup.Id) : []);
+        var ownView = pending.OwnView;
         if (local.Object is not null) pending.Answers.Add(local.Object);
         pending.Asked.Add(_self.Id);
         pending.Done.Add(_self.Id);
+        quorum.Name(ownView.Select(n => n.Id));
+        if (near) quorum.Heard(_self.Id, local.Object is not null);
         _lookups[op] = pending;
         Timers.StartSingleTimer(("op", op), new OpExpired(OpKind.Lookup, op), _settings.LookupTimeout);
         WithRoot(lookup.Id, root =>
@@ -35,14 +43,20 @@ public sealed partial class ReplicaManager
             if (!_lookups.ContainsKey(op)) return;
             pending.Started = true;
             if (root is null || IsSelf(root)) AskReplicas(op, pending, _range.ReplicasFor(lookup.Id));
-            else Ask(op, pending, root);
+            else
+            {
+                Ask(op, pending, root);
+                // Newest versions are not taken from the root's word alone: the replicas this node knows are asked too.
+                if (lookup.Newest) AskReplicas(op, pending, ownView);
+            }
             CompleteLookup(op, final: false);
         });
     }
 
     private void Ask(RequestId op, PendingLookup pending, NodeHandle node)
     {
-        if (!pending.Asked.Add(node.Id)) return;
+        // Bounded: every node asked names at most r others, and a lookup asks at most 3r nodes in all.
+        if (pending.AskedNodes.Count >= 3 * _settings.ReplicationFactor || !pending.Asked.Add(node.Id)) return;
         pending.AskedNodes.Add(node);
         Send(node, new FetchRequest(op, pending.Id, Repair: false));
     }
@@ -76,6 +90,14 @@ public sealed partial class ReplicaManager
             _log.Warning("Discarded a copy of {0} from {1}: {2}", pending.Id, from, check.IsAccepted ? "it is a different object" : check.Message);
             return;
         }
+        if (!pending.Quorum.Admits(value))
+        {
+            // An older version than this node already verified: stale or a lie, never an answer; but the object exists.
+            _log.Warning("Discarded version {0} of {1} from {2}: this node has seen version {3}", ObjectValidator.VersionOf(value), pending.Id, from, pending.Quorum.Floor);
+            pending.Quorum.Heard(from.Id, held: true);
+            return;
+        }
+        pending.Quorum.Heard(from.Id, held: true);
         pending.Answers.Add(value);
         pending.AnswerLeases.Add(received.LeaseMs);
         pending.UpToDate.Add((from.Id, value));
@@ -99,8 +121,12 @@ public sealed partial class ReplicaManager
             RefuseReply(nameof(FetchStatus), status.Id, from);
             return;
         }
-        // The root had nothing, or every version counts: ask every replica it named (bounded by r).
-        if (!status.Held || pending.Newest) AskReplicas(status.Op, pending, status.Replicas.Take(_settings.ReplicationFactor));
+        var named = status.Replicas.Take(_settings.ReplicationFactor).ToList();
+        pending.Quorum.Name(named.Select(n => n.Id));
+        // Its copy (if any) arrived before its status; a node that says "held" and sends nothing has no copy for this reader.
+        if (!pending.UpToDate.Any(u => u.From == from.Id)) pending.Quorum.Heard(from.Id, held: false);
+        // Nothing here yet, or every version counts: ask every replica it named (bounded by r), whoever answered.
+        if (!status.Held || pending.Newest) AskReplicas(status.Op, pending, named.Concat(pending.OwnView));
         CompleteLookup(status.Op, final: false);
     }
 
@@ -109,19 +135,27 @@ public sealed partial class ReplicaManager
         if (!_lookups.TryGetValue(op, out var pending)) return;
         var everyoneAnswered = pending.Started && pending.Asked.IsSubsetOf(pending.Done);
         StoredObject? answer = null;
-        if (!pending.Newest) answer = pending.Answers.FirstOrDefault();
+        var admitted = pending.Answers.Where(pending.Quorum.Admits).ToList();
+        if (!pending.Newest) answer = admitted.FirstOrDefault();
         else if (final || everyoneAnswered)
-            answer = ObjectValidator.SelectNewestOfAnyKind(pending.Id, pending.Answers, _settings.MaxObjectBytes);
+            answer = ObjectValidator.SelectNewestOfAnyKind(pending.Id, admitted, _settings.MaxObjectBytes);
         if (answer is null && !final && !everyoneAnswered) return;
 
         _lookups.Remove(op);
         Timers.Cancel(("op", op));
         if (answer is null)
         {
-            pending.ReplyTo.Tell(new NotFound(pending.Id, final ? $"no valid copy within {_settings.LookupTimeout}" : "no replica holds a valid copy",
-                Definitive: !final && pending.AskedNodes.Any(n => !IsSelf(n))));
+            // "The ring has none" only on the word of a majority of the replica set, never of one root.
+            var definitive = !final && pending.Quorum.IsDefinitivelyAbsent();
+            var seen = pending.Quorum.Floor is { } floor ? $" (none as new as version {floor}, which this node has seen)" : "";
+            pending.ReplyTo.Tell(new NotFound(pending.Id,
+                final ? $"no valid copy within {_settings.LookupTimeout}{seen}"
+                : definitive ? "no replica holds a valid copy"
+                : $"the nodes that answered hold no valid copy, but they are not a majority of its replicas{seen}",
+                Definitive: definitive));
             return;
         }
+        if (ObjectValidator.VersionOf(answer) is { } version) _store.RememberVersion(answer.Id, version);
         pending.ReplyTo.Tell(new Found(answer));
         var leaseMs = pending.AnswerLeases.DefaultIfEmpty(0).Max();
         RestoreIfReplica(answer, leaseMs);
@@ -148,7 +182,7 @@ public sealed partial class ReplicaManager
         if (put.Outcome is PutOutcome.Stored or PutOutcome.Updated) _log.Info("Restored {0} from a replica while reading it", value.Id);
     }
 
-    private sealed record PendingLookup(IActorRef ReplyTo, RingId Id, bool Newest)
+    private sealed record PendingLookup(IActorRef ReplyTo, RingId Id, bool Newest, ReadQuorum Quorum)
     {
         public List<StoredObject> Answers { get; } = new();
         public List<long> AnswerLeases { get; } = new();
@@ -156,6 +190,7 @@ public sealed partial class ReplicaManager
         public HashSet<RingId> Done { get; } = new();
         public bool Started { get; set; }
         public List<NodeHandle> AskedNodes { get; } = new();
+        public List<NodeHandle> OwnView { get; } = new();
         public List<(RingId From, StoredObject Copy)> UpToDate { get; } = new();
     }
 }

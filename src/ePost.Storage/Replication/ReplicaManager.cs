@@ -32,6 +32,8 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
     private readonly IMonotonicClock _time;
     private readonly ChunkAssembler _assembler;
     private readonly Core.Crypto.Ed25519KeyPair? _signer;
+    private readonly byte[]? _certificate;
+    private readonly ReceiptQuorum _quorum;
     private readonly Dictionary<RingId, List<Action<NodeHandle?>>> _rootWaiters = new();
     private NodeHandle _self = null!;
     private ReplicaRange _range = null!;
@@ -44,14 +46,20 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
     /// <param name="dataDirectory">Where node.db lives.</param>
     /// <param name="time">The monotonic time source; by default the scheduler's monotonic clock (tests pass virtual time).</param>
     /// <param name="signer">The node key (its SHA-256 is the node id) that signs a <see cref="StorageReceipt"/> for every copy stored; none: no receipts.</param>
-    public static Props Props(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time = null, Core.Crypto.Ed25519KeyPair? signer = null) =>
-        Akka.Actor.Props.Create(() => new ReplicaManager(settings, overlay, dataDirectory, time, signer));
+    /// <param name="certificate">The node's encoded node certificate, attached to its receipts so writers that never met it can check it.</param>
+    /// <param name="members">Which receipt keys are certified members' (by default any key: a ring without node certificates).</param>
+    public static Props Props(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time = null, Core.Crypto.Ed25519KeyPair? signer = null,
+        byte[]? certificate = null, IMemberCertification? members = null) =>
+        Akka.Actor.Props.Create(() => new ReplicaManager(settings, overlay, dataDirectory, time, signer, certificate, members));
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public ReplicaManager(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time, Core.Crypto.Ed25519KeyPair? signer)
+    public ReplicaManager(StorageSettings settings, IActorRef overlay, string dataDirectory, IMonotonicClock? time, Core.Crypto.Ed25519KeyPair? signer,
+        byte[]? certificate, IMemberCertification? members)
     {
         _settings = settings;
         _signer = signer;
+        _certificate = certificate;
+        _quorum = new ReceiptQuorum(settings.ReplicationFactor, members ?? UncertifiedMembers.Instance);
         _overlay = overlay;
         _time = time ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
         _store = SqliteObjectStore.Open(dataDirectory, settings.StoreSettings);
@@ -186,7 +194,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
             case RenewAck ack: OnRenewAck(from, ack); break;
             case RepairDigest digest: OnRepairDigest(from, digest); break;
             case RepairOffer offer: OnRepairOffer(from, offer); break;
-            case ArcQuery query: Send(from, new ArcAnswer(query.Op, HeldInArc(query.First, query.Last, query.Limit).ToArray())); break;
+            case ArcQuery query: OnArcQuery(from, query); break;
             case ArcAnswer answer: OnArcAnswer(from, answer); break;
         }
     }

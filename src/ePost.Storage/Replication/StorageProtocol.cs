@@ -86,9 +86,11 @@ public sealed record RepairNow : IStorageCommand
 /// Lists the ids held in the arc [<paramref name="First"/>, <paramref name="Last"/>] (both inclusive) by this node and
 /// by the root of <paramref name="First"/>, at most <paramref name="Limit"/>; answered with <see cref="ArcListed"/>.
 /// POST collects a user's waiting notifications this way (they all live in one small arc after the user's id).
+/// Withdrawn notifications are left out; a long arc is read in pages, from just after <paramref name="After"/>.
 /// </summary>
-public sealed record ListArc(RingId First, RingId Last, int Limit) : IStorageCommand;
+public sealed record ListArc(RingId First, RingId Last, int Limit, RingId? After = null) : IStorageCommand;
 
 /// <summary>The ids found, in ring order without duplicates; <paramref name="Complete"/> is false when the root did not answer in time.</summary>
-public sealed record ArcListed(IReadOnlyList<RingId> Ids, bool Complete);
+/// <param name="Next">Pass as <c>After</c> for the next page; null when the arc has no more ids.</param>
+public sealed record ArcListed(IReadOnlyList<RingId> Ids, bool Complete, RingId? Next = null);
 

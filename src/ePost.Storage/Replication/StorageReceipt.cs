@@ -19,18 +19,24 @@ namespace ePost.Storage.Replication;
 /// <param name="HolderKey">The holder's Ed25519 public key; <see cref="Holder"/> is the node id it fixes.</param>
 /// <param name="LeaseMs">The lease granted, as a duration on the holder's clock (never an instant: clocks need not agree).</param>
 /// <param name="Signature">Ed25519 over <see cref="SignedDigest"/>.</param>
-public sealed record StorageReceipt(RequestId Request, RingId Object, byte[] ContentDigest, byte[] HolderKey, long LeaseMs, byte[] Signature)
+/// <param name="HolderCertificate">
+/// The holder's node certificate (<see cref="NodeCertificate"/> encoding), so a writer that never met the holder can
+/// check that the key is a certified member's (<see cref="IMemberCertification"/>); not covered by the signature,
+/// since it is itself signed by the ring CA and must name <paramref name="HolderKey"/>.
+/// </param>
+public sealed record StorageReceipt(RequestId Request, RingId Object, byte[] ContentDigest, byte[] HolderKey, long LeaseMs, byte[] Signature,
+    byte[]? HolderCertificate = null)
 {
     private static readonly byte[] Domain = Encoding.ASCII.GetBytes("epost-storage-receipt-v1");
 
     /// <summary>The holder's node id: the first 160 bits of SHA-256 of its key, as for every node id.</summary>
     public RingId Holder => RingId.FromSha256(HolderKey);
 
-    /// <summary>Signs a receipt with the holder's node key.</summary>
-    public static StorageReceipt Sign(Ed25519KeyPair holder, RequestId request, RingId objectId, byte[] contentDigest, long leaseMs)
+    /// <summary>Signs a receipt with the holder's node key, attaching <paramref name="certificate"/> (the holder's encoded node certificate) when given.</summary>
+    public static StorageReceipt Sign(Ed25519KeyPair holder, RequestId request, RingId objectId, byte[] contentDigest, long leaseMs, byte[]? certificate = null)
     {
         var key = holder.PublicKey;
-        return new StorageReceipt(request, objectId, contentDigest, key, leaseMs, holder.Sign(Digest(request, objectId, contentDigest, key, leaseMs)));
+        return new StorageReceipt(request, objectId, contentDigest, key, leaseMs, holder.Sign(Digest(request, objectId, contentDigest, key, leaseMs)), certificate);
     }
 
     /// <summary>What the signature covers: every field, framed, under a domain tag no other signature in the project uses.</summary>
@@ -38,7 +44,7 @@ public sealed record StorageReceipt(RequestId Request, RingId Object, byte[] Con
 
     /// <summary>True when the receipt is well formed and its signature verifies under its holder key.</summary>
     public bool IsValid() =>
-        ContentDigest is { Length: 32 } && HolderKey is { Length: Ed25519.PublicKeyLength } && Signature is { Length: Ed25519.SignatureLength } && LeaseMs > 0
+        HolderCertificate is not { Length: > NodeCertificate.MaxEncodedLength } && ContentDigest is { Length: 32 } && HolderKey is { Length: Ed25519.PublicKeyLength } && Signature is { Length: Ed25519.SignatureLength } && LeaseMs > 0
         && Ed25519.Verify(HolderKey, SignedDigest(), Signature);
 
     /// <summary>True when the receipt is valid and is for <paramref name="request"/>, <paramref name="objectId"/> and the bytes digested in <paramref name="contentDigest"/>.</summary>

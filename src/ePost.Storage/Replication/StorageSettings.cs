@@ -53,6 +53,9 @@ public sealed record StorageSettings(
     /// <summary>How many places beyond the r closest a node may stand, by its own leaf set, and still accept an object as a replica (<c>admission-slack</c>).</summary>
     public int AdmissionSlack { get; init; } = 1;
 
+    /// <summary>Notifications one writer may have waiting for one recipient on this node (<c>max-notifications-per-sender</c>); beyond it deposits are refused with the temporary OverQuota.</summary>
+    public int MaxNotificationsPerSender { get; init; } = 256;
+
     /// <summary>Whether a writer counts an insert as done only on enough valid receipts from replicas (<c>require-receipts</c>).</summary>
     public bool RequireReceipts { get; init; }
 
@@ -90,6 +93,7 @@ public sealed record StorageSettings(
             WriterQuotaBytes = c.GetLong("writer-quota-bytes"),
             AdmissionSlack = c.GetInt("admission-slack"),
             RequireReceipts = c.GetBoolean("require-receipts"),
+            MaxNotificationsPerSender = c.GetInt("max-notifications-per-sender"),
         };
         settings.Validate();
         return settings;
@@ -118,6 +122,7 @@ public sealed record StorageSettings(
         if (ChunkBytes is < 1024 or > 60000) throw new ConfigurationException("epost.storage.chunk-bytes must be 1024..60000 (Akka.Remote's frame limit).");
         if (WriterQuotaBytes < MaxObjectBytes || AdmissionSlack < 0)
             throw new ConfigurationException("epost.storage.writer-quota-bytes must hold at least one object and admission-slack must not be negative.");
+        if (MaxNotificationsPerSender < 1) throw new ConfigurationException("epost.storage.max-notifications-per-sender must be positive.");
         if (MaxPendingTransfersPerPeer < 1 || MaxBufferedBytes < MaxObjectBytes)
             throw new ConfigurationException("epost.storage.max-pending-transfers-per-peer must be positive and max-buffered-bytes must hold at least one object.");
         if (MaxPendingTransfers < 1 || RepairMaxOffer < 1 || FetchBatch < 1 || HandOffBatch < 1 || CollectionBatch < 1)

@@ -87,8 +87,8 @@ public sealed record RepairDigest(long Round, RingId Start, RingId End, byte[] F
 public sealed record RepairOffer(long Round, RingId[] Ids, long[]? LeaseMs = null) : IStorageMessage;
 
 /// <summary>Asks a node which ids it holds in the arc [<paramref name="First"/>, <paramref name="Last"/>], at most <paramref name="Limit"/> of them.</summary>
-public sealed record ArcQuery(RequestId Op, RingId First, RingId Last, int Limit) : IStorageMessage;
+public sealed record ArcQuery(RequestId Op, RingId First, RingId Last, int Limit, RingId? After = null) : IStorageMessage;
 
-/// <summary>The ids a node holds in the queried arc, in ring order (possibly cut at the limit).</summary>
-public sealed record ArcAnswer(RequestId Op, RingId[] Ids) : IStorageMessage;
+/// <summary>The ids a node holds in the queried arc, in ring order (possibly cut at the limit); <paramref name="Next"/> continues the listing.</summary>
+public sealed record ArcAnswer(RequestId Op, RingId[] Ids, RingId? Next = null) : IStorageMessage;
 

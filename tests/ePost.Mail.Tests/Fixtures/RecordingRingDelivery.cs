@@ -40,6 +40,16 @@ public sealed class RecordingRingDelivery : IRingDelivery
         await FileOnce(deliveryId, sender, recipient, message);
     }
 
+    /// <summary>The delivery ids delivered as gateway mail (not submitted by a user of the node).</summary>
+    public ConcurrentBag<string> FromGateway { get; } = new();
+
+    /// <inheritdoc />
+    public async Task DeliverFromGatewayAsync(string deliveryId, string sender, string recipient, ReadOnlyMemory<byte> message, CancellationToken cancellation)
+    {
+        FromGateway.Add(deliveryId);
+        await DeliverAsync(deliveryId, sender, recipient, message, cancellation);
+    }
+
     private Task FileOnce(string deliveryId, string sender, string recipient, ReadOnlyMemory<byte> message)
     {
         if (failures.TryGetValue(recipient, out var queue) && queue.TryDequeue(out var error)) return Task.FromException(error);

@@ -49,6 +49,36 @@ public sealed class SmtpListenerTests : ListenerFixture
         Assert.Contains("with ESMTPSA", stored.Headers[HeaderId.Received]);
     }
 
+    [Theory]
+    [InlineData("Mallory <mallory@ring.test>")]
+    [InlineData("Alice <alice@ring.test>, Mallory <mallory@ring.test>")]
+    [InlineData("bob@ring.test")]
+    public async Task A_submission_whose_From_header_the_login_does_not_own_is_refused_with_553_and_not_spooled(string from)
+    {
+        var port = await StartAsync(Factory());
+        using var client = new SmtpClient { ServerCertificateValidationCallback = (_, certificate, _, _) => IsOurCertificate(certificate) };
+        await client.ConnectAsync("localhost", port, SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync("alice", "secret");
+        var forged = Message();
+        forged.From.Clear();
+        forged.From.AddRange(InternetAddressList.Parse(from));
+        // The envelope is alice's own: only the header lies.
+        var refused = await Assert.ThrowsAsync<SmtpCommandException>(() =>
+            client.SendAsync(forged, MailboxAddress.Parse("alice@ring.test"), [MailboxAddress.Parse("bob@ring.test")]));
+        Assert.Equal(SmtpStatusCode.MailboxNameNotAllowed, refused.StatusCode);
+        Assert.Contains("5.7.1", refused.Message);
+        Assert.Contains("not owned by user alice", refused.Message);
+        Assert.Empty(Spool.ListPending());
+
+        // The session goes on, and a message whose From: is the user's own (in any case) is taken.
+        var own = Message();
+        own.From.Clear();
+        own.From.Add(new MailboxAddress("Alice", "Alice@Ring.Test"));
+        await client.SendAsync(own);
+        Assert.Single(Spool.ListPending());
+        await client.DisconnectAsync(quit: true);
+    }
+
     [Fact]
     public async Task A_chunked_message_over_tls_arrives_byte_for_byte_however_the_chunks_are_cut_into_writes()
     {

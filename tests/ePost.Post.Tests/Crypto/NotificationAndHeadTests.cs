@@ -38,6 +38,37 @@ public class NotificationAndHeadTests
         Assert.False(opened.VerifySender(eve.Certificate));
     }
 
+    private Func<NodeCertificate, NodeCertificateVerdict> RingCheck => certificate => NodeCertificate.Verify(ca.PublicKey, certificate, 3);
+
+    [Fact]
+    public void Gateway_mail_is_signed_by_the_receiving_node_names_no_sender_and_verifies_against_the_ring_CA_only()
+    {
+        var node = Ed25519.Generate(Random);
+        var gatewayNote = new Notification("d-gw", "", "bob@ring.test", RingId.ForAddress("manifest"), new byte[32], 99)
+            { GatewayCertificate = ca.IssueNode(node.PublicKey, 5).Encode() };
+        var opened = Notification.Open(gatewayNote.SealAsGateway(node, bob.Certificate, Random), bob);
+        Assert.True(opened.Notification.IsGateway);
+        Assert.Equal("", opened.Notification.Sender);
+        Assert.True(opened.VerifyGateway(RingCheck, out var reason), reason);
+        // It never passes as mail from a ring user, whoever the message's headers claim.
+        Assert.False(opened.VerifySender(alice.Certificate));
+
+        // A node certificate of another CA, or one whose key did not sign, is refused.
+        var otherCa = CertificateAuthority.Create(Random);
+        var foreign = gatewayNote with { GatewayCertificate = otherCa.IssueNode(node.PublicKey, 1).Encode() };
+        Assert.False(Notification.Open(foreign.SealAsGateway(node, bob.Certificate, Random), bob).VerifyGateway(RingCheck, out _));
+        var stranger = Ed25519.Generate(Random);
+        var borrowed = gatewayNote with { };
+        Assert.Throws<ArgumentException>(() => borrowed.SealAsGateway(stranger, bob.Certificate, Random));
+        var signedByStranger = Notification.Open(borrowed.SealWith(stranger, bob.Certificate, Random), bob);
+        Assert.False(signedByStranger.VerifyGateway(RingCheck, out var why));
+        Assert.Contains("not signed", why);
+
+        // Gateway mail cannot name a sender, and mail a user signed is not gateway mail.
+        Assert.Throws<ArgumentException>(() => (gatewayNote with { Sender = "alice@ring.test" }).SealAsGateway(node, bob.Certificate, Random));
+        Assert.False(Notification.Open(Note().Seal(alice, bob.Certificate, Random), bob).VerifyGateway(RingCheck, out _));
+    }
+
     [Fact]
     public void Nobody_but_the_recipient_opens_it()
     {

@@ -36,6 +36,19 @@ public sealed class ReceiptTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         return ExpectMsg<object>(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>A writer outside the replica set inserts <paramref name="block"/> through a root that never hears of it (the test answers in its name).</summary>
+    private (int Writer, int Root, List<int> Replicas, RequestId Op) InsertThroughSilentRoot(ContentBlock block)
+    {
+        var replicas = _ring.ReplicaIndexes(block.Id);
+        var writer = Enumerable.Range(0, 6).Except(replicas).First();
+        var root = replicas[0];
+        _ring.Membership.Silent.Add(_ring.Nodes[root].Handle.Id);
+        _ring.Nodes[writer].Storage.Tell(new Insert(block, LeaseDuration.FromDays(30)), TestActor);
+        RequestId op = default;
+        AwaitCondition(() => _seen.Any(s => s.To.Id == _ring.Nodes[root].Handle.Id && s.Payload is ObjectChunk c && (op = c.Op) != default), TimeSpan.FromSeconds(10));
+        return (writer, root, replicas, op);
+    }
+
     [Fact]
     public void An_insert_is_reported_with_a_valid_receipt_from_each_replica_that_holds_it()
     {
@@ -58,13 +71,7 @@ public sealed class ReceiptTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     public void A_root_that_claims_success_with_missing_replayed_or_minted_receipts_does_not_make_the_writer_report_inserted()
     {
         var block = TestObjects.Block(2);
-        var replicas = _ring.ReplicaIndexes(block.Id);
-        var writer = Enumerable.Range(0, 6).Except(replicas).First();
-        var root = replicas[0];
-        _ring.Membership.Silent.Add(_ring.Nodes[root].Handle.Id);
-        _ring.Nodes[writer].Storage.Tell(new Insert(block, LeaseDuration.FromDays(30)), TestActor);
-        RequestId op = default;
-        AwaitCondition(() => _seen.Any(s => s.To.Id == _ring.Nodes[root].Handle.Id && s.Payload is ObjectChunk c && (op = c.Op) != default), TimeSpan.FromSeconds(10));
+        var (writer, root, replicas, op) = InsertThroughSilentRoot(block);
 
         var digest = Sha256.Hash(block.Encode());
         // Keys minted for the occasion, whose ids are farther from the object than every node the writer knows.
@@ -80,6 +87,32 @@ public sealed class ReceiptTests : Akka.TestKit.Xunit2.TestKit, IDisposable
 
         var failed = ExpectMsg<InsertFailed>(TimeSpan.FromSeconds(10));
         Assert.Equal(0, failed.Acks);
+        Assert.Contains("receipts", failed.Message);
+    }
+
+    [Fact]
+    public void Receipts_from_keys_the_ring_CA_never_certified_do_not_count_however_close_their_ids_are_to_the_object()
+    {
+        var block = TestObjects.Block(5);
+        var (writer, root, _, op) = InsertThroughSilentRoot(block);
+
+        var digest = Sha256.Hash(block.Encode());
+        // Keys ground until their ids are closer to the object than every real node: without certificates they would be "the replica set".
+        var close = Enumerable.Range(0, 5000).Select(i => Ed25519.FromSeed(BitConverter.GetBytes(i).Concat(Enumerable.Repeat((byte)0x5A, 28)).ToArray()))
+            .Where(k => _ring.Nodes.All(n => RingId.CompareCloseness(block.Id, RingId.FromSha256(k.PublicKey), n.Handle.Id) < 0)).Take(3).ToList();
+        Assert.Equal(3, close.Count);
+        var otherCa = CertificateAuthority.Create(System.Security.Cryptography.RandomNumberGenerator.Create());
+        var uncertified = StorageReceipt.Sign(close[0], op, block.Id, digest, 1000);
+        var foreign = StorageReceipt.Sign(close[1], op, block.Id, digest, 1000, otherCa.IssueNode(close[1].PublicKey, 1).Encode());
+        // A real member's certificate attached to a receipt signed by another key.
+        var borrowed = StorageReceipt.Sign(close[2], op, block.Id, digest, 1000, VirtualRing.Ca.IssueNode(VirtualRing.KeyOf(writer).PublicKey, 99).Encode());
+        // The root's own, genuine receipt counts, but one is not a majority.
+        var rootsOwn = StorageReceipt.Sign(VirtualRing.KeyOf(root), op, block.Id, digest, 1000, VirtualRing.Ca.IssueNode(VirtualRing.KeyOf(root).PublicKey, 7).Encode());
+        var forged = new InsertAck(op, block.Id, 4, 3, RefusalReason.None, "ok", [uncertified, foreign, borrowed, rootsOwn]);
+        _ring.Nodes[writer].Storage.Tell(new DirectDelivered(_ring.Nodes[root].Handle, forged));
+
+        var failed = ExpectMsg<InsertFailed>(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, failed.Acks);
         Assert.Contains("receipts", failed.Message);
     }
 

@@ -77,7 +77,7 @@ public class DurabilityTests : IDisposable
         using var reopened = SqliteObjectStore.Open(_dir.Path);
         Assert.Equal(new byte[] { 8 }, reopened.ReadMeta("node-epoch"));
         Assert.Null(reopened.ReadMeta("never-written"));
-        Assert.Equal("2"u8.ToArray(), reopened.ReadMeta("schema-version"));
+        Assert.Equal("3"u8.ToArray(), reopened.ReadMeta("schema-version"));
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class DurabilityTests : IDisposable
         using (var store = SqliteObjectStore.Open(_dir.Path)) Assert.Equal(PutOutcome.Stored, store.Put(old, new LeaseInstant(500)).Outcome);
         // Back to the version-1 layout, as a database written before writer quotas looks.
         RawDatabase.Execute(Path.Combine(_dir.Path, SqliteObjectStore.FileName),
-            "DROP INDEX objects_by_writer; ALTER TABLE objects DROP COLUMN writer; UPDATE meta SET value = $v WHERE key = 'schema-version'", ("$v", "1"u8.ToArray()));
+            "DROP TABLE versions_seen; DROP INDEX objects_by_writer; ALTER TABLE objects DROP COLUMN writer; UPDATE meta SET value = $v WHERE key = 'schema-version'", ("$v", "1"u8.ToArray()));
 
         using var migrated = SqliteObjectStore.Open(_dir.Path);
         Assert.Equal(GetOutcome.Found, migrated.Get(old.Id).Outcome);
@@ -97,6 +97,27 @@ public class DurabilityTests : IDisposable
         Assert.Equal(PutOutcome.Stored, migrated.Put(TestObjects.Block(43, 1000), new LeaseInstant(500), charge).Outcome);
         Assert.Equal(RefusalReason.OverQuota, migrated.Put(TestObjects.Block(44, 1000), new LeaseInstant(500), charge).Reason);
         Assert.True(migrated.UsageOf("loop://w") is > 2000 and <= 2500);
+    }
+
+    [Fact]
+    public void The_newest_version_ever_held_survives_restart_and_expiry_and_an_older_one_is_refused_forever()
+    {
+        using (var store = SqliteObjectStore.Open(_dir.Path))
+        {
+            Assert.Equal(PutOutcome.Stored, store.Put(TestObjects.Head(5), new LeaseInstant(500)).Outcome);
+            Assert.Equal(1, store.CollectExpired(new LeaseInstant(1000), 10));
+            Assert.Equal(GetOutcome.NotFound, store.Get(TestObjects.Head(5).Id).Outcome);
+            store.RememberVersion(TestObjects.Head(9).Id, 7);
+        }
+
+        using var reopened = SqliteObjectStore.Open(_dir.Path);
+        Assert.Equal(7UL, reopened.NewestVersionSeen(TestObjects.Head(5).Id));
+        // A replica (or a writer replaying an old head) offering v6 after the node saw v7: refused although nothing is held.
+        var stale = reopened.Put(TestObjects.Head(6), new LeaseInstant(5000));
+        Assert.Equal(RefusalReason.StaleVersion, stale.Reason);
+        Assert.Equal(PutOutcome.Stored, reopened.Put(TestObjects.Head(7), new LeaseInstant(5000)).Outcome);
+        reopened.RememberVersion(TestObjects.Head(7).Id, 3);
+        Assert.Equal(7UL, reopened.NewestVersionSeen(TestObjects.Head(7).Id));
     }
 
     [Fact]

@@ -25,13 +25,25 @@ public sealed class VirtualRing : IDisposable
 
     private readonly TempDataDirectory _root = new();
 
-    /// <param name="signed">Give every node a key whose SHA-256 is its id (as real nodes have) and let it sign storage receipts.</param>
+    /// <summary>The CA that certifies the nodes of every virtual ring.</summary>
+    public static CertificateAuthority Ca { get; } = CertificateAuthority.Create(System.Security.Cryptography.RandomNumberGenerator.Create());
+
+    /// <summary>The key of the <paramref name="index"/>th node of a virtual ring (its id is the key's SHA-256, as for real nodes).</summary>
+    public static Ed25519KeyPair KeyOf(int index) => Ed25519.FromSeed(Enumerable.Repeat((byte)(0x40 + index), 32).ToArray());
+
+    /// <param name="signed">
+    /// Give every node a key whose SHA-256 is its id and a node certificate of <see cref="Ca"/> (as real nodes have), and
+    /// let it sign storage receipts, checked against <see cref="Ca"/>. Unsigned rings (random ids, no receipts) run with
+    /// require-receipts off.
+    /// </param>
     public VirtualRing(ActorSystem system, int count, Action<int, string>? prepareDataDir = null, bool signed = false)
     {
         Settings = StorageSettings.Create(system.Settings.Config);
+        if (!signed) Settings = Settings with { RequireReceipts = false };
         var clock = new VirtualMonotonicClock((TestScheduler)system.Scheduler);
         var random = new Random(11);
-        var keys = Enumerable.Range(0, count).Select(i => Ed25519.FromSeed(Enumerable.Repeat((byte)(0x40 + i), 32).ToArray())).ToList();
+        var keys = Enumerable.Range(0, count).Select(KeyOf).ToList();
+        var members = CertifiedMembers.OfAuthority(Ca.PublicKey);
         // Every member exists before any store asks its overlay who its neighbours are.
         var handles = Enumerable.Range(0, count)
             .Select(i => new NodeHandle(signed ? RingId.FromSha256(keys[i].PublicKey) : RingId.Random(random), $"loop://n{i}", 1)).ToList();
@@ -43,7 +55,8 @@ public sealed class VirtualRing : IDisposable
             Directory.CreateDirectory(dir);
             prepareDataDir?.Invoke(i, dir);
             var overlay = system.ActorOf(Props.Create(() => new LoopbackOverlay(Membership, handle)));
-            Nodes.Add((handle, system.ActorOf(ReplicaManager.Props(Settings, overlay, dir, clock, signed ? keys[i] : null)), dir));
+            Nodes.Add((handle, system.ActorOf(ReplicaManager.Props(Settings, overlay, dir, clock, signed ? keys[i] : null,
+                signed ? Ca.IssueNode(keys[i].PublicKey, (ulong)i + 1).Encode() : null, members)), dir));
         }
     }
 
