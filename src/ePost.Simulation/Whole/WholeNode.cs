@@ -95,14 +95,14 @@ public sealed class WholeNodeGuardian : ReceiveActor
         var index = node.Index;
         var ring = Context.ActorOf(RingNode.Props(settings.Overlay, node.Id, node.Epoch, bootstrap, clock,
             new PeerAttachment(node.Address, self => network.Connect(index, self))), "overlay");
-        var store = Context.ActorOf(ReplicaManager.Props(settings.Storage, ring, node.DataDir, clock), "storage");
+        var store = Context.ActorOf(ReplicaManager.Props(settings.Storage, ring, node.DataDir, clock, signer: node.Key), "storage");
         var glacier = Context.ActorOf(GlacierActor.Props(settings.Glacier, ring, node.Key, node.DataDir, clock), "glacier");
         var services = PostServices.Create(store, ring, settings.CaPublicKey, settings.Post,
             new SkewedClock(Context.System.Scheduler, node.WallClockSkew), glacier);
         var office = Context.ActorOf(PostOffice.Props(services, node.Users.Select(u => (u.Keys, false)).ToList()), PostOffice.Name);
         var directory = new PostUserDirectory(node.Users, services.Certificates, [settings.Domain]);
         var spool = new FileSpool(Path.Combine(node.DataDir, "spool"));
-        Context.ActorOf(DeliveryAgent.Props(settings.Delivery, spool, directory, new PostRingDelivery(directory, node.Users, services.Sender)), "delivery");
+        Context.ActorOf(DeliveryAgent.Props(settings.Delivery, spool, directory, new PostRingDelivery(directory, services.Sender, services.Gateway)), "delivery");
         var parts = new Parts(ring, store, office, spool);
         Receive<GetParts>(_ => Sender.Tell(parts));
     }
