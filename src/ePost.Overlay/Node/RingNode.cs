@@ -24,20 +24,31 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
     private readonly HashSet<IActorRef> _subscribers = new();
     private readonly Dictionary<long, (IActorRef Asker, RingId Key)> _lookups = new();
     private readonly EarlyDeliveries _early;
+    private readonly IPeerAuthenticator? _authenticator;
 
     /// <summary>Props for a ring node with the given id and epoch, joining through <paramref name="bootstraps"/> (none: start a ring).</summary>
+    /// <param name="settings">The overlay settings.</param>
+    /// <param name="id">This node's id.</param>
+    /// <param name="epoch">This process's incarnation number.</param>
+    /// <param name="bootstraps">Addresses to join through; none starts a new ring.</param>
     /// <param name="clock">The node's time; by default the scheduler's monotonic clock. Tests on the TestScheduler pass a <see cref="SchedulerVirtualClock"/>.</param>
-    public static Props Props(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock = null) =>
-        Akka.Actor.Props.Create(() => new RingNode(settings, id, epoch, bootstraps, clock));
+    /// <param name="authenticator">Tells which node id the transport proved for a sender's address; null when the
+    /// transport does not authenticate (then only a message's claimed address is checked against its sender's).</param>
+    public static Props Props(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps,
+        IMonotonicClock? clock = null, IPeerAuthenticator? authenticator = null) =>
+        Akka.Actor.Props.Create(() => new RingNode(settings, id, epoch, bootstraps, clock, authenticator));
 
     /// <summary>Creates the actor; use <see cref="Props"/>.</summary>
-    public RingNode(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock)
+    public RingNode(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock,
+        IPeerAuthenticator? authenticator = null)
     {
         _settings = settings;
+        _authenticator = authenticator;
         _bootstraps = bootstraps;
         _time = clock ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
         _early = new EarlyDeliveries(settings.EarlyDeliveryLimit, settings.EarlyDeliveryWait);
-        Random = new Random(id.GetHashCode() ^ (int)epoch);
+        // Unseeded: join nonces come from it, and a peer off the join's route must not predict them.
+        Random = new Random();
         var system = (ExtendedActorSystem)Context.System;
         var address = system.Provider.DefaultAddress.ToString();
         var network = new AkkaPeerNetwork(system, Self, Self.Path.ToStringWithoutAddress());
@@ -45,7 +56,7 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
 
         Receive<IOverlayMessage>(m => m is GetNodeStatus, _ => Sender.Tell(_node.Status()));
         Receive<ClientRequest>(OnClientRequest);
-        Receive<IOverlayMessage>(m => m is not NodeStatus, m => _node.Receive(m));
+        Receive<IOverlayMessage>(m => m is not NodeStatus, m => _node.Receive(m, SenderPeer()));
         Receive<OverlayTimer>(OnTimer);
         Receive<RouteTo>(m =>
         {
@@ -150,6 +161,13 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
         }
         if (_lookups.ContainsKey(id))
             Timers.StartSingleTimer(LookupTimerKey(id), new LookupExpired(id), _settings.LookupTimeout);
+    }
+
+    /// <summary>The sender of the message in hand as the transport proved it: its address and, when known, its node id.</summary>
+    private AuthenticatedPeer SenderPeer()
+    {
+        var address = Sender.Path.Address;
+        return new AuthenticatedPeer(address.ToString(), _authenticator?.NodeAt(address));
     }
 
     private static string LookupTimerKey(long id) => "lookup-" + id;

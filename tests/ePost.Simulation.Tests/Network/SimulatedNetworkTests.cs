@@ -72,7 +72,7 @@ public sealed class SimulatedNetworkTests
 
         a.Send(b.Address, Hello);
         _network.Detach(b);
-        var b2 = _network.Reattach(b, _ => restarted++);
+        var b2 = _network.Reattach(b, (_, _) => restarted++);
         _clock.RunFor(TimeSpan.FromSeconds(1));
         a.Send(b2.Address, Hello);
         _clock.RunFor(TimeSpan.FromSeconds(1));
