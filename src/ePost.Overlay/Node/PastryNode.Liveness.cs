@@ -27,7 +27,7 @@ public sealed partial class PastryNode
     private void Heard(NodeHandle node)
     {
         if (node.Id == Self.Id) return;
-        if (!SenderProven && (!_peers.TryGetValue(node.Id, out var known) || known.Handle != node))
+        if (!SenderProven && (!_peers.TryGetValue(node.Id, out var known) || known.Handle != node || known.Candidate))
         {
             Consider(node);
             return;

@@ -161,8 +161,9 @@ public sealed partial class PastryNode
     {
         Counters.Sent++;
         if (maintenance) Counters.MaintenanceSent++;
-        // An answer to a message that came through a relay goes back through it, whatever routes we hold.
-        if (_arrivedVia is { } via && via.Origin.Address == address)
+        // An answer to a message that came through a relay goes back through it, whatever routes we hold. Our own
+        // probes do not: what a relay says of a node is verified on our own path to it.
+        if (_arrivedVia is { } via && via.Origin.Address == address && message is not Probe)
             _network.Send(via.Relay.Address, new Relayed(Self, via.Relay, via.Origin, message));
         else if (RouteTo(address) is var (relay, target))
             _network.Send(relay.Address, new Relayed(Self, relay, target, message));

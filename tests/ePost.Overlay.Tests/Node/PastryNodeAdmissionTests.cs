@@ -185,6 +185,23 @@ public sealed class PastryNodeAdmissionTests
     }
 
     [Fact]
+    public void A_relay_cannot_vouch_a_new_node_into_the_tables()
+    {
+        // 41 relays a probe from a node 40 has never met: 40 answers it the way it came, and verifies 43 itself.
+        _t.Receive(new Relayed(Handle("43"), Handle("41"), _t.Self, new Probe(Handle("43"), 9, [])), from: "41");
+
+        Assert.False(_t.Knows("43"));
+        Assert.Equal(9, Assert.IsType<ProbeReply>(Assert.Single(_t.SentTo<Relayed>("41")).Inner).Nonce);
+        var probe = Assert.Single(_t.SentTo<Probe>("43"));
+        // 41 answering that probe in 43's name through itself admits nobody either.
+        _t.Receive(new Relayed(Handle("43"), Handle("41"), _t.Self, new ProbeReply(Handle("43"), probe.Nonce, [])), from: "41");
+        Assert.False(_t.Knows("43"));
+
+        _t.Answer("43");
+        Assert.True(_t.Knows("43"));
+    }
+
+    [Fact]
     public void A_member_cannot_use_a_relay_to_reach_a_non_member()
     {
         // 41 asks 40 to relay to 99, which 40 does not know, and to 42's id at another address.
