@@ -74,7 +74,8 @@ public sealed partial class PastryNode
     public void Receive(IOverlayMessage message, AuthenticatedPeer from)
     {
         Counters.Received++;
-        if (!_rates.TryTake(from.Node?.ToString() ?? from.Address ?? "", ApproximateSize(message), _host.Now))
+        // Keyed by address: the transport proves one node id per address, and the key costs no allocation.
+        if (!_rates.TryTake(from.Address ?? "", ApproximateSize(message), _host.Now))
         {
             Counters.Throttled++;
             return;
