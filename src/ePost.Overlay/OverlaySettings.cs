@@ -34,7 +34,13 @@ public sealed record OverlaySettings(
     TimeSpan LeaseDuration,
     TimeSpan MaxHold,
     int EarlyDeliveryLimit,
-    TimeSpan EarlyDeliveryWait)
+    TimeSpan EarlyDeliveryWait,
+    int MaxPendingCandidates,
+    double PeerMessagesPerSecond,
+    int PeerMessageBurst,
+    long PeerBytesPerSecond,
+    long PeerByteBurst,
+    int RateLimitedPeers)
 {
     /// <summary>The documented defaults, embedded from <c>hocon/overlay.conf</c>; also binds the overlay serializer.</summary>
     public static Config DefaultConfig { get; } = EmbeddedConfig.Load(typeof(OverlaySettings).Assembly, "ePost.Overlay.overlay.conf");
@@ -76,7 +82,13 @@ public sealed record OverlaySettings(
             LeaseDuration: c.GetTimeSpan("liveness.lease-duration"),
             MaxHold: c.GetTimeSpan("liveness.max-hold"),
             EarlyDeliveryLimit: c.GetInt("applications.early-limit"),
-            EarlyDeliveryWait: c.GetTimeSpan("applications.early-wait"));
+            EarlyDeliveryWait: c.GetTimeSpan("applications.early-wait"),
+            MaxPendingCandidates: c.GetInt("admission.max-pending-candidates"),
+            PeerMessagesPerSecond: c.GetDouble("admission.peer-messages-per-second"),
+            PeerMessageBurst: c.GetInt("admission.peer-message-burst"),
+            PeerBytesPerSecond: c.GetLong("admission.peer-bytes-per-second"),
+            PeerByteBurst: c.GetLong("admission.peer-byte-burst"),
+            RateLimitedPeers: c.GetInt("admission.rate-limited-peers"));
         settings.Validate();
         return settings;
     }
@@ -110,6 +122,9 @@ public sealed record OverlaySettings(
             throw new ConfigurationException("epost.overlay.liveness.lease-duration must exceed probe-interval, or leases lapse between rounds.");
         if (EarlyDeliveryLimit < 0 || EarlyDeliveryWait < TimeSpan.Zero)
             throw new ConfigurationException("epost.overlay.applications needs early-limit >= 0 and early-wait >= 0.");
+        if (MaxPendingCandidates < 1 || PeerMessagesPerSecond < 0 || PeerMessageBurst < 1 || PeerBytesPerSecond < 0
+            || PeerByteBurst < 1 || RateLimitedPeers < 1)
+            throw new ConfigurationException("epost.overlay.admission needs max-pending-candidates, bursts and rate-limited-peers >= 1 and rates >= 0.");
         if (MinTimeout > MaxTimeout) throw new ConfigurationException("epost.overlay.liveness.min-timeout exceeds max-timeout.");
         if (ProbeInterval <= TimeSpan.Zero || JoinTimeout <= TimeSpan.Zero || TableMaintenanceInterval <= TimeSpan.Zero)
             throw new ConfigurationException("epost.overlay intervals must be positive.");

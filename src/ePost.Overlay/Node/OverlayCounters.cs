@@ -18,6 +18,15 @@ public sealed class OverlayCounters : Akka.Actor.INoSerializationVerificationNee
     /// <summary>Messages dropped as malformed, looping, unexpected or from an impostor.</summary>
     public long Dropped { get; internal set; }
 
+    /// <summary>Messages dropped because a handle claiming to be the sender was not the peer the transport proved (also counted in <see cref="Dropped"/>).</summary>
+    public long ForgedSender { get; internal set; }
+
+    /// <summary>Messages dropped unhandled because their peer was over its message or byte rate (not counted in <see cref="Dropped"/>).</summary>
+    public long Throttled { get; internal set; }
+
+    /// <summary>Handles named by other nodes that were not probed because max-pending-candidates probes were already out.</summary>
+    public long CandidatesDeferred { get; internal set; }
+
     /// <summary>Join requests refused (not ready, shutting down, busy, id in use).</summary>
     public long JoinsRejected { get; internal set; }
 

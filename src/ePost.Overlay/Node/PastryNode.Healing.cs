@@ -7,6 +7,7 @@ public sealed partial class PastryNode
 {
     private readonly List<(NodeHandle Node, TimeSpan At)> _recentlyDead = new();
     private TimeSpan? _healingUntil;
+    private long _healNonce;
 
     /// <summary>Dead nodes remembered for partition healing, oldest first.</summary>
     public IReadOnlyList<NodeHandle> RecentlyDead => _recentlyDead.Select(d => d.Node).ToList();
@@ -41,7 +42,8 @@ public sealed partial class PastryNode
             : _recentlyDead.Count > 0 ? _recentlyDead[_host.Random.Next(_recentlyDead.Count)].Node.Address : null;
         if (target is null) return;
         _healingUntil = now + _settings.JoinTimeout;
-        Send(target, new JoinRequest(Self, Self, 0, []), maintenance: true);
+        _healNonce = NewJoinNonce();
+        Send(target, new JoinRequest(Self, Self, 0, [], JoinNonce: _healNonce), maintenance: true);
     }
 
     /// <summary>True while an answer to our last healing join may still arrive.</summary>

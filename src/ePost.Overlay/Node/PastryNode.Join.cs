@@ -12,12 +12,18 @@ public sealed partial class PastryNode
     private readonly Queue<RouteMessage> _queuedRoutes = new();
     private TimeSpan? _joinWindowStart;
     private int _joinsInWindow;
+    private long _joinNonce;
+    private readonly HashSet<RingId> _joinVerifying = new();
+
+    /// <summary>A number nodes off a join's route cannot guess (the host's randomness; unseeded in production).</summary>
+    private long NewJoinNonce() => _host.Random.NextInt64(1, long.MaxValue);
 
     private void SendJoin(int attempt)
     {
         _joinAttempt = attempt;
+        if (_joinNonce == 0) _joinNonce = NewJoinNonce();
         var bootstrap = _bootstraps[attempt % _bootstraps.Length];
-        Send(bootstrap, new JoinRequest(Self, Self, 0, []), maintenance: true);
+        Send(bootstrap, new JoinRequest(Self, Self, 0, [], JoinNonce: _joinNonce), maintenance: true);
         _host.StartTimer(new JoinTimeout(attempt), _settings.JoinTimeout);
     }
 
@@ -50,8 +56,14 @@ public sealed partial class PastryNode
             || !AreAcceptable(request.Learned, _settings.JoinMaxHandles))
         {
             if (request.Joiner is { } j && j.Id == Self.Id && j.Address != Self.Address && _network.IsValidAddress(j.Address))
-                Reject(j, "node id already in use by " + Self.Address, retry: false);
+                Reject(request, "node id already in use by " + Self.Address, retry: false);
             else Drop("malformed join request");
+            return;
+        }
+        // On the first hop the joiner itself sends: it must not name itself one way as joiner and another as sender.
+        if (request.Sender.Id == request.Joiner.Id && request.Sender != request.Joiner)
+        {
+            Forged("join request whose sender has the joiner's id but another handle");
             return;
         }
         if (request.Hops > _settings.MaxHops)
@@ -63,9 +75,9 @@ public sealed partial class PastryNode
         if (request.Sender.Id != request.Joiner.Id) Heard(request.Sender);
         Acknowledge(request.Sender, request.HopNonce);
 
-        if (IsStopping) { Reject(request.Joiner, "node is shutting down", retry: true); return; }
-        if (!IsReady) { Reject(request.Joiner, "node is not ready", retry: true); return; }
-        if (!TakeJoinToken()) { Reject(request.Joiner, "node is busy", retry: true); return; }
+        if (IsStopping) { Reject(request, "node is shutting down", retry: true); return; }
+        if (!IsReady) { Reject(request, "node is not ready", retry: true); return; }
+        if (!TakeJoinToken()) { Reject(request, "node is busy", retry: true); return; }
 
         RouteJoin(request with { Learned = CollectRows(request) });
     }
@@ -77,7 +89,7 @@ public sealed partial class PastryNode
         if (next is null)
         {
             var leaves = LeafSet.Members.Where(n => n.Id != request.Joiner.Id).Append(Self).ToArray();
-            Send(request.Joiner.Address, new JoinAccepted(Self, leaves, request.Learned), maintenance: true);
+            Send(request.Joiner.Address, new JoinAccepted(Self, leaves, request.Learned, request.JoinNonce), maintenance: true);
         }
         else
             SendTracked(next, new InFlight(null, request, next));
@@ -111,10 +123,10 @@ public sealed partial class PastryNode
         return ++_joinsInWindow <= _settings.JoinMaxPerSecond;
     }
 
-    private void Reject(NodeHandle joiner, string reason, bool retry)
+    private void Reject(JoinRequest request, string reason, bool retry)
     {
         Counters.JoinsRejected++;
-        Send(joiner.Address, new JoinRejected(Self, reason, retry), maintenance: true);
+        Send(request.Joiner.Address, new JoinRejected(Self, reason, retry, request.JoinNonce), maintenance: true);
     }
 
     private void OnJoinAccepted(JoinAccepted accepted)
@@ -127,24 +139,52 @@ public sealed partial class PastryNode
             Drop("malformed join acceptance");
             return;
         }
+        // Only a node on the join's route knows its nonce; the root itself is the proven sender (checked on receipt).
+        if (accepted.JoinNonce == 0 || accepted.JoinNonce != (healing ? _healNonce : _joinNonce))
+        {
+            Drop("join acceptance answering no join of ours");
+            return;
+        }
         if (healing)
         {
             MergeFrom(accepted);
             return;
         }
-        // These handles come from the live tables of the nodes on the join path, moments ago: trust them
-        // directly (as Pastry does) rather than probing a hundred nodes before becoming ready.
-        foreach (var n in accepted.LeafSet.Concat(accepted.Learned).Append(accepted.Root))
-            if (n.Id != Self.Id) Admit(n);
+        // The root proved itself; what it names is second-hand and verified like any gossip. Until the members of
+        // its leaf set have answered (or failed to), this node holds deliveries for keys closer to one of them.
         Heard(accepted.Root);
+        foreach (var n in accepted.LeafSet)
+        {
+            if (n.Id == Self.Id) continue;
+            Consider(n);
+            if (_peers.TryGetValue(n.Id, out var peer) && peer.Candidate) _joinVerifying.Add(n.Id);
+        }
+        foreach (var n in accepted.Learned)
+            if (n.Id != Self.Id) Consider(n);
         BecomeReady();
+    }
+
+    /// <summary>True while a member of the join root's leaf set closer to <paramref name="key"/> than this node is still being verified.</summary>
+    private bool VerifyingCloserNode(RingId key)
+    {
+        if (_joinVerifying.Count == 0) return false;
+        _joinVerifying.RemoveWhere(id => !_peers.TryGetValue(id, out var p) || !p.Candidate);
+        foreach (var id in _joinVerifying)
+            if (RingId.IsCloser(key, id, Self.Id)) return true;
+        return false;
     }
 
     private void OnJoinRejected(JoinRejected rejected)
     {
-        if (IsReady && ExpectsHealingAnswer) return; // a busy node refused a healing join; the next tick retries
-        if (IsReady || _bootstraps.Length == 0 || !IsAcceptable(rejected.From)) { Drop("unexpected join rejection"); return; }
+        var healing = IsReady && ExpectsHealingAnswer;
+        if (healing && rejected.JoinNonce != 0 && rejected.JoinNonce == _healNonce) return; // a busy node refused a healing join; the next tick retries
+        // The node that refuses for good holds our id at another address, which IsAcceptable refuses elsewhere.
+        if (IsReady || _bootstraps.Length == 0 || !IsWellFormed(rejected.From)) { Drop("unexpected join rejection"); return; }
+        if (rejected.JoinNonce == 0 || rejected.JoinNonce != _joinNonce) { Drop("join rejection answering no join of ours"); return; }
         if (rejected.Retry) ScheduleJoinRetry();
+        // "Id in use" ends a join for good, so it is taken only from the node holding our id (the transport proved
+        // the sender's id equals the handle's).
+        else if (rejected.From.Id != Self.Id) Drop("permanent join rejection from a node that does not hold our id");
         else
         {
             _host.CancelTimer(new JoinTimeout(_joinAttempt));

@@ -25,8 +25,9 @@ public sealed partial class PastryNode
         }
     }
 
-    /// <summary>Leases from both neighbours, and no closer node that is only suspected.</summary>
-    private bool MayDeliverAsRoot(RingId key) => HoldsNeighbourLeases && LeafSet.Closest(key).Id == Self.Id;
+    /// <summary>Leases from both neighbours, no closer node that is only suspected, and none still being verified after our join.</summary>
+    private bool MayDeliverAsRoot(RingId key) =>
+        HoldsNeighbourLeases && LeafSet.Closest(key).Id == Self.Id && !VerifyingCloserNode(key);
 
     private bool HasLease(NodeHandle? neighbour) =>
         neighbour is null || _leaseUntil.TryGetValue(neighbour.Id, out var until) && until > _host.Now;

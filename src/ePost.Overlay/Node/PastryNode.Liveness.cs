@@ -9,6 +9,7 @@ public sealed partial class PastryNode
     private readonly Dictionary<RingId, PeerState> _peers = new();
     private readonly Dictionary<RingId, (NodeHandle Handle, TimeSpan At)> _failed = new();
     private readonly Dictionary<RingId, TimeSpan> _lastRecheck = new();
+    private readonly HashSet<RingId> _candidates = new();
     private long _nextNonce;
     private int _probeCursor;
 
@@ -18,10 +19,19 @@ public sealed partial class PastryNode
     /// <summary>True unless the node is currently suspected (a probe to it went unanswered).</summary>
     private bool IsUsable(NodeHandle node) => !_peers.TryGetValue(node.Id, out var p) || !p.Suspected;
 
-    /// <summary>A message came straight from this node: it is alive, and a candidate for our tables.</summary>
+    /// <summary>
+    /// A message came straight from this node: it is alive, and a candidate for our tables. Only a handle the
+    /// transport proved is admitted, and only such a handle replaces another incarnation of its id; a handle vouched
+    /// for by a relay only refreshes exactly the handle we know, and anything else it names is verified first.
+    /// </summary>
     private void Heard(NodeHandle node)
     {
         if (node.Id == Self.Id) return;
+        if (!SenderProven && (!_peers.TryGetValue(node.Id, out var known) || known.Handle != node || known.Candidate))
+        {
+            Consider(node);
+            return;
+        }
         _failed.Remove(node.Id);
         _lastRecheck.Remove(node.Id);
         ForgetDead(node.Id);
@@ -31,6 +41,7 @@ public sealed partial class PastryNode
         peer.PendingNonce = 0;
         peer.Attempts = 0;
         peer.Candidate = false;
+        _candidates.Remove(node.Id);
         EndRelayRound(peer);
         Admit(node);
         ReleaseParked(peer, reachable: true);
@@ -62,13 +73,41 @@ public sealed partial class PastryNode
         // Being in one table is no reason to skip: a routing-table entry that the leaf set would now take (its
         // members between us died) must still be verified and admitted. WouldAccept and the slot test below
         // already say no when the node is everywhere it belongs.
-        if (_peers.TryGetValue(node.Id, out var known) && known.PendingNonce != 0) return;
+        if (_peers.TryGetValue(node.Id, out var known))
+        {
+            if (known.PendingNonce != 0) return;
+            if (known.Handle != node && known.LastHeard is not null)
+            {
+                // Another incarnation (or address) of a node we know, named by someone else: only the node itself
+                // can prove it. Probe the one we know; if it is gone, its death lets the other be verified, and a
+                // restart at the same address answers our probe as the new incarnation.
+                if (_host.Now - known.LastHeard.Value > _settings.ProbeInterval) SendProbe(known);
+                return;
+            }
+        }
         var slot = Table.SlotOf(node.Id);
         var fillsTable = slot is var (row, column) && (Table.Get(row, column) is not { } current || current.IsSupersededBy(node));
         if (!LeafSet.WouldAccept(node) && !fillsTable) return;
+        if ((known is null || known.LastHeard is null) && !HasCandidateRoom())
+        {
+            Counters.CandidatesDeferred++;
+            return;
+        }
         var peer = PeerFor(node);
-        if (peer.LastHeard is null) peer.Candidate = true;
+        if (peer.LastHeard is null)
+        {
+            peer.Candidate = true;
+            _candidates.Add(node.Id);
+        }
         SendProbe(peer);
+    }
+
+    /// <summary>True while fewer than max-pending-candidates second-hand handles are being verified.</summary>
+    private bool HasCandidateRoom()
+    {
+        if (_candidates.Count < _settings.MaxPendingCandidates) return true;
+        _candidates.RemoveWhere(id => !_peers.TryGetValue(id, out var p) || !p.Candidate);
+        return _candidates.Count < _settings.MaxPendingCandidates;
     }
 
     private void LeafSetChangedNow()
@@ -203,8 +242,11 @@ public sealed partial class PastryNode
 
     private void Forget(NodeHandle node)
     {
+        _candidates.Remove(node.Id);
         _peers.Remove(node.Id);
         _failed[node.Id] = (node, _host.Now);
+        // A node named at our join that never answered no longer stands between us and a key.
+        if (_joinVerifying.Remove(node.Id) && _held.Count > 0) ReleaseHeld();
     }
 
     private void DeclareDead(NodeHandle node)
@@ -282,7 +324,10 @@ public sealed partial class PastryNode
         if (_peers.Count <= LeafSet.Size + Table.Count + 16) return;
         foreach (var (id, peer) in _peers.ToList())
             if (peer.PendingNonce == 0 && !LeafSet.Contains(id) && !Table.Contains(id))
+            {
                 _peers.Remove(id);
+                _candidates.Remove(id);
+            }
     }
 
     /// <summary>

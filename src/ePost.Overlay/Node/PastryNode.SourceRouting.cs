@@ -66,10 +66,16 @@ public sealed partial class PastryNode
         peer.RelayRound = 0;
     }
 
-    /// <summary>An answer to one of our relayed probes: that relay becomes the route to the node.</summary>
+    /// <summary>
+    /// An answer to one of our relayed probes, from the target itself and through the relay we sent that probe by:
+    /// that relay becomes the route to the node. Nothing else re-points a route (not a <see cref="Relayed"/> message
+    /// naming a relay, nor the answer to a relayed probe arriving another way).
+    /// </summary>
     private void AdoptRelayRoute(ProbeReply reply)
     {
-        if (_relayProbes.Count == 0 || !_relayProbes.Remove(reply.Nonce, out var probe) || probe.Target != reply.From.Id) return;
+        if (_relayProbes.Count == 0 || _arrivedVia is not { } via || !_relayProbes.TryGetValue(reply.Nonce, out var probe)
+            || probe.Target != reply.From.Id || via.Relay != probe.Relay) return;
+        _relayProbes.Remove(reply.Nonce);
         _routes[reply.From.Address] = (probe.Relay, reply.From, _host.Now);
     }
 
@@ -81,17 +87,29 @@ public sealed partial class PastryNode
             Drop("malformed relayed message");
             return;
         }
+        // The relay (as target) or the origin (as relay) is the proven sender; the inner message must be the origin's own.
+        if (!InnerComesFromOrigin(relayed, inner))
+        {
+            Forged($"relayed {inner.GetType().Name} does not come from its origin {relayed.Origin}");
+            return;
+        }
         if (relayed.Target.Id == Self.Id)
         {
-            // The origin could not reach us directly; answer it the same way (until the route expires).
-            if (relayed.Relay.Id != relayed.Origin.Id && relayed.Relay.Id != Self.Id)
-                _routes[relayed.Origin.Address] = (relayed.Relay, relayed.Origin, _host.Now);
-            Dispatch(inner);
+            // The origin could not reach us directly: we answer this message the same way. Our own traffic to the
+            // origin takes a relay only once our own relayed probe is answered (AdoptRelayRoute).
+            DispatchRelayed(relayed, inner);
             return;
         }
         if (relayed.Relay.Id != Self.Id)
         {
             Drop("relayed message meant for another relay");
+            return;
+        }
+        // A relay carries traffic only between members: the origin proved itself on this connection, and the target
+        // must be exactly a node of our own tables, so nobody can use us to reach an address of their choosing.
+        if (!IsInTables(relayed.Target))
+        {
+            Drop("relay refuses to forward to a node that is not a member it knows");
             return;
         }
         Heard(relayed.Origin);

@@ -1,4 +1,5 @@
 using ePost.Core.Ids;
+using ePost.Overlay.Admission;
 using ePost.Overlay.Join;
 using ePost.Overlay.Liveness;
 using ePost.Overlay.Network;
@@ -28,6 +29,8 @@ public sealed partial class PastryNode
         _host = host;
         LeafSet = new LeafSet(self, settings.LeafSetSize);
         Table = new RoutingTable(self, settings.DigitBits);
+        _rates = new PeerRateLimiter(settings.PeerMessagesPerSecond, settings.PeerMessageBurst,
+            settings.PeerBytesPerSecond, settings.PeerByteBurst, settings.RateLimitedPeers);
     }
 
     /// <summary>This node.</summary>
@@ -62,10 +65,26 @@ public sealed partial class PastryNode
     /// <summary>Stops taking joins (the host is shutting the node down).</summary>
     public void Stop() => IsStopping = true;
 
-    /// <summary>Handles one message from a peer. Malformed or unexpected messages are dropped and counted, never thrown.</summary>
-    public void Receive(IOverlayMessage message)
+    /// <summary>
+    /// Handles one message from a peer. <paramref name="from"/> is the sender as the transport proved it: a message
+    /// whose claimed sender differs is dropped and counted (<see cref="OverlayCounters.ForgedSender"/>), a peer over
+    /// its rate is throttled (<see cref="OverlayCounters.Throttled"/>). Malformed or unexpected messages are dropped
+    /// and counted, never thrown.
+    /// </summary>
+    public void Receive(IOverlayMessage message, AuthenticatedPeer from)
     {
         Counters.Received++;
+        // Keyed by address: the transport proves one node id per address, and the key costs no allocation.
+        if (!_rates.TryTake(from.Address ?? "", ApproximateSize(message), _host.Now))
+        {
+            Counters.Throttled++;
+            return;
+        }
+        if (ClaimedSender(message) is { } claimed && !IsSender(claimed, from))
+        {
+            Forged($"{message.GetType().Name} claims to come from {claimed} but came from {from.Node?.ToShortString() ?? "?"}@{from.Address}");
+            return;
+        }
         Dispatch(message);
     }
 
@@ -150,7 +169,11 @@ public sealed partial class PastryNode
     {
         Counters.Sent++;
         if (maintenance) Counters.MaintenanceSent++;
-        if (RouteTo(address) is var (relay, target))
+        // An answer to a message that came through a relay goes back through it, whatever routes we hold. Our own
+        // probes do not: what a relay says of a node is verified on our own path to it.
+        if (_arrivedVia is { } via && via.Origin.Address == address && message is not Probe)
+            _network.Send(via.Relay.Address, new Relayed(Self, via.Relay, via.Origin, message));
+        else if (RouteTo(address) is var (relay, target))
             _network.Send(relay.Address, new Relayed(Self, relay, target, message));
         else
             _network.Send(address, message);
@@ -168,11 +191,14 @@ public sealed partial class PastryNode
     /// </summary>
     private bool IsAcceptable(NodeHandle? handle)
     {
-        if (handle is null || handle.Address is null || handle.Address.Length is 0 or > 512) return false;
-        if (handle.Epoch < 0 || !_network.IsValidAddress(handle.Address)) return false;
+        if (!IsWellFormed(handle)) return false;
         if (handle.Id == Self.Id) return handle.Address == Self.Address && handle.Epoch == Self.Epoch;
         return true;
     }
+
+    /// <summary>A plausible address and a non-negative epoch.</summary>
+    private bool IsWellFormed([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] NodeHandle? handle) =>
+        handle is not null && handle.Address is { Length: > 0 and <= 512 } && handle.Epoch >= 0 && _network.IsValidAddress(handle.Address);
 
     private bool AreAcceptable(NodeHandle[]? handles, int max) =>
         handles is not null && handles.Length <= max && handles.All(IsAcceptable);

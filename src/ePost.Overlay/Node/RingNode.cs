@@ -24,8 +24,13 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
     private readonly HashSet<IActorRef> _subscribers = new();
     private readonly Dictionary<long, (IActorRef Asker, RingId Key)> _lookups = new();
     private readonly EarlyDeliveries _early;
+    private readonly bool _attached;
 
     /// <summary>Props for a ring node with the given id and epoch, joining through <paramref name="bootstraps"/> (none: start a ring).</summary>
+    /// <param name="settings">The overlay settings.</param>
+    /// <param name="id">This node's id.</param>
+    /// <param name="epoch">This process's incarnation number.</param>
+    /// <param name="bootstraps">Addresses to join through; none starts a new ring.</param>
     /// <param name="clock">The node's time; by default the scheduler's monotonic clock. Tests on the TestScheduler pass a <see cref="SchedulerVirtualClock"/>.</param>
     /// <param name="authenticator">What the transport proved about each peer address; null when it authenticates nobody (TLS off, engine tests).</param>
     public static Props Props(OverlaySettings settings, RingId id, long epoch, IReadOnlyList<string> bootstraps, IMonotonicClock? clock = null,
@@ -46,10 +51,12 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
     {
         Authenticator = authenticator;
         _settings = settings;
+        _attached = attachment is not null;
         _bootstraps = bootstraps;
         _time = clock ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
         _early = new EarlyDeliveries(settings.EarlyDeliveryLimit, settings.EarlyDeliveryWait);
-        Random = new Random(id.GetHashCode() ^ (int)epoch);
+        // Unseeded: join nonces come from it, and a peer off the join's route must not predict them.
+        Random = new Random();
         var system = (ExtendedActorSystem)Context.System;
         var address = attachment?.Address ?? system.Provider.DefaultAddress.ToString();
         var network = attachment?.Connect(Self) ?? new AkkaPeerNetwork(system, Self, Self.Path.ToStringWithoutAddress());
@@ -57,7 +64,10 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
 
         Receive<IOverlayMessage>(m => m is GetNodeStatus, _ => Sender.Tell(_node.Status()));
         Receive<ClientRequest>(OnClientRequest);
-        Receive<IOverlayMessage>(m => m is not NodeStatus, m => _node.Receive(m));
+        Receive<IOverlayMessage>(m => m is not NodeStatus, m => _node.Receive(m, SenderPeer()));
+        // From the network this node is attached to instead of Akka.Remote, with the sender that network proved;
+        // never accepted otherwise (it is a local message: no serializer carries it).
+        Receive<PeerDelivery>(_ => _attached, d => _node.Receive(d.Message, d.From));
         Receive<OverlayTimer>(OnTimer);
         Receive<RouteTo>(m =>
         {
@@ -232,3 +242,8 @@ public sealed class RingNode : ReceiveActor, IWithTimers, IOverlayHost
 /// <param name="Address">The node's address on that network (its handle carries it).</param>
 /// <param name="Connect">Attaches the ring node actor and returns the network it sends through.</param>
 public sealed record PeerAttachment(string Address, Func<IActorRef, IPeerNetwork> Connect);
+
+/// <summary>A message from the network a <see cref="PeerAttachment"/> connects, with the sender that network proved.</summary>
+/// <param name="Message">The overlay message.</param>
+/// <param name="From">Its sender.</param>
+public sealed record PeerDelivery(IOverlayMessage Message, AuthenticatedPeer From);

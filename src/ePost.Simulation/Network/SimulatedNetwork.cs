@@ -1,4 +1,5 @@
 using System.Globalization;
+using ePost.Core.Ids;
 using ePost.Overlay;
 using ePost.Overlay.Network;
 using ePost.Simulation.Faults;
@@ -51,7 +52,14 @@ public sealed class SimulatedNetwork
     public IReadOnlyDictionary<Type, long> SentByKind => _sentByKind;
 
     /// <summary>Creates a new endpoint at a random position; <paramref name="receive"/> gets its incoming messages.</summary>
-    public Endpoint Attach(Action<IOverlayMessage> receive)
+    public Endpoint Attach(Action<IOverlayMessage> receive) => Attach((message, _) => receive(message));
+
+    /// <summary>
+    /// Creates a new endpoint at a random position; <paramref name="receive"/> gets its incoming messages with their
+    /// true sender: the sending endpoint's address and the node id attached there (<see cref="Endpoint.Node"/>), as an
+    /// authenticated transport would prove them.
+    /// </summary>
+    public Endpoint Attach(Action<IOverlayMessage, AuthenticatedPeer> receive)
     {
         var endpoint = new Endpoint(this, Scheme + _endpoints.Count.ToString(CultureInfo.InvariantCulture),
             _endpoints.Count, ((float)_random.NextDouble(), (float)_random.NextDouble()), receive);
@@ -63,9 +71,9 @@ public sealed class SimulatedNetwork
     public void Detach(Endpoint endpoint) => _endpoints[endpoint.Index] = null;
 
     /// <summary>Reattaches a detached endpoint at the same address (a restart), with a new receiver.</summary>
-    public Endpoint Reattach(Endpoint old, Action<IOverlayMessage> receive)
+    public Endpoint Reattach(Endpoint old, Action<IOverlayMessage, AuthenticatedPeer> receive)
     {
-        var endpoint = new Endpoint(this, old.Address, old.Index, old.Position, receive);
+        var endpoint = new Endpoint(this, old.Address, old.Index, old.Position, receive) { Node = old.Node };
         _endpoints[old.Index] = endpoint;
         return endpoint;
     }
@@ -99,7 +107,7 @@ public sealed class SimulatedNetwork
             if (!ReferenceEquals(_endpoints[index], target)) MessagesLost++;
             // A partition or link failure that began while the message was on the wire stops it too.
             else if (!Faults.Admits(from.Index, index)) MessagesBlocked++;
-            else target.Receive(message);
+            else target.Receive(message, new AuthenticatedPeer(from.Address, from.Node));
         });
     }
 
@@ -114,9 +122,9 @@ public sealed class SimulatedNetwork
     public sealed class Endpoint : IPeerNetwork
     {
         private readonly SimulatedNetwork _network;
-        private readonly Action<IOverlayMessage> _receive;
+        private readonly Action<IOverlayMessage, AuthenticatedPeer> _receive;
 
-        internal Endpoint(SimulatedNetwork network, string address, int index, (float X, float Y) position, Action<IOverlayMessage> receive)
+        internal Endpoint(SimulatedNetwork network, string address, int index, (float X, float Y) position, Action<IOverlayMessage, AuthenticatedPeer> receive)
         {
             _network = network;
             Address = address;
@@ -127,6 +135,9 @@ public sealed class SimulatedNetwork
 
         /// <summary>This endpoint's address.</summary>
         public string Address { get; }
+
+        /// <summary>The node id proven for messages from this endpoint (null: none, as on an unauthenticated transport).</summary>
+        public RingId? Node { get; set; }
 
         /// <summary>Position in the network's address list.</summary>
         public int Index { get; }
@@ -140,6 +151,6 @@ public sealed class SimulatedNetwork
         /// <inheritdoc />
         public bool IsValidAddress(string address) => TryIndex(address, out _);
 
-        internal void Receive(IOverlayMessage message) => _receive(message);
+        internal void Receive(IOverlayMessage message, AuthenticatedPeer from) => _receive(message, from);
     }
 }

@@ -1,5 +1,6 @@
 using ePost.Core.Ids;
 using ePost.Overlay;
+using ePost.Overlay.Network;
 using ePost.Overlay.Node;
 using ePost.Simulation.Faults;
 using ePost.Simulation.Network;
@@ -35,6 +36,7 @@ public sealed class SimulatedNode : IOverlayHost
         _settings = settings;
         Random = new Random(seed);
         Endpoint = ring.Network.Attach(Receive);
+        Endpoint.Node = id;
         Engine = new PastryNode(new NodeHandle(id, Endpoint.Address, 1), settings, Endpoint, this);
     }
 
@@ -168,12 +170,12 @@ public sealed class SimulatedNode : IOverlayHost
         Engine.OnTimer(timer);
     }
 
-    private void Receive(IOverlayMessage message)
+    private void Receive(IOverlayMessage message, AuthenticatedPeer from)
     {
         if (!IsAlive) return;
         if (!IsPaused)
         {
-            Engine.Receive(message);
+            Engine.Receive(message, from);
             return;
         }
         if (_whilePaused.Count >= PauseBufferLimit) PauseOverflow++;
@@ -182,7 +184,7 @@ public sealed class SimulatedNode : IOverlayHost
             var engine = Engine;
             _whilePaused.Add(() =>
             {
-                if (IsAlive && ReferenceEquals(engine, Engine)) Engine.Receive(message);
+                if (IsAlive && ReferenceEquals(engine, Engine)) Engine.Receive(message, from);
             });
         }
     }

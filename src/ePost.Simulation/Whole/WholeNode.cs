@@ -94,7 +94,7 @@ public sealed class WholeNodeGuardian : ReceiveActor
         var clock = new SchedulerVirtualClock(Context.System.Scheduler);
         var index = node.Index;
         var ring = Context.ActorOf(RingNode.Props(settings.Overlay, node.Id, node.Epoch, bootstrap, clock,
-            new PeerAttachment(node.Address, self => network.Connect(index, self))), "overlay");
+            new PeerAttachment(node.Address, self => network.Connect(index, self, node.Id))), "overlay");
         var store = Context.ActorOf(ReplicaManager.Props(settings.Storage, ring, node.DataDir, clock, signer: node.Key), "storage");
         var glacier = Context.ActorOf(GlacierActor.Props(settings.Glacier, ring, node.Key, node.DataDir, clock), "glacier");
         var services = PostServices.Create(store, ring, settings.CaPublicKey, settings.Post,

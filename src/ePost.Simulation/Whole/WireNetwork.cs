@@ -1,8 +1,10 @@
 using System.Globalization;
 using Akka.Actor;
 using Akka.Serialization;
+using ePost.Core.Ids;
 using ePost.Overlay;
 using ePost.Overlay.Network;
+using ePost.Overlay.Node;
 using ePost.Simulation.Faults;
 using ePost.Simulation.Network;
 
@@ -87,10 +89,13 @@ public sealed class WireNetwork
     }
 
     /// <summary>Attaches a ring node actor at endpoint <paramref name="index"/> (a start or restart of that node).</summary>
-    public IPeerNetwork Connect(int index, IActorRef node)
+    /// <param name="index">The endpoint.</param>
+    /// <param name="node">The node's overlay actor.</param>
+    /// <param name="id">The node's id, which this network proves to receivers as the transport does.</param>
+    public IPeerNetwork Connect(int index, IActorRef node, RingId id)
     {
         Reserve(index);
-        var attached = new Attached(node);
+        var attached = new Attached(node, id);
         lock (_gate) _attached[index] = attached;
         return new Endpoint(this, index);
     }
@@ -129,17 +134,18 @@ public sealed class WireNetwork
                 Dropped++;
                 return;
             }
+            var sender = new AuthenticatedPeer(AddressOf(from), _attached[from]?.Id);
             var copies = DuplicateProbability > 0 && _random.NextDouble() < DuplicateProbability ? 2 : 1;
             if (copies == 2) Duplicated++;
             for (var i = 0; i < copies; i++)
             {
                 var delay = Faults.Spread(_latency.Between(_positions[from], _positions[to]));
-                _system.Scheduler.Advanced.ScheduleOnce(delay, () => Arrive(from, to, target, bytes, serializer.Identifier, manifest));
+                _system.Scheduler.Advanced.ScheduleOnce(delay, () => Arrive(from, to, target, sender, bytes, serializer.Identifier, manifest));
             }
         }
     }
 
-    private void Arrive(int from, int to, Attached target, byte[] bytes, int serializerId, string manifest)
+    private void Arrive(int from, int to, Attached target, AuthenticatedPeer sender, byte[] bytes, int serializerId, string manifest)
     {
         lock (_gate)
         {
@@ -165,7 +171,8 @@ public sealed class WireNetwork
             lock (_gate) Unreadable++;
             return;
         }
-        target.Node.Tell(message, ActorRefs.NoSender);
+        if (message is IOverlayMessage overlayMessage) target.Node.Tell(new PeerDelivery(overlayMessage, sender), ActorRefs.NoSender);
+        else lock (_gate) Unreadable++;
     }
 
     private static string LayerOf(IOverlayMessage message)
@@ -190,7 +197,7 @@ public sealed class WireNetwork
                && int.TryParse(address.AsSpan(Scheme.Length), NumberStyles.None, CultureInfo.InvariantCulture, out index);
     }
 
-    private sealed record Attached(IActorRef Node);
+    private sealed record Attached(IActorRef Node, RingId Id);
 
     private sealed class Endpoint(WireNetwork network, int index) : IPeerNetwork
     {

@@ -2,6 +2,7 @@ using Akka.Configuration;
 using ePost.Core.Ids;
 using ePost.Overlay.Join;
 using ePost.Overlay.Liveness;
+using ePost.Overlay.Network;
 using ePost.Overlay.Node;
 using static ePost.Overlay.Tests.Support.Ids;
 
@@ -26,7 +27,7 @@ internal sealed class NodeUnderTest
     public NodeUnderTest ReadyWith(params string[] members)
     {
         Node.Start([]);
-        foreach (var m in members) Node.Receive(new Announce(Handle(m)));
+        foreach (var m in members) Receive(new Announce(Handle(m)), from: m);
         // A settled node: everyone it probed on arrival (each new successor or predecessor, for its lease) answered
         // after a 1 s round trip, which keeps the adaptive timeout at 3 s (RFC 6298: 3 x the first sample), and the
         // neighbours granted their leases.
@@ -34,13 +35,20 @@ internal sealed class NodeUnderTest
         Host.Now += TimeSpan.FromSeconds(1);
         foreach (var member in members.Select(m => Handle(m)))
             if (pending.LastOrDefault(p => Network.Sent.Any(s => s.To == member.Address && ReferenceEquals(s.Message, p))) is { } probe)
-                Node.Receive(new ProbeReply(member, probe.Nonce, [], Lease: true));
+                Receive(new ProbeReply(member, probe.Nonce, [], Lease: true), from: member);
         Network.Sent.Clear();
         Host.Events.Clear();
         return this;
     }
 
-    public void Receive(IOverlayMessage message) => Node.Receive(message);
+    /// <summary>The message arrives from <paramref name="from"/>, which the transport authenticated as that node.</summary>
+    public void Receive(IOverlayMessage message, NodeHandle from) => Node.Receive(message, new AuthenticatedPeer(from.Address, from.Id));
+
+    /// <summary>The message arrives from the node <c>fake:&lt;hex&gt;</c>, authenticated as the id written <paramref name="from"/>.</summary>
+    public void Receive(IOverlayMessage message, string from) => Receive(message, Handle(from));
+
+    /// <summary>The message arrives from a peer as the transport saw it (an unauthenticated one has no node id).</summary>
+    public void Receive(IOverlayMessage message, AuthenticatedPeer from) => Node.Receive(message, from);
 
     /// <summary>Moves the clock to the timer's due time (never backwards) and fires it.</summary>
     public void Fire(OverlayTimer timer)
@@ -65,12 +73,15 @@ internal sealed class NodeUnderTest
     public List<(string To, T Message)> Sent<T>() =>
         Network.Sent.Where(s => s.Message is T).Select(s => (s.To, (T)s.Message)).ToList();
 
+    /// <summary>The join nonce of the last join request this node sent (its own join or a healing join).</summary>
+    public long JoinNonce => Sent<JoinRequest>().Last(s => s.Message.Joiner == Self).Message.JoinNonce;
+
     /// <summary>The nonce of the last probe sent to a node.</summary>
     public long LastProbeNonce(string hex) => SentTo<Probe>(hex).Last().Nonce;
 
     /// <summary>The node answers the last probe sent to it.</summary>
     public void Answer(string hex, params NodeHandle[] leafSet) =>
-        Receive(new ProbeReply(Handle(hex), LastProbeNonce(hex), leafSet));
+        Receive(new ProbeReply(Handle(hex), LastProbeNonce(hex), leafSet), from: hex);
 
     /// <summary>Every relay fails too: the pending round of relayed probes to the node times out.</summary>
     public void FailRelays(string hex)

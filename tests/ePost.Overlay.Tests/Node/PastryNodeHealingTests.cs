@@ -53,10 +53,11 @@ public sealed class PastryNodeHealingTests
     {
         FortyTwoDies();
         _t.Fire(HealTick.Instance);
+        var nonce = _t.JoinNonce;
         _t.Network.Sent.Clear();
 
         // 42 survived in another ring; the root of our id there answers with its leaf set.
-        _t.Receive(new JoinAccepted(Handle("3f"), [Handle("3e"), Handle("42")], []));
+        _t.Receive(new JoinAccepted(Handle("3f"), [Handle("3e"), Handle("42")], [], nonce), from: "3f");
 
         Assert.True(_t.Knows("3f"));                      // it talked to us directly
         Assert.Single(_t.SentTo<Announce>("3f"));         // and now knows us
@@ -68,7 +69,7 @@ public sealed class PastryNodeHealingTests
     [Fact]
     public void A_join_acceptance_nobody_asked_for_is_still_dropped_by_a_ready_node()
     {
-        _t.Receive(new JoinAccepted(Handle("3f"), [Handle("3e")], []));
+        _t.Receive(new JoinAccepted(Handle("3f"), [Handle("3e")], []), from: "3f");
         Assert.False(_t.Knows("3f"));
         Assert.Equal(1, _t.Node.Counters.Dropped);
     }
@@ -77,7 +78,7 @@ public sealed class PastryNodeHealingTests
     public void A_remembered_node_that_talks_to_us_again_is_forgotten()
     {
         FortyTwoDies();
-        _t.Receive(new Probe(Handle("42"), 1, []));
+        _t.Receive(new Probe(Handle("42"), 1, []), from: "42");
         Assert.Empty(_t.Node.RecentlyDead);
     }
 

@@ -14,7 +14,7 @@ public sealed class PastryNodeHopAckTests
     [Fact]
     public void A_node_acknowledges_every_routed_message_it_receives_to_the_hop_that_sent_it()
     {
-        _t.Receive(new RouteMessage(Id("4001"), Handle("c0"), Handle("c0"), new LookupProbe(1), 2, HopNonce: 55));
+        _t.Receive(new RouteMessage(Id("4001"), Handle("c0"), Handle("c0"), new LookupProbe(1), 2, HopNonce: 55), from: "c0");
         var ack = Assert.Single(_t.SentTo<HopAck>("c0"));
         Assert.Equal(new HopAck(_t.Self, 55), ack);
     }
@@ -26,7 +26,7 @@ public sealed class PastryNodeHopAckTests
         var sent = Assert.Single(_t.SentTo<RouteMessage>("41"));
         Assert.Equal(1, _t.Node.InFlightHops);
 
-        _t.Receive(new HopAck(Handle("41"), sent.HopNonce));
+        _t.Receive(new HopAck(Handle("41"), sent.HopNonce), from: "41");
 
         Assert.Equal(0, _t.Node.InFlightHops);
         Assert.DoesNotContain(_t.Host.Timers.Keys, k => k is HopAckTimeout);
@@ -57,7 +57,7 @@ public sealed class PastryNodeHopAckTests
     [Fact]
     public void An_acknowledgement_of_nothing_we_sent_is_dropped()
     {
-        _t.Receive(new HopAck(Handle("41"), 999));
+        _t.Receive(new HopAck(Handle("41"), 999), from: "41");
         Assert.Equal(1, _t.Node.Counters.Dropped);
     }
 
@@ -65,7 +65,7 @@ public sealed class PastryNodeHopAckTests
     public void A_join_passed_to_a_hop_that_never_acknowledges_is_rerouted_instead_of_lost()
     {
         var joiner = Handle("4140");
-        _t.Receive(new JoinRequest(joiner, joiner, 0, []));
+        _t.Receive(new JoinRequest(joiner, joiner, 0, []), from: joiner);
         var forwarded = Assert.Single(_t.SentTo<JoinRequest>("41"));
         _t.Network.Sent.Clear();
 

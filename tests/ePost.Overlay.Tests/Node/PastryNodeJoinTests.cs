@@ -43,7 +43,7 @@ public sealed class PastryNodeJoinTests
         var t = new NodeUnderTest("40").ReadyWith("20", "60", "4c");
         var joiner = Handle("41");
 
-        t.Receive(new JoinRequest(joiner, joiner, 0, []));
+        t.Receive(new JoinRequest(joiner, joiner, 0, []), from: joiner);
 
         var accepted = Assert.Single(t.SentTo<JoinAccepted>("41"));
         Assert.Equal(t.Self, accepted.Root);
@@ -60,7 +60,7 @@ public sealed class PastryNodeJoinTests
         var t = new NodeUnderTest("40").ReadyWith("20", "60", "4c");
         var joiner = Handle("61");
 
-        t.Receive(new JoinRequest(joiner, Handle("20"), 3, [Handle("10")]));
+        t.Receive(new JoinRequest(joiner, Handle("20"), 3, [Handle("10")]), from: "20");
 
         var (to, forwarded) = Assert.Single(t.Sent<JoinRequest>());
         Assert.Equal("fake:60", to);
@@ -74,26 +74,34 @@ public sealed class PastryNodeJoinTests
     }
 
     [Fact]
-    public void A_joiner_becomes_ready_on_acceptance_and_announces_itself_to_every_node_it_learned()
+    public void A_joiner_becomes_ready_on_acceptance_and_verifies_every_node_it_learned_before_admitting_it()
     {
         var t = new NodeUnderTest("41");
         t.Node.Start(["fake:40"]);
 
         var request = Assert.Single(t.SentTo<JoinRequest>("40"));
-        Assert.Equal(new JoinRequest(t.Self, t.Self, 0, []) with { Learned = request.Learned }, request);
-        Assert.Empty(request.Learned);
+        Assert.Equal(new JoinRequest(t.Self, t.Self, 0, [], JoinNonce: request.JoinNonce), request);
+        Assert.NotEqual(0, request.JoinNonce);
         Assert.False(t.Node.IsReady);
         Assert.Contains(new JoinTimeout(0), t.Host.Timers.Keys);
 
         t.Receive(new JoinAccepted(Handle("40"), [Handle("20"), Handle("60"), Handle("40")],
-            [Handle("40"), Handle("20"), Handle("60"), Handle("4c"), Handle("a0")]));
+            [Handle("40"), Handle("20"), Handle("60"), Handle("4c"), Handle("a0")], request.JoinNonce), from: "40");
 
         Assert.True(t.Node.IsReady);
         Assert.Contains(new BecameReady(t.Self), t.Host.Events);
         Assert.DoesNotContain(new JoinTimeout(0), t.Host.Timers.Keys);
-        Assert.Equal(["20", "40", "4c", "60", "a0"], t.Sent<Announce>().Select(s => s.To["fake:".Length..]).Order());
-        Assert.All(t.Sent<Announce>(), s => Assert.Equal(t.Self, s.Message.From));
-        Assert.All(new[] { "20", "40", "4c", "60", "a0" }, h => Assert.True(t.Knows(h)));
+        // The root proved itself on its connection: it is admitted and told we exist.
+        Assert.True(t.Knows("40"));
+        Assert.Equal(t.Self, Assert.Single(t.SentTo<Announce>("40")).From);
+        // Everyone it named is second-hand: probed, and admitted only on its own answer (which also tells it of us).
+        foreach (var named in new[] { "20", "4c", "60", "a0" })
+        {
+            Assert.False(t.Knows(named));
+            Assert.Single(t.SentTo<Probe>(named));
+            t.Answer(named);
+            Assert.True(t.Knows(named));
+        }
     }
 
     [Fact]
@@ -106,15 +114,35 @@ public sealed class PastryNodeJoinTests
         Assert.True(t.Node.Route(Id("21"), "hello"));
         Assert.Empty(t.Sent<RouteMessage>());
 
-        t.Receive(new JoinAccepted(Handle("40"), [Handle("20"), Handle("40"), Handle("a0")], [Handle("40")]));
+        t.Receive(new JoinAccepted(Handle("40"), [Handle("20"), Handle("40"), Handle("a0")], [Handle("40")], t.JoinNonce), from: "40");
 
-        var routed = t.Sent<RouteMessage>();
-        Assert.Equal(2, routed.Count);
-        Assert.Equal("fake:a0", routed[0].To);
-        Assert.Equal(new LookupProbe(7), routed[0].Message.Payload);
-        Assert.Equal((t.Self, t.Self, 1), (routed[0].Message.Origin, routed[0].Message.Sender, routed[0].Message.Hops));
-        Assert.Equal("fake:20", routed[1].To);
-        Assert.Equal("hello", routed[1].Message.Payload);
+        // The root is the one node proven so far: "hello" for 21 goes through it. a1 may belong to a0, which the
+        // root named: the lookup waits for a0 to answer, then goes to it.
+        var hello = Assert.Single(t.Sent<RouteMessage>());
+        Assert.Equal("fake:40", hello.To);
+        Assert.Equal("hello", hello.Message.Payload);
+        Assert.Equal((t.Self, t.Self, 1), (hello.Message.Origin, hello.Message.Sender, hello.Message.Hops));
+        t.Answer("a0");
+        var lookup = Assert.Single(t.SentTo<RouteMessage>("a0"));
+        Assert.Equal(new LookupProbe(7), lookup.Payload);
+    }
+
+    [Fact]
+    public void Until_the_members_named_by_the_root_have_answered_a_new_node_holds_what_may_be_theirs()
+    {
+        var t = new NodeUnderTest("41");
+        t.Node.Start(["fake:40"]);
+        t.Receive(new JoinAccepted(Handle("40"), [Handle("40"), Handle("48")], [], t.JoinNonce), from: "40");
+        t.Receive(new ProbeReply(Handle("40"), t.LastProbeNonce("40"), [Handle("41"), Handle("48")], Lease: true), from: "40");
+
+        // 46 is closer to 41 than to 40, but 48 (named, not yet answered) may be its root: 41 waits.
+        t.Node.Route(Id("46"), "for 46");
+        Assert.Empty(t.Host.Delivered);
+        Assert.Equal(1, t.Node.HeldForLeases);
+
+        // 48 never answers: it is forgotten, and the message is ours after all.
+        while (t.PendingProbeTimeout("48") is { } timeout) t.Fire(timeout);
+        Assert.Single(t.Host.Delivered);
     }
 
     [Fact]
@@ -173,7 +201,7 @@ public sealed class PastryNodeJoinTests
         var t = new NodeUnderTest("41");
         t.Node.Start(["fake:40"]);
 
-        t.Receive(new JoinRejected(Handle("40"), "node is busy", Retry: true));
+        t.Receive(new JoinRejected(Handle("40"), "node is busy", Retry: true, t.JoinNonce), from: "40");
 
         Assert.DoesNotContain(new JoinTimeout(0), t.Host.Timers.Keys);
         Assert.Equal(TimeSpan.FromSeconds(2), t.DelayOf(new JoinRetry(1)));
@@ -183,12 +211,14 @@ public sealed class PastryNodeJoinTests
     }
 
     [Fact]
-    public void A_permanent_rejection_ends_the_join_with_JoinFailed()
+    public void A_permanent_rejection_from_the_node_holding_our_id_ends_the_join_with_JoinFailed()
     {
         var t = new NodeUnderTest("41");
         t.Node.Start(["fake:40"]);
+        var twin = new NodeHandle(Id("41"), "fake:41x", 1);
 
-        t.Receive(new JoinRejected(Handle("40"), "node id already in use by fake:41x", Retry: false));
+        // The same key already runs at another address (an operator started it twice); the transport proves its id.
+        t.Receive(new JoinRejected(twin, "node id already in use by fake:41x", Retry: false, t.JoinNonce), from: twin);
 
         Assert.Equal(new JoinFailed("node id already in use by fake:41x"), Assert.Single(t.Host.Events));
         Assert.DoesNotContain(t.Host.Timers.Keys, k => k is JoinTimeout or JoinRetry);
@@ -205,9 +235,11 @@ public sealed class PastryNodeJoinTests
         var joiner = new NodeUnderTest("44", smallLeafSet);
         joiner.Node.Start(["fake:40"]);
 
-        root.Receive(Assert.Single(joiner.SentTo<JoinRequest>("40")));
-        joiner.Receive(Assert.Single(root.SentTo<JoinAccepted>("44")));
-        root.Receive(Assert.Single(joiner.SentTo<Announce>("40")));
+        root.Receive(Assert.Single(joiner.SentTo<JoinRequest>("40")), from: joiner.Self);
+        joiner.Receive(Assert.Single(root.SentTo<JoinAccepted>("44")), from: root.Self);
+        root.Receive(Assert.Single(joiner.SentTo<Announce>("40")), from: joiner.Self);
+        // The members the root named answer the joiner's probes themselves.
+        foreach (var named in new[] { "50", "60", "30" }) joiner.Answer(named);
 
         Assert.True(joiner.Node.IsReady);
         Assert.Equal(["50", "60"], Hex(joiner.Node.LeafSet.Clockwise));

@@ -39,9 +39,9 @@ public sealed class PastryNodeLeaseTests
         _t.Host.Now = _t.Settings.LeaseDuration + TimeSpan.FromSeconds(1);
         _t.Node.Route(Id("40"), new LookupProbe(1));
 
-        _t.Receive(new ProbeReply(Handle("41"), _t.LastProbeNonce("41"), [], Lease: true));
+        _t.Receive(new ProbeReply(Handle("41"), _t.LastProbeNonce("41"), [], Lease: true), from: "41");
         Assert.Empty(_t.Host.Lookups);
-        _t.Receive(new ProbeReply(Handle("c0"), _t.LastProbeNonce("c0"), [], Lease: true));
+        _t.Receive(new ProbeReply(Handle("c0"), _t.LastProbeNonce("c0"), [], Lease: true), from: "c0");
 
         Assert.Single(_t.Host.Lookups);
         Assert.Equal(0, _t.Node.HeldForLeases);
@@ -54,8 +54,8 @@ public sealed class PastryNodeLeaseTests
         _t.Node.Route(Id("40"), new LookupProbe(1));
 
         // 41 answers, but sees someone else as its neighbour on our side: no lease.
-        _t.Receive(new ProbeReply(Handle("41"), _t.LastProbeNonce("41"), [], Lease: false));
-        _t.Receive(new ProbeReply(Handle("c0"), _t.LastProbeNonce("c0"), [], Lease: true));
+        _t.Receive(new ProbeReply(Handle("41"), _t.LastProbeNonce("41"), [], Lease: false), from: "41");
+        _t.Receive(new ProbeReply(Handle("c0"), _t.LastProbeNonce("c0"), [], Lease: true), from: "c0");
 
         Assert.Empty(_t.Host.Lookups);
         Assert.Equal(1, _t.Node.HeldForLeases);
@@ -64,8 +64,8 @@ public sealed class PastryNodeLeaseTests
     [Fact]
     public void A_lease_is_granted_only_to_an_immediate_neighbour()
     {
-        _t.Receive(new Probe(Handle("41"), 7, []));
-        _t.Receive(new Probe(Handle("42"), 8, []));
+        _t.Receive(new Probe(Handle("41"), 7, []), from: "41");
+        _t.Receive(new Probe(Handle("42"), 8, []), from: "42");
 
         Assert.True(Assert.Single(_t.SentTo<ProbeReply>("41")).Lease);
         Assert.False(Assert.Single(_t.SentTo<ProbeReply>("42")).Lease);

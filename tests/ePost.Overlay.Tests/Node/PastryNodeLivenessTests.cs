@@ -133,7 +133,7 @@ public sealed class PastryNodeLivenessTests
         _t.FailRelays("42");
         Assert.False(_t.Node.LeafSet.Contains(Id("42")));
 
-        _t.Receive(new ProbeReply(Handle("42"), firstNonce, []));
+        _t.Receive(new ProbeReply(Handle("42"), firstNonce, []), from: "42");
 
         Assert.True(_t.Node.LeafSet.Contains(Id("42")));
         Assert.True(_t.Node.Table.Contains(Id("42")));
@@ -143,7 +143,7 @@ public sealed class PastryNodeLivenessTests
     [Fact]
     public void Gossip_is_not_admitted_until_the_named_node_answers_a_probe_itself()
     {
-        _t.Receive(new Probe(Handle("41"), 1, [Handle("40"), Handle("43")]));
+        _t.Receive(new Probe(Handle("41"), 1, [Handle("40"), Handle("43")]), from: "41");
 
         Assert.Single(_t.SentTo<ProbeReply>("41"));
         Assert.Single(_t.SentTo<Probe>("43"));
@@ -158,7 +158,7 @@ public sealed class PastryNodeLivenessTests
     [Fact]
     public void Gossip_about_a_node_that_never_answers_is_forgotten_without_a_death_notice()
     {
-        _t.Receive(new Probe(Handle("41"), 1, [Handle("43")]));
+        _t.Receive(new Probe(Handle("41"), 1, [Handle("43")]), from: "41");
         _t.Network.Sent.Clear();
 
         for (var i = 0; i < 3; i++) _t.Fire(_t.PendingProbeTimeout("43")!);
@@ -170,7 +170,7 @@ public sealed class PastryNodeLivenessTests
 
         // And it is remembered, so the same gossip does not start another round of probes.
         _t.Network.Sent.Clear();
-        _t.Receive(new Probe(Handle("41"), 2, [Handle("43")]));
+        _t.Receive(new Probe(Handle("41"), 2, [Handle("43")]), from: "41");
         Assert.Empty(_t.SentTo<Probe>("43"));
     }
 
@@ -181,9 +181,9 @@ public sealed class PastryNodeLivenessTests
         _t.Network.Sent.Clear();
         _t.Host.Now += _t.Settings.DeadRecheckInterval - TimeSpan.FromSeconds(1);
 
-        _t.Receive(new Probe(Handle("41"), 7, [Handle("41"), Handle("42")]));
-        _t.Receive(new LeafSetInfo(Handle("c0"), [Handle("42")]));
-        _t.Receive(new RowReply(Handle("41"), 1, [Handle("42")]));
+        _t.Receive(new Probe(Handle("41"), 7, [Handle("41"), Handle("42")]), from: "41");
+        _t.Receive(new LeafSetInfo(Handle("c0"), [Handle("42")]), from: "c0");
+        _t.Receive(new RowReply(Handle("41"), 1, [Handle("42")]), from: "41");
 
         Assert.Empty(_t.SentTo<Probe>("42"));
         Assert.False(_t.Knows("42"));
@@ -196,9 +196,9 @@ public sealed class PastryNodeLivenessTests
         _t.Network.Sent.Clear();
         _t.Host.Now += _t.Settings.DeadRecheckInterval + TimeSpan.FromSeconds(1);
 
-        _t.Receive(new Probe(Handle("41"), 7, [Handle("41"), Handle("42")]));
-        _t.Receive(new LeafSetInfo(Handle("c0"), [Handle("42")]));
-        _t.Receive(new RowReply(Handle("41"), 1, [Handle("42")]));
+        _t.Receive(new Probe(Handle("41"), 7, [Handle("41"), Handle("42")]), from: "41");
+        _t.Receive(new LeafSetInfo(Handle("c0"), [Handle("42")]), from: "c0");
+        _t.Receive(new RowReply(Handle("41"), 1, [Handle("42")]), from: "41");
 
         Assert.Single(_t.SentTo<Probe>("42"));
         Assert.False(_t.Knows("42"));
@@ -212,7 +212,7 @@ public sealed class PastryNodeLivenessTests
         _t.Fire(ProbeTick.Instance);
         _t.Network.Sent.Clear();
 
-        _t.Receive(new Probe(Handle("41"), 7, [Handle("42")]));
+        _t.Receive(new Probe(Handle("41"), 7, [Handle("42")]), from: "41");
 
         Assert.Single(_t.SentTo<Probe>("42"));
         Assert.False(_t.Knows("42"));
@@ -225,9 +225,9 @@ public sealed class PastryNodeLivenessTests
         FortyTwoDies();
         _t.Network.Sent.Clear();
 
-        _t.Receive(new Probe(Handle("41"), 7, [Handle("42", epoch: 2)]));
+        _t.Receive(new Probe(Handle("41"), 7, [Handle("42", epoch: 2)]), from: "41");
         Assert.Single(_t.SentTo<Probe>("42"));
-        _t.Receive(new ProbeReply(Handle("42", epoch: 2), _t.LastProbeNonce("42"), []));
+        _t.Receive(new ProbeReply(Handle("42", epoch: 2), _t.LastProbeNonce("42"), []), from: Handle("42", epoch: 2));
 
         Assert.Equal(2, _t.Node.LeafSet.Get(Id("42"))!.Epoch);
         Assert.Equal(2, _t.Node.Table.Get(1, 2)!.Epoch);
@@ -239,7 +239,7 @@ public sealed class PastryNodeLivenessTests
         FortyTwoDies();
         _t.Network.Sent.Clear();
 
-        _t.Receive(new Probe(Handle("42"), 7, []));
+        _t.Receive(new Probe(Handle("42"), 7, []), from: "42");
 
         Assert.Single(_t.SentTo<ProbeReply>("42"));
         Assert.True(_t.Node.LeafSet.Contains(Id("42")));
@@ -249,7 +249,7 @@ public sealed class PastryNodeLivenessTests
     [Fact]
     public void A_row_reply_offers_candidates_that_are_verified_before_they_fill_holes()
     {
-        _t.Receive(new RowReply(Handle("41"), 1, [Handle("45"), Handle("41")]));
+        _t.Receive(new RowReply(Handle("41"), 1, [Handle("45"), Handle("41")]), from: "41");
 
         Assert.Single(_t.SentTo<Probe>("45"));
         Assert.False(_t.Knows("45"));
@@ -273,8 +273,8 @@ public sealed class PastryNodeLivenessTests
     {
         _t.Host.Now = TimeSpan.FromSeconds(5);
 
-        _t.Receive(new LeafSetInfo(Handle("41"), [Handle("40"), Handle("c0")]));
-        _t.Receive(new LeafSetInfo(Handle("c0"), [Handle("40"), Handle("41")]));
+        _t.Receive(new LeafSetInfo(Handle("41"), [Handle("40"), Handle("c0")]), from: "41");
+        _t.Receive(new LeafSetInfo(Handle("c0"), [Handle("40"), Handle("41")]), from: "c0");
 
         Assert.Empty(_t.SentTo<Probe>("42"));
     }
@@ -285,8 +285,8 @@ public sealed class PastryNodeLivenessTests
         // Last heard when the fixture settled, at 1 s.
         _t.Host.Now = TimeSpan.FromSeconds(17);
 
-        _t.Receive(new LeafSetInfo(Handle("41"), [Handle("40"), Handle("c0")]));
-        _t.Receive(new LeafSetInfo(Handle("c0"), [Handle("40"), Handle("41")]));
+        _t.Receive(new LeafSetInfo(Handle("41"), [Handle("40"), Handle("c0")]), from: "41");
+        _t.Receive(new LeafSetInfo(Handle("c0"), [Handle("40"), Handle("41")]), from: "c0");
 
         Assert.Single(_t.SentTo<Probe>("42"));
         Assert.True(_t.Node.LeafSet.Contains(Id("42")), "the neighbour's verdict alone removes nobody");
@@ -308,7 +308,7 @@ public sealed class PastryNodeLivenessTests
         t.Network.Sent.Clear();
 
         // 41 tells us its leaf set, which holds 43: known to us from the table, but now a leaf-set member too.
-        t.Receive(new LeafSetInfo(Handle("41"), [Handle("40"), Handle("43")]));
+        t.Receive(new LeafSetInfo(Handle("41"), [Handle("40"), Handle("43")]), from: "41");
         t.Answer("43");
 
         Assert.Equal([Id("41"), Id("43")], t.Node.LeafSet.Clockwise.Select(n => n.Id));

@@ -22,7 +22,7 @@ public sealed class PastryNodeRoutingTests
     {
         var origin = Handle("77");
 
-        _t.Receive(new RouteMessage(Id("a1"), origin, Handle("c0"), "payload", 2));
+        _t.Receive(new RouteMessage(Id("a1"), origin, Handle("c0"), "payload", 2), from: "c0");
 
         var (to, forwarded) = Assert.Single(_t.Sent<RouteMessage>());
         Assert.Equal("fake:a0", to);
@@ -33,7 +33,7 @@ public sealed class PastryNodeRoutingTests
     [Fact]
     public void The_root_hands_a_routed_payload_to_its_host()
     {
-        _t.Receive(new RouteMessage(Id("4001"), Handle("c0"), Handle("c0"), "payload", 2));
+        _t.Receive(new RouteMessage(Id("4001"), Handle("c0"), Handle("c0"), "payload", 2), from: "c0");
 
         Assert.Equal((Id("4001"), (object)"payload", Handle("c0"), 2), Assert.Single(_t.Host.Delivered));
     }
@@ -41,7 +41,7 @@ public sealed class PastryNodeRoutingTests
     [Fact]
     public void The_root_of_a_lookup_answers_its_origin_directly()
     {
-        _t.Receive(new RouteMessage(Id("4001"), Handle("77"), Handle("c0"), new LookupProbe(9), 2));
+        _t.Receive(new RouteMessage(Id("4001"), Handle("77"), Handle("c0"), new LookupProbe(9), 2), from: "c0");
 
         Assert.Equal(new LookupReply(_t.Self, Id("4001"), 9, 2), Assert.Single(_t.SentTo<LookupReply>("77")));
         Assert.Empty(_t.Host.Delivered);
@@ -50,7 +50,7 @@ public sealed class PastryNodeRoutingTests
     [Fact]
     public void A_lookup_reply_completes_the_lookup_at_its_origin()
     {
-        _t.Receive(new LookupReply(Handle("a0"), Id("a1"), 9, 3));
+        _t.Receive(new LookupReply(Handle("a0"), Id("a1"), 9, 3), from: "a0");
 
         Assert.Equal((9L, Id("a1"), Handle("a0"), 3), Assert.Single(_t.Host.Lookups));
     }
@@ -61,7 +61,7 @@ public sealed class PastryNodeRoutingTests
         var joining = new NodeUnderTest("40");
         joining.Node.Start(["fake:c0"]);
 
-        joining.Receive(new RouteMessage(Id("4001"), Handle("c0"), Handle("c0"), "payload", 1));
+        joining.Receive(new RouteMessage(Id("4001"), Handle("c0"), Handle("c0"), "payload", 1), from: "c0");
 
         Assert.Empty(joining.Host.Delivered);
         Assert.Equal(1, joining.Node.Counters.Dropped);
@@ -70,7 +70,7 @@ public sealed class PastryNodeRoutingTests
     [Fact]
     public void Direct_payloads_reach_the_host_and_to_self_skip_the_network()
     {
-        _t.Receive(new DirectMessage(Handle("a0"), "hi"));
+        _t.Receive(new DirectMessage(Handle("a0"), "hi"), from: "a0");
         _t.Node.SendDirect(_t.Self, "me");
         _t.Node.SendDirect(Handle("c0"), "you");
 

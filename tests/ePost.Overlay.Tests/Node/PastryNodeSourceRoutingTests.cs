@@ -45,7 +45,7 @@ public sealed class PastryNodeSourceRoutingTests
         var probe = (Probe)RelayedProbeVia("c0").Inner;
 
         // 42's answer comes back the same way.
-        _t.Receive(new Relayed(Handle("42"), Handle("c0"), _t.Self, new ProbeReply(Handle("42"), probe.Nonce, [])));
+        _t.Receive(new Relayed(Handle("42"), Handle("c0"), _t.Self, new ProbeReply(Handle("42"), probe.Nonce, [])), from: "c0");
 
         Assert.True(_t.Knows("42"));
         Assert.Equal(Handle("c0"), _t.Node.RelayFor(Handle("42")));
@@ -74,7 +74,7 @@ public sealed class PastryNodeSourceRoutingTests
     {
         DirectPathToFortyTwoFails();
         var probe = (Probe)RelayedProbeVia("41").Inner;
-        _t.Receive(new Relayed(Handle("42"), Handle("41"), _t.Self, new ProbeReply(Handle("42"), probe.Nonce, [])));
+        _t.Receive(new Relayed(Handle("42"), Handle("41"), _t.Self, new ProbeReply(Handle("42"), probe.Nonce, [])), from: "41");
 
         _t.Host.Now += _t.Settings.RouteLifetime + TimeSpan.FromSeconds(1);
         _t.Network.Sent.Clear();
@@ -88,7 +88,7 @@ public sealed class PastryNodeSourceRoutingTests
     public void As_a_relay_a_node_forwards_the_message_unchanged_to_its_target()
     {
         var relayed = new Relayed(Handle("41"), _t.Self, Handle("42"), new Probe(Handle("41"), 9, []));
-        _t.Receive(relayed);
+        _t.Receive(relayed, from: "41");
         Assert.Equal(relayed, Assert.Single(_t.SentTo<Relayed>("42")));
     }
 
@@ -100,7 +100,7 @@ public sealed class PastryNodeSourceRoutingTests
         _t.Network.Sent.Clear();
         var dropped = _t.Node.Counters.Dropped;
 
-        _t.Receive(new Relayed(Handle("41"), _t.Self, Handle("42"), new Probe(Handle("41"), 9, [])));
+        _t.Receive(new Relayed(Handle("41"), _t.Self, Handle("42"), new Probe(Handle("41"), 9, [])), from: "41");
 
         Assert.Empty(_t.SentTo<Relayed>("42"));
         Assert.Equal(dropped + 1, _t.Node.Counters.Dropped);
@@ -109,7 +109,7 @@ public sealed class PastryNodeSourceRoutingTests
     [Fact]
     public void As_the_target_a_node_handles_the_inner_message_and_answers_through_the_same_relay()
     {
-        _t.Receive(new Relayed(Handle("41"), Handle("c0"), _t.Self, new Probe(Handle("41"), 9, [])));
+        _t.Receive(new Relayed(Handle("41"), Handle("c0"), _t.Self, new Probe(Handle("41"), 9, [])), from: "c0");
 
         var answer = Assert.Single(_t.SentTo<Relayed>("c0"));
         Assert.Equal(Handle("41"), answer.Target);
@@ -122,9 +122,9 @@ public sealed class PastryNodeSourceRoutingTests
     {
         var before = _t.Tables();
         var inner = new Relayed(Handle("41"), Handle("c0"), _t.Self, new Probe(Handle("41"), 1, []));
-        _t.Receive(new Relayed(Handle("41"), Handle("c0"), _t.Self, inner));
-        _t.Receive(new Relayed(Handle("41"), Handle("c0"), _t.Self, "not an overlay message"));
-        _t.Receive(new Relayed(Handle("41"), Handle("c0"), Handle("41"), new Probe(Handle("41"), 1, [])));
+        _t.Receive(new Relayed(Handle("41"), Handle("c0"), _t.Self, inner), from: "c0");
+        _t.Receive(new Relayed(Handle("41"), Handle("c0"), _t.Self, "not an overlay message"), from: "c0");
+        _t.Receive(new Relayed(Handle("41"), Handle("c0"), Handle("41"), new Probe(Handle("41"), 1, [])), from: "41");
 
         Assert.Equal(3, _t.Node.Counters.Dropped);
         Assert.Equal(before, _t.Tables());

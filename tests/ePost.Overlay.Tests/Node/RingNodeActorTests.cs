@@ -3,6 +3,8 @@ using Akka.Configuration;
 using Akka.TestKit;
 using ePost.Core.Ids;
 using ePost.Core.Time;
+using ePost.Overlay.Liveness;
+using ePost.Overlay.Network;
 using ePost.Overlay.Node;
 using ePost.Overlay.Routing;
 
@@ -115,5 +117,42 @@ public sealed class RingNodeActorTests : Akka.TestKit.Xunit2.TestKit
         var app = CreateTestProbe();
         node.Tell(new RegisterApplication(typeof(RowRequest), app.Ref));
         app.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    /// <summary>Proves one node id for one address, as the authenticated transport does for a TLS connection.</summary>
+    private sealed class OnePeerProven(Address address, RingId node) : IPeerAuthenticator
+    {
+        public RingId? NodeAt(Address at) => at == address ? node : null;
+    }
+
+    [Fact]
+    public void A_message_whose_sender_claims_another_id_than_the_transport_proved_is_dropped_as_forged()
+    {
+        var local = ((ExtendedActorSystem)Sys).Provider.DefaultAddress;
+        var proven = RingId.Random(new Random(8));
+        var node = Sys.ActorOf(RingNode.Props(OverlaySettings.Default, RingId.Random(new Random(9)), 1, [],
+            new SchedulerVirtualClock(Sys.Scheduler), new OnePeerProven(local, proven)));
+
+        // The test actor's address is the one the authenticator proved `proven` for; it claims another id there.
+        node.Tell(new Probe(new NodeHandle(RingId.Random(new Random(10)), local.ToString(), 1), 1, []));
+        node.Tell(GetOverlayCounters.Instance);
+
+        var counters = ExpectMsg<OverlayCounters>();
+        Assert.Equal(1, counters.ForgedSender);
+        Assert.Equal(1, counters.Dropped);
+    }
+
+    [Fact]
+    public void Without_an_authenticator_a_sender_is_checked_by_the_address_it_sent_from()
+    {
+        var local = ((ExtendedActorSystem)Sys).Provider.DefaultAddress.ToString();
+        var node = Sys.ActorOf(RingNode.Props(OverlaySettings.Default, RingId.Random(new Random(11)), 1, [], new SchedulerVirtualClock(Sys.Scheduler)));
+
+        node.Tell(new Probe(new NodeHandle(RingId.Random(new Random(12)), "akka.tcp://epost@10.0.0.9:4000", 1), 1, []));
+        node.Tell(new Probe(new NodeHandle(RingId.Random(new Random(13)), local, 1), 2, []));
+        node.Tell(GetOverlayCounters.Instance);
+
+        // The second names the address it came from: handled (its reply goes to that address), not dropped.
+        Assert.Equal(1, FishForMessage<OverlayCounters>(_ => true).ForgedSender);
     }
 }

@@ -1,6 +1,7 @@
 using ePost.Core.Ids;
 using ePost.Overlay;
 using ePost.Overlay.Join;
+using ePost.Overlay.Network;
 using ePost.Simulation.Network;
 
 namespace ePost.Simulation.Tests.Network;
@@ -29,6 +30,23 @@ public sealed class SimulatedNetworkTests
 
         Assert.Equal((TimeSpan.FromMilliseconds(10), (IOverlayMessage)Hello), Assert.Single(received));
         Assert.Equal((1L, 0L), (_network.MessagesSent, _network.MessagesLost));
+    }
+
+    [Fact]
+    public void A_message_arrives_with_its_true_sender_as_an_authenticated_transport_proves_it()
+    {
+        var senders = new List<AuthenticatedPeer>();
+        var a = _network.Attach(_ => { });
+        a.Node = RingId.Max;
+        var anonymous = _network.Attach(_ => { });
+        var b = _network.Attach((_, from) => senders.Add(from));
+
+        // Whatever a message claims, the receiver learns the endpoint it came from and the node attached there.
+        a.Send(b.Address, new Announce(new NodeHandle(RingId.Zero, anonymous.Address, 7)));
+        anonymous.Send(b.Address, Hello);
+        _clock.RunFor(TimeSpan.FromMilliseconds(10));
+
+        Assert.Equal([new AuthenticatedPeer(a.Address, RingId.Max), new AuthenticatedPeer(anonymous.Address, null)], senders);
     }
 
     [Fact]
@@ -72,7 +90,7 @@ public sealed class SimulatedNetworkTests
 
         a.Send(b.Address, Hello);
         _network.Detach(b);
-        var b2 = _network.Reattach(b, _ => restarted++);
+        var b2 = _network.Reattach(b, (_, _) => restarted++);
         _clock.RunFor(TimeSpan.FromSeconds(1));
         a.Send(b2.Address, Hello);
         _clock.RunFor(TimeSpan.FromSeconds(1));

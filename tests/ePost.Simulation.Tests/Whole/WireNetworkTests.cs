@@ -5,6 +5,7 @@ using Akka.TestKit;
 using ePost.Core.Ids;
 using ePost.Overlay;
 using ePost.Overlay.Liveness;
+using ePost.Overlay.Node;
 using ePost.Simulation.Network;
 using ePost.Simulation.Whole;
 
@@ -25,13 +26,15 @@ public sealed class WireNetworkTests : IDisposable
     private (WireNetwork Network, Overlay.Network.IPeerNetwork From) Pair(int seed = 1)
     {
         var network = new WireNetwork(_system, LatencyModel.Default, new Random(seed));
-        var from = network.Connect(0, _system.ActorOf(Props.Create(() => new Collector(new ConcurrentQueue<object>()))));
-        network.Connect(1, _system.ActorOf(Props.Create(() => new Collector(_received))));
+        var from = network.Connect(0, _system.ActorOf(Props.Create(() => new Collector(new ConcurrentQueue<object>()))), SenderId);
+        network.Connect(1, _system.ActorOf(Props.Create(() => new Collector(_received))), RingId.Random(new Random(4)));
         return (network, from);
     }
 
+    private static readonly RingId SenderId = RingId.Random(new Random(3));
+
     private static Probe AProbe() =>
-        new(new NodeHandle(RingId.Random(new Random(3)), WireNetwork.AddressOf(0), 2), 42, [new NodeHandle(RingId.Random(new Random(4)), WireNetwork.AddressOf(1), 1)]);
+        new(new NodeHandle(SenderId, WireNetwork.AddressOf(0), 2), 42, [new NodeHandle(RingId.Random(new Random(4)), WireNetwork.AddressOf(1), 1)]);
 
     private List<object> ArrivedAfter(TimeSpan span)
     {
@@ -52,7 +55,10 @@ public sealed class WireNetworkTests : IDisposable
 
         Assert.Empty(_received);
         var arrived = Assert.Single(ArrivedAfter(TimeSpan.FromSeconds(1)));
-        var copy = Assert.IsType<Probe>(arrived);
+        // With the sender the network proves, as the authenticated transport does for Akka.Remote.
+        var delivery = Assert.IsType<PeerDelivery>(arrived);
+        Assert.Equal(new Overlay.Network.AuthenticatedPeer(WireNetwork.AddressOf(0), SenderId), delivery.From);
+        var copy = Assert.IsType<Probe>(delivery.Message);
         Assert.NotSame(probe, copy);
         Assert.Equal((probe.From, probe.Nonce), (copy.From, copy.Nonce));
         Assert.Equal(probe.LeafSet, copy.LeafSet);
