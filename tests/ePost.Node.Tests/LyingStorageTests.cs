@@ -27,7 +27,7 @@ public sealed class LyingStorageTests
     [Fact]
     public async Task A_member_that_forges_insert_acknowledgements_and_receipts_never_makes_the_spool_drop_a_message()
     {
-        await using var mail = new MailRing { Extra = "epost.mail.delivery { first-retry = 1s, max-retry = 2s }" };
+        await using var mail = new MailRing { Extra = "epost.mail.delivery { first-retry = 1s, max-retry = 2s }\nepost.storage.require-receipts = on" };
         var alice = mail.Issue("alice@ring.test");
         var bob = mail.Issue("bob@ring.test");
         var aliceNode = await mail.AddAsync(alice);
@@ -69,7 +69,8 @@ public sealed class LyingStorageTests
         await Eventually.True(async () => await liar.Ask<int>(LyingStorage.HowManyLies.Instance, TimeSpan.FromSeconds(5)) >= 2,
             TimeSpan.FromSeconds(30), "the liar was never asked to store bob's notification twice");
         Assert.Single(Directory.EnumerateFiles(Path.Combine(spool, "pending")));
-        Assert.Empty((await MailRing.InboxAsync(bobNode, "bob@ring.test")).Messages);
+        // Bob may already have it through the honest replicas of his arc (his node collects from them too); what may
+        // never happen is the spool dropping it on the liar's word, or bob getting it twice.
 
         // Once the liar is gone, honest nodes are the roots; the next attempt stores the notification and bob gets the message once.
         await mail.Ring.ShutdownAsync(liarNode);
