@@ -81,9 +81,17 @@ public sealed partial class ReplicaManager
             Send(origin, new InsertAck(originOp, id, 0, needed, reason, message));
             return;
         }
-        var coordination = new Coordination(origin, originOp, id, needed, Renewal: false) { Digest = Sha256.Hash(encoded) };
+        var coordination = new Coordination(origin, originOp, id, needed, Renewal: false)
+        {
+            Digest = Sha256.Hash(encoded),
+            Forward = (to, op) => SendObject(to, op, TransferPurpose.Replicate, leaseMs, encoded),
+        };
+        // The next closest nodes stand in for replicas that refuse (their leaf set differs from this root's) or stay
+        // silent (dead, not yet noticed): each admits the copy by its own view within admission-slack.
+        foreach (var spare in _range.Closest(id, replicas.Count + _settings.AdmissionSlack).Skip(replicas.Count).Where(n => !IsSelf(n)))
+            coordination.Spares.Enqueue(spare);
         if (Receipt(originOp, id, coordination.Digest, put.Expiry) is { } own) coordination.Receipts.Add(own);
-        StartCoordination(coordination, replicas, (to, op) => SendObject(to, op, TransferPurpose.Replicate, leaseMs, encoded));
+        StartCoordination(coordination, replicas, coordination.Forward);
     }
 
     /// <summary>Why a new notification deposit from <paramref name="writer"/> is refused: it already has the most waiting for this recipient here; null when it is not.</summary>
@@ -125,6 +133,7 @@ public sealed partial class ReplicaManager
         foreach (var other in others) forward(other, op);
         // The root answers a little before the writer's own timeout so the writer hears the count, not a timeout.
         Timers.StartSingleTimer(("coord", op), new OpExpired(OpKind.Coordination, op), _settings.InsertTimeout * 0.8);
+        if (coordination.Spares.Count > 0) Timers.StartSingleTimer(("hedge", op), new OpExpired(OpKind.Hedge, op), _settings.InsertTimeout * 0.4);
         Evaluate(op, coordination, final: false);
     }
 
@@ -164,9 +173,26 @@ public sealed partial class ReplicaManager
             && receipt.Holder == from.Id && receipt.Request == ack.Op && receipt.Object == coordination.Id && receipt.ContentDigest.AsSpan().SequenceEqual(digest))
             coordination.Receipts.Add(receipt);
         if (ack.Held) coordination.Acks++;
-        else if (coordination.Refusal == RefusalReason.None && ack.Reason != RefusalReason.None)
+        else if ((ack.Reason != RefusalReason.NotResponsible || !TryForwardToSpare(ack.Op, coordination))
+                 && coordination.Refusal == RefusalReason.None && ack.Reason != RefusalReason.None)
             (coordination.Refusal, coordination.RefusalMessage) = (ack.Reason, ack.Message);
         Evaluate(ack.Op, coordination, final: false);
+    }
+
+    /// <summary>Sends the copy to the next spare, which the root then awaits like a replica; false when none is left.</summary>
+    private bool TryForwardToSpare(RequestId op, Coordination coordination)
+    {
+        if (coordination.Forward is null || !coordination.Spares.TryDequeue(out var spare)) return false;
+        coordination.Awaiting[spare.Id] = spare;
+        coordination.Forward(spare, op);
+        return true;
+    }
+
+    /// <summary>Part way to the deadline and still short of the acknowledgements needed: the spares are asked too.</summary>
+    private void OnHedge(RequestId op)
+    {
+        if (!_coordinations.TryGetValue(op, out var coordination) || coordination.Acks >= coordination.Needed) return;
+        while (coordination.Spares.Count > 0) TryForwardToSpare(op, coordination);
     }
 
     /// <summary>Answers the writer once the outcome is certain: a majority acknowledged, or it can no longer.</summary>
@@ -178,6 +204,7 @@ public sealed partial class ReplicaManager
         if (!succeeded && !final && c.Acks + c.Outstanding >= c.Needed) return;
         _coordinations.Remove(op);
         Timers.Cancel(("coord", op));
+        Timers.Cancel(("hedge", op));
         var message = succeeded ? "ok"
             : c.Refusal != RefusalReason.None ? c.RefusalMessage
             : $"{c.Acks} of the {c.Needed} acknowledgements needed arrived in time";
@@ -243,6 +270,7 @@ public sealed partial class ReplicaManager
             case OpKind.Write: FinishWrite(expired.Op, 0, $"no answer from the root within {_settings.InsertTimeout}"); break;
             case OpKind.Lookup: CompleteLookup(expired.Op, final: true); break;
             case OpKind.ArcListing: FinishArcListing(expired.Op, complete: false); break;
+            case OpKind.Hedge: OnHedge(expired.Op); break;
         }
     }
 
@@ -260,6 +288,13 @@ public sealed partial class ReplicaManager
         public byte[]? Digest { get; init; }
         public List<StorageReceipt> Receipts { get; } = new();
         public Dictionary<RingId, NodeHandle> Awaiting { get; } = new();
+
+        /// <summary>Nodes just beyond the replica set, asked in turn when a replica refuses or the hedge timer fires.</summary>
+        public Queue<NodeHandle> Spares { get; } = new();
+
+        /// <summary>How a copy is sent to one more node under a request id (inserts only).</summary>
+        public Action<NodeHandle, RequestId>? Forward { get; init; }
+
         public int Outstanding => Awaiting.Count;
         public RefusalReason Refusal { get; set; }
         public string RefusalMessage { get; set; } = "";

@@ -318,6 +318,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         Coordination,
         Lookup,
         ArcListing,
+        Hedge,
     }
 
     private sealed record OpExpired(OpKind Kind, RequestId Op);

@@ -39,11 +39,14 @@ public sealed class ReplicaRange
     public IReadOnlyList<NodeHandle> Known => _all;
 
     /// <summary>The up to r known nodes closest to <paramref name="key"/>, closest first.</summary>
-    public IReadOnlyList<NodeHandle> ReplicasFor(RingId key)
+    public IReadOnlyList<NodeHandle> ReplicasFor(RingId key) => Closest(key, R);
+
+    /// <summary>The up to <paramref name="count"/> known nodes closest to <paramref name="key"/>, closest first.</summary>
+    public IReadOnlyList<NodeHandle> Closest(RingId key, int count)
     {
         var sorted = _all.ToList();
         sorted.Sort((a, b) => RingId.CompareCloseness(key, a.Id, b.Id));
-        return sorted.Take(R).ToList();
+        return sorted.Take(count).ToList();
     }
 
     /// <summary>True when this node is one of the r closest to <paramref name="key"/>.</summary>
@@ -52,9 +55,7 @@ public sealed class ReplicaRange
     /// <summary>True when <paramref name="node"/> is, by this node's view, one of the r + <paramref name="slack"/> known nodes closest to <paramref name="key"/>.</summary>
     public bool IsReplica(RingId key, RingId node, int slack)
     {
-        var sorted = _all.ToList();
-        sorted.Sort((a, b) => RingId.CompareCloseness(key, a.Id, b.Id));
-        return sorted.Take(R + slack).Any(n => n.Id == node);
+        return Closest(key, R + slack).Any(n => n.Id == node);
     }
 
     /// <summary>

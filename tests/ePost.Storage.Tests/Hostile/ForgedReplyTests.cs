@@ -143,8 +143,9 @@ public sealed class ForgedReplyTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         var replicas = _ring.ReplicaIndexes(block.Id);
         var root = replicas[0];
         var forger = NonReplicas(block.Id)[0];
-        // The other replicas never hear of the copy; only the root holds it, which is one of the three acks needed.
-        foreach (var other in replicas.Skip(1)) _ring.Membership.Silent.Add(Handle(other).Id);
+        // The other replicas (and the spare the root turns to) never hear of the copy; only the root holds it, which is
+        // one of the three acks needed.
+        foreach (var other in Enumerable.Range(0, _ring.Nodes.Count).Where(i => i != root)) _ring.Membership.Silent.Add(Handle(other).Id);
 
         _ring.Nodes[root].Storage.Tell(new Insert(block, LeaseDuration.FromDays(30)), TestActor);
         var copy = Overheard<ObjectChunk>(root, replicas[1], c => c.Purpose == TransferPurpose.Replicate);
