@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using ePost.Node.Hosting;
+using ePost.Post.Access;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -75,6 +79,10 @@ public sealed class DashboardTests
         Assert.Equal(new[] { bob.Identity.Id.ToString(), third.Identity.Id.ToString() }.Order(), neighbours.Order());
         Assert.All(view["ring"]!["leaf_set"]!.AsArray(), n => Assert.True((bool)n!["alive"]!));
         Assert.True((long)view["storage"]!["objects"]! > 0, "alice's node stores nothing although her mailbox is in the ring");
+        // What the node would drop unless its writers renew: counted over the next week, from the node's lease counter.
+        Assert.Equal(7.0, (double)view["storage"]!["leases_due_window_days"]!);
+        Assert.InRange((long)view["storage"]!["leases_due_objects"]!, 0, (long)view["storage"]!["objects"]!);
+        Assert.NotNull(view["glacier"]!["archive"]);
         Assert.Equal(Alice, (string?)view["mail"]!["user"]);
         Assert.Contains("INBOX", view["mail"]!["folders"]!.AsArray().Select(f => (string)f!["name"]!));
         Assert.Empty(view["unavailable"]!.AsArray());
@@ -101,6 +109,50 @@ public sealed class DashboardTests
         using var failed = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["address"] = Alice, ["password"] = "nope" }));
         Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
         Assert.False(failed.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Off_loopback_the_dashboard_speaks_only_https_with_the_certificate_the_nodes_mail_servers_use()
+    {
+        await using var mail = new MailRing();
+        var node = await mail.Ring.AddAsync(mail.Config + "\nepost.dashboard.listen-host = \"0.0.0.0\"", [new LocalUser(mail.Issue(Alice), "secret")], null);
+        var url = node.Dashboard!.Url;
+        Assert.Equal("https", url.Scheme);
+
+        X509Certificate2? served = null;
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                served = new X509Certificate2(certificate!);
+                return true;
+            },
+        };
+        using var client = new HttpClient(handler) { BaseAddress = url };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Alice}:secret")));
+        var view = JsonNode.Parse(await client.GetStringAsync("/api/status"))!;
+        Assert.Equal(node.Identity.Id.ToString(), (string?)view["ring"]!["id"]);
+
+        // The same certificate IMAPS presents, so a user who trusts the node's mail server trusts its dashboard.
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, node.MailEndpoints!.Imaps);
+        await using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("localhost");
+        Assert.NotNull(served);
+        Assert.Equal(tls.RemoteCertificate!.GetCertHashString(), served!.GetCertHashString());
+
+        // Plain HTTP to the same port gets no page and no data.
+        using var plain = new HttpClient { BaseAddress = new UriBuilder(url) { Scheme = "http" }.Uri, Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            using var response = await plain.GetAsync("/api/status");
+            Assert.False(response.IsSuccessStatusCode);
+            Assert.DoesNotContain(node.Identity.Id.ToShortString(), await response.Content.ReadAsStringAsync());
+        }
+        catch (HttpRequestException)
+        {
+            // Kestrel closed the connection: it expected a TLS handshake.
+        }
     }
 
     [Fact]

@@ -121,6 +121,19 @@ public static class DashboardPage
           root.append(svg("circle", { cx: sx, cy: sy, r: 7, class: "node self", "data-id": ring.short_id }, `${ring.short_id} (this node)`));
           label(root, ring.position, ring.short_id, "label self", 116);
         }
+        function ago(seconds) {
+          const s = Math.abs(seconds), unit = s < 120 ? [s, "s"] : s < 7200 ? [s / 60, "min"] : s < 172800 ? [s / 3600, "h"] : [s / 86400, "days"];
+          const amount = `${Math.round(unit[0])} ${unit[1]}`;
+          return seconds >= 0 ? amount + " ago" : "in " + amount;
+        }
+        function archive(a) {
+          if (!a) return "n/a";
+          if (a.containers === 0) return "not archived yet";
+          if (a.counted === null) return `${a.containers} containers, counting fragments`;
+          return `${a.containers} containers; ${a.fragments_held} of ${a.fragments_total} fragments held, ` +
+            (a.weakest_spare >= 0 ? `the weakest can lose ${a.weakest_spare} more` : `one cannot be rebuilt (${-a.weakest_spare} short)`) +
+            ` (counted ${ago(a.counted_ago_s)})`;
+        }
         function render(v) {
           const ring = v.ring;
           if (ring) {
@@ -139,11 +152,15 @@ public static class DashboardPage
           }
           const s = v.storage;
           if (s) pairs($("storage"), [["Objects", s.objects], ["Stored", bytes(s.bytes)], ["Budget", bytes(s.budget_bytes)],
-            ["Refused", s.refused], ["Expired and collected", s.expired_collected], ["Repair fetches", s.repair_fetches], ["Replies refused", s.replies_refused]]);
+            ["Refused", s.refused], ["Expired and collected", s.expired_collected], ["Repair fetches", s.repair_fetches], ["Replies refused", s.replies_refused],
+            [`Leases ending within ${s.leases_due_window_days} days`, s.leases_due_objects === null ? "n/a" : `${s.leases_due_objects} objects, ${bytes(s.leases_due_bytes)}`],
+            ["Next lease end", s.next_lease_end_s === null ? "none due" : ago(-s.next_lease_end_s)]]);
           const g = v.glacier;
           if (g) pairs($("glacier"), [["Fragments held", g.fragments], ["Fragment bytes", bytes(g.bytes)], ["Rebuilt", g.rebuilt],
             ["Rebuilds failed", g.rebuilds_failed], ["Maintenance", g.maintenance_running ? "running" : "idle"],
-            ["Your archived objects", g.archived_objects], ["Your archive runs", g.archive_runs]]);
+            ["Your archived objects", g.archived_objects], ["Your archive runs", g.archive_runs],
+            ["Last rebuild", g.last_rebuild_ago_s === null ? "none since start" : ago(g.last_rebuild_ago_s)],
+            ["Your archive", archive(g.archive)]]);
           const m = v.mail;
           text($("mail-user"), m.user);
           pairs($("mail"), [["Mailbox", m.mailbox_ready === null ? "n/a" : (m.mailbox_ready ? "loaded" : "loading")], ["Spool", m.spool_pending + " waiting"],

@@ -46,7 +46,11 @@ public sealed record StorageView(
     [property: JsonPropertyName("refused")] long Refused,
     [property: JsonPropertyName("expired_collected")] long ExpiredCollected,
     [property: JsonPropertyName("repair_fetches")] long RepairFetches,
-    [property: JsonPropertyName("replies_refused")] long RepliesRefused);
+    [property: JsonPropertyName("replies_refused")] long RepliesRefused,
+    [property: JsonPropertyName("leases_due_objects")] long? LeasesDueObjects,
+    [property: JsonPropertyName("leases_due_bytes")] long? LeasesDueBytes,
+    [property: JsonPropertyName("next_lease_end_s")] double? NextLeaseEndSeconds,
+    [property: JsonPropertyName("leases_due_window_days")] double LeasesDueWindowDays);
 
 /// <summary>The Glacier panel.</summary>
 public sealed record GlacierView(
@@ -56,7 +60,24 @@ public sealed record GlacierView(
     [property: JsonPropertyName("rebuilds_failed")] long RebuildsFailed,
     [property: JsonPropertyName("maintenance_running")] bool MaintenanceRunning,
     [property: JsonPropertyName("archived_objects")] long? ArchivedObjects,
-    [property: JsonPropertyName("archive_runs")] long? ArchiveRuns);
+    [property: JsonPropertyName("archive_runs")] long? ArchiveRuns,
+    [property: JsonPropertyName("last_rebuild_ago_s")] double? LastRebuildAgoSeconds,
+    [property: JsonPropertyName("archive")] ArchiveView? Archive);
+
+/// <summary>The redundancy of the logged-in user's archive: what the roots of its fragment positions said at the last count.</summary>
+/// <param name="Containers">Containers the archive is in.</param>
+/// <param name="Counted">Containers counted (at most <see cref="CountFragments.MaxContainers"/>); null until the first count answered.</param>
+/// <param name="Held">Fragments held, over the counted containers.</param>
+/// <param name="Total">Fragments there are, over the counted containers.</param>
+/// <param name="WeakestSpare">The fewest fragments any counted container can still lose and be rebuilt (negative: it cannot be).</param>
+/// <param name="CountedAgoSeconds">How long ago the count finished.</param>
+public sealed record ArchiveView(
+    [property: JsonPropertyName("containers")] int Containers,
+    [property: JsonPropertyName("counted")] int? Counted,
+    [property: JsonPropertyName("fragments_held")] int? Held,
+    [property: JsonPropertyName("fragments_total")] int? Total,
+    [property: JsonPropertyName("weakest_spare")] int? WeakestSpare,
+    [property: JsonPropertyName("counted_ago_s")] double? CountedAgoSeconds);
 
 /// <summary>One folder of the logged-in user.</summary>
 public sealed record FolderView(
@@ -89,6 +110,11 @@ public sealed record DashboardView(
 /// <summary>Collects a <see cref="DashboardView"/> from a node's layers, each asked with a deadline so a stopped layer costs a section, never the page.</summary>
 public sealed class DashboardSnapshot(NodeHost node, DeliveryCounters deliveries, TimeSpan deadline)
 {
+    /// <summary>How long a count of a user's archive fragments is shown before the next page view starts another.</summary>
+    public static readonly TimeSpan ArchiveCountLifetime = TimeSpan.FromMinutes(10);
+
+    private readonly Dictionary<string, ArchiveCount> _archiveCounts = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The view for <paramref name="user"/> (one of the node's users) now.</summary>
     public async Task<DashboardView> CollectAsync(MailUser user, CancellationToken cancellation)
     {
@@ -117,7 +143,8 @@ public sealed class DashboardSnapshot(NodeHost node, DeliveryCounters deliveries
 
         var status = agent.Result;
         var g = glacierStatus.Result;
-        var glacier = g is null ? null : new GlacierView(g.Store.Fragments, g.Store.Bytes, g.Rebuilt, g.RebuildsFailed, g.MaintenanceRunning, status?.ArchivedObjects, status?.ArchiveRuns);
+        var glacier = g is null ? null : new GlacierView(g.Store.Fragments, g.Store.Bytes, g.Rebuilt, g.RebuildsFailed, g.MaintenanceRunning, status?.ArchivedObjects, status?.ArchiveRuns,
+            g.LastRebuild is { } rebuilt ? Seconds(g.LeaseNow.Milliseconds - rebuilt.Milliseconds) : null, ArchiveOf(user, status?.ArchiveContainers));
         var mail = new MailView(user.Address, status?.Ready, deliveries.SpoolPending(), deliveries.Delivered, deliveries.Retrying, deliveries.Bounced,
             status?.Filed, status?.Missing?.Count, status?.DegradedFolders, folders.Result);
         unavailable.Sort(StringComparer.Ordinal);
@@ -156,7 +183,63 @@ public sealed class DashboardSnapshot(NodeHost node, DeliveryCounters deliveries
     }
 
     private static StorageView StorageOf(StorageStatus s) =>
-        new(s.Store.ObjectCount, s.Store.TotalBytes, s.Store.BudgetBytes, s.Store.Refusals.Values.Sum(), s.Store.ExpiredCollected, s.RepairFetches, s.RepliesRefused);
+        new(s.Store.ObjectCount, s.Store.TotalBytes, s.Store.BudgetBytes, s.Store.Refusals.Values.Sum(), s.Store.ExpiredCollected, s.RepairFetches, s.RepliesRefused,
+            s.LeasesDue?.Objects, s.LeasesDue?.Bytes, s.LeasesDue?.Earliest is { } end ? Seconds(end.Milliseconds - s.LeaseNow.Milliseconds) : null,
+            StorageStatus.LeaseWindow.Milliseconds / 86_400_000.0);
+
+    private static double Seconds(long milliseconds) => Math.Round(milliseconds / 1000.0, 1);
+
+    /// <summary>
+    /// The user's archive as last counted, and a new count started in the background when there is none or it is older
+    /// than <see cref="ArchiveCountLifetime"/> (one at a time per user: a count asks one question per fragment).
+    /// </summary>
+    private ArchiveView? ArchiveOf(MailUser user, IReadOnlyList<Storage.Glacier.ContainerRef>? containers)
+    {
+        if (containers is null) return null;
+        ArchiveCount? count;
+        lock (_archiveCounts)
+        {
+            _archiveCounts.TryGetValue(user.Address, out count);
+            var stale = count is null || (count.Finished is { } finished && System.Diagnostics.Stopwatch.GetElapsedTime(finished) > ArchiveCountLifetime);
+            if (containers.Count > 0 && stale && count?.Running != true)
+            {
+                var next = new ArchiveCount { Running = true, Result = count?.Result, Finished = count?.Finished };
+                _archiveCounts[user.Address] = next;
+                _ = CountAsync(next, containers);
+                count = next;
+            }
+        }
+        var result = count?.Result;
+        return new ArchiveView(containers.Count, result?.Containers.Count, result?.Containers.Sum(c => c.Held), result?.Containers.Sum(c => c.N),
+            result is { Containers.Count: > 0 } ? result.Containers.Min(c => c.Spare) : null,
+            count?.Finished is { } at ? Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(at).TotalSeconds, 1) : null);
+    }
+
+    private async Task CountAsync(ArchiveCount count, IReadOnlyList<Storage.Glacier.ContainerRef> containers)
+    {
+        Storage.Glacier.FragmentsCounted? result = null;
+        try
+        {
+            // The Glacier actor answers by its own deadline (twice the fragment timeout); this one only bounds a stopped actor.
+            result = await node.Glacier.Ask<Storage.Glacier.FragmentsCounted>(new Storage.Glacier.CountFragments(containers), TimeSpan.FromMinutes(2));
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+        }
+        lock (_archiveCounts)
+        {
+            count.Result = result ?? count.Result;
+            count.Finished = System.Diagnostics.Stopwatch.GetTimestamp();
+            count.Running = false;
+        }
+    }
+
+    private sealed class ArchiveCount
+    {
+        public bool Running { get; set; }
+        public Storage.Glacier.FragmentsCounted? Result { get; set; }
+        public long? Finished { get; set; }
+    }
 
     /// <summary>Where an id sits on the ring, as a fraction of the circle from 0 (its top 64 bits).</summary>
     public static double Position(Core.Ids.RingId id) => (double)TopBits(id) / Math.Pow(2, 64);

@@ -161,7 +161,11 @@ public sealed partial class GlacierActor
         }
         if (placement.Container is null)
         {
-            if (held) _rebuilt++;
+            if (held)
+            {
+                _rebuilt++;
+                _lastRebuild = _clock.Now;
+            }
             else
             {
                 _rebuildsFailed++;

@@ -85,6 +85,7 @@ public sealed partial class GlacierActor
     /// <summary>An answer counts only for an outstanding query, from the node asked, about the fragment asked about.</summary>
     private void OnAnswer(NodeHandle from, FragmentAnswer answer)
     {
+        if (OnCountAnswer(from, answer)) return;
         if (_handOffs.TryGetValue(answer.Op, out var handOff))
         {
             if (!IsFrom(handOff.Root, from) || !IsAbout(answer, handOff.Held.Manifest.ContainerId, handOff.Held.Index))

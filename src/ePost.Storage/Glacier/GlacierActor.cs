@@ -114,7 +114,8 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         Receive<MaintainNow>(_ => StartMaintenanceRound());
         Receive<ListFragments>(_ => Sender.Tell(new HeldFragments(ListAll())));
         Receive<GetGlacierStatus>(_ => Sender.Tell(new GlacierStatus(_store.GetStats(), _rebuilt, _rebuildsFailed, _handedOff, _probesSent,
-            _assembler.Rejected + _transfersRefused, MaintenanceRunning, _repliesRefused)));
+            _assembler.Rejected + _transfersRefused, MaintenanceRunning, _repliesRefused, _clock.Now, _lastRebuild)));
+        Receive<CountFragments>(OnCountFragments);
         Receive<RootFound>(found => ResolveRoot(found.Key, found.Root));
         Receive<RootNotFound>(missing => ResolveRoot(missing.Key, null));
         Receive<RootWaitExpired>(expired => ResolveRoot(expired.Key, null, expired: true));
@@ -291,6 +292,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
             case OpKind.Gathering: ExpireGathering(expired.Op); break;
             case OpKind.Probe: OnProbeTimeout(expired.Op); break;
             case OpKind.Placement: OnStored(expired.Op, false, "no answer from the holder in time"); break;
+            case OpKind.Count: FinishCount(expired.Op); break;
         }
     }
 
@@ -308,6 +310,7 @@ public sealed partial class GlacierActor : ReceiveActor, IWithTimers, IWithUnbou
         Gathering,
         Probe,
         Placement,
+        Count,
     }
 
     private sealed record OpExpired(OpKind Kind, RequestId Op);

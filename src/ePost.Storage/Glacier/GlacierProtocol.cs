@@ -86,5 +86,29 @@ public sealed record GetGlacierStatus : IGlacierCommand
 
 /// <summary>Glacier's counters: the store's, fragments rebuilt and handed to new roots, and maintenance progress.</summary>
 /// <param name="RepliesRefused">Replies dropped because they answered no outstanding request, came from a node that was not asked, or were about another fragment.</param>
+/// <param name="LeaseNow">This node's lease counter now.</param>
+/// <param name="LastRebuild">The lease counter when a rebuilt fragment was last stored by its new holder, or null when none was since start.</param>
 public sealed record GlacierStatus(FragmentStoreStats Store, long Rebuilt, long RebuildsFailed, long HandedOff, long ProbesSent, long TransfersRejected,
-    bool MaintenanceRunning, long RepliesRefused = 0);
+    bool MaintenanceRunning, long RepliesRefused = 0, Leases.LeaseInstant LeaseNow = default, Leases.LeaseInstant? LastRebuild = null);
+
+/// <summary>
+/// Asks the root of every fragment position of each container whether it holds that fragment (answered with
+/// <see cref="FragmentsCounted"/>): how much redundancy an archive has left, as its holders say. At most
+/// <see cref="MaxContainers"/> containers are counted; the rest are left out of the answer.
+/// </summary>
+public sealed record CountFragments(IReadOnlyList<ContainerRef> Containers) : IGlacierCommand
+{
+    /// <summary>The most containers one count asks about.</summary>
+    public const int MaxContainers = 64;
+}
+
+/// <summary>One container's count: <paramref name="Held"/> of its <paramref name="N"/> fragments answered held; any <paramref name="M"/> rebuild it.</summary>
+/// <param name="Unanswered">Positions whose root was not found or did not answer in time (counted as not held).</param>
+public sealed record FragmentCount(RingId Container, int Held, int N, int M, int Unanswered)
+{
+    /// <summary>How many more fragments can be lost before the container cannot be rebuilt (negative: it cannot be now).</summary>
+    public int Spare => Held - M;
+}
+
+/// <summary>The answer to <see cref="CountFragments"/>, in the order asked.</summary>
+public sealed record FragmentsCounted(IReadOnlyList<FragmentCount> Containers);

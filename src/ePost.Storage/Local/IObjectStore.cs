@@ -59,4 +59,7 @@ public interface IObjectStore : IMetaStore, IDisposable
 
     /// <summary>Current contents and counters.</summary>
     StoreStats GetStats();
+
+    /// <summary>The held objects whose lease ends before <paramref name="until"/> (already expired ones included): how many, their bytes, and the earliest end.</summary>
+    LeasesDue LeasesDueBefore(LeaseInstant until);
 }

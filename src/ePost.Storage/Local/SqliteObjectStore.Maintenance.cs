@@ -45,6 +45,21 @@ public sealed partial class SqliteObjectStore
     }
 
     /// <inheritdoc />
+    public LeasesDue LeasesDueBefore(LeaseInstant until)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            // objects_by_expiry makes this a range scan over the objects due, not the whole table.
+            using var select = Command("SELECT count(*), coalesce(sum(size), 0), min(expiry) FROM objects WHERE expiry < $until", null);
+            select.Parameters.AddWithValue("$until", until.Milliseconds);
+            using var reader = select.ExecuteReader();
+            reader.Read();
+            return new LeasesDue(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : new LeaseInstant(reader.GetInt64(2)));
+        }
+    }
+
+    /// <inheritdoc />
     public int CollectExpired(LeaseInstant now, int maxBatch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);

@@ -122,7 +122,12 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         Receive<Lookup>(OnLookup);
         Receive<Renew>(OnRenew);
         Receive<ListHeld>(_ => Sender.Tell(new HeldIds(ListAll())));
-        Receive<GetStorageStatus>(_ => Sender.Tell(new StorageStatus(_store.GetStats(), _clock.Now, _assembler.Rejected + _refusedAtOrigin, _repairFetches, _repliesRefused)));
+        Receive<GetStorageStatus>(_ =>
+        {
+            var now = _clock.Now;
+            Sender.Tell(new StorageStatus(_store.GetStats(), now, _assembler.Rejected + _refusedAtOrigin, _repairFetches, _repliesRefused,
+                _store.LeasesDueBefore(now + StorageStatus.LeaseWindow)));
+        });
         Receive<RepairNow>(_ => StartRepairRound());
         Receive<ListArc>(OnListArc);
         Receive<ClientPut>(OnClientPut);

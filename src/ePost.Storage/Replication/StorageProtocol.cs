@@ -73,7 +73,13 @@ public sealed record GetStorageStatus : IStorageCommand
 
 /// <summary>The store's counters plus what replication refused or dropped on the way in.</summary>
 /// <param name="RepliesRefused">Replies dropped because they answered no outstanding request, came from a peer that was not asked, or were about another key.</param>
-public sealed record StorageStatus(StoreStats Store, LeaseInstant LeaseNow, long TransfersRejected, long RepairFetches, long RepliesRefused = 0);
+/// <param name="LeasesDue">Held objects whose leases end within <see cref="LeaseWindow"/> of <paramref name="LeaseNow"/>.</param>
+public sealed record StorageStatus(StoreStats Store, LeaseInstant LeaseNow, long TransfersRejected, long RepairFetches, long RepliesRefused = 0,
+    Local.LeasesDue? LeasesDue = null)
+{
+    /// <summary>The window <see cref="LeasesDue"/> looks ahead.</summary>
+    public static readonly LeaseDuration LeaseWindow = LeaseDuration.FromDays(7);
+}
 
 /// <summary>Starts a repair round now (the timer does it anyway; tests and benchmarks use this to not wait).</summary>
 public sealed record RepairNow : IStorageCommand

@@ -137,6 +137,44 @@ public sealed class GlacierActorTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     [Fact]
+    public void A_count_says_how_many_fragments_the_roots_of_an_archives_positions_hold_and_how_many_more_can_be_lost()
+    {
+        var reference = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(Blocks(3, 9), LeaseDuration.FromDays(30)))).Containers.Single();
+        AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(10));
+        var whole = Assert.IsType<FragmentsCounted>(Ask(_ring.Nodes[4], new CountFragments([reference]))).Containers.Single();
+        Assert.Equal((reference.ContainerId, 48, 48, 5, 0), (whole.Container, whole.Held, whole.N, whole.M, whole.Unanswered));
+        Assert.Equal(43, whole.Spare);
+
+        // Two holders fail: the new roots of their positions hold nothing until maintenance rebuilds it.
+        var failed = new[] { _ring.Nodes[2], _ring.Nodes[8] };
+        var lost = failed.Sum(n => Held(n).Count(k => k.Container == reference.ContainerId));
+        Assert.True(lost > 0);
+        _ring.Fail(failed);
+        var after = Assert.IsType<FragmentsCounted>(Ask(_ring.Nodes[4], new CountFragments([reference]))).Containers.Single();
+        Assert.Equal(48 - lost, after.Held);
+        Assert.Equal(43 - lost, after.Spare);
+        Assert.Empty(Assert.IsType<FragmentsCounted>(Ask(_ring.Nodes[4], new CountFragments([]))).Containers);
+    }
+
+    [Fact]
+    public void A_count_whose_roots_do_not_answer_finishes_at_its_deadline_with_them_unanswered()
+    {
+        var reference = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(Blocks(2, 10), LeaseDuration.FromDays(30)))).Containers.Single();
+        AwaitAssert(() => Assert.Equal(0, MisplacedFragments(reference)), TimeSpan.FromSeconds(10));
+        var asker = _ring.Nodes[4];
+        var silent = _ring.Nodes.Where(n => n != asker).ToList();
+        foreach (var node in silent) _ring.Membership.Silent.Add(node.Handle.Id);
+        var own = Held(asker).Count(k => k.Container == reference.ContainerId);
+
+        asker.Glacier.Tell(new CountFragments([reference]), TestActor);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Scheduler.Advance(_ring.Settings.FragmentTimeout * 2);
+        var count = ExpectMsg<FragmentsCounted>(TimeSpan.FromSeconds(10)).Containers.Single();
+        Assert.Equal(own, count.Held);
+        Assert.Equal(48 - own, count.Unanswered);
+    }
+
+    [Fact]
     public void Missing_fragments_are_rebuilt_at_their_positions_new_roots_after_nodes_fail()
     {
         var references = Assert.IsType<Archived>(Ask(_ring.Nodes[0], new Archive(Blocks(250, 6), LeaseDuration.FromDays(30)))).Containers;

@@ -30,6 +30,28 @@ public class LeaseCollectionTests : IDisposable
     }
 
     [Fact]
+    public void Leases_due_within_a_window_are_counted_with_their_bytes_and_the_earliest_end()
+    {
+        using var store = SqliteObjectStore.Open(_dir.Path);
+        var time = new ManualMonotonicClock();
+        var clock = LeaseClock.Resume(time, store);
+        Assert.Equal(new LeasesDue(0, 0, null), store.LeasesDueBefore(clock.Now + LeaseDuration.FromDays(7)));
+        var soon = TestObjects.Block(1, 300);
+        var later = TestObjects.Block(2, 500);
+        store.Put(soon, clock.ExpiryFor(LeaseDuration.FromDays(3)));
+        store.Put(later, clock.ExpiryFor(LeaseDuration.FromDays(5)));
+        store.Put(TestObjects.Block(3), clock.ExpiryFor(ThreeWeeks));
+
+        var due = store.LeasesDueBefore(clock.Now + LeaseDuration.FromDays(7));
+        Assert.Equal(2, due.Objects);
+        Assert.Equal(store.Get(soon.Id).Object!.Encode().Length + store.Get(later.Id).Object!.Encode().Length, due.Bytes);
+        Assert.Equal(clock.ExpiryFor(LeaseDuration.FromDays(3)), due.Earliest);
+        // An object whose lease already ran but is not collected yet is due too.
+        time.AdvanceDays(4);
+        Assert.Equal(2, store.LeasesDueBefore(clock.Now + LeaseDuration.FromDays(2)).Objects);
+    }
+
+    [Fact]
     public void Object_survives_until_exactly_its_lease_end()
     {
         using var store = SqliteObjectStore.Open(_dir.Path);
