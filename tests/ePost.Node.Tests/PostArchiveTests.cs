@@ -61,7 +61,13 @@ public sealed class PostArchiveTests
 
         // With only his key file, bob recovers on a new node: from the archive's fragments on the five survivors.
         var newNode = await mail.AddRecoveringAsync(bob);
-        await MailRing.ReadyAgentAsync(newNode, "bob@ring.test");
+        // What `epost recover` draws meanwhile: the phase of loading and how far it is.
+        var progress = new StringWriter();
+        using (var waiting = new CancellationTokenSource(TimeSpan.FromSeconds(120)))
+            Assert.True((await Cli.MailboxLoadProgress.WaitAsync(newNode.Mail!.Agents, progress, waiting.Token))["bob@ring.test"].Ready);
+        Assert.Contains("\rbob@ring.test: ", progress.ToString());
+        var recovered = await MailRing.ReadyAgentAsync(newNode, "bob@ring.test");
+        Assert.Null((await recovered.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(10))).Loading);
         var inbox = await MailRing.InboxAsync(newNode, "bob@ring.test");
         Assert.Equal(10, inbox.Messages.Count);
         for (var i = 0; i < 10; i++)

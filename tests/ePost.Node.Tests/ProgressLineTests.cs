@@ -1,4 +1,6 @@
+using Akka.Actor;
 using ePost.Node.Cli;
+using ePost.Post.Mailbox;
 
 namespace ePost.Node.Tests;
 
@@ -57,5 +59,36 @@ public sealed class ProgressLineTests
             Console.SetError(before);
         }
         Assert.Equal("", captured.ToString());
+    }
+
+    [Fact]
+    public async Task Waiting_for_a_mailbox_draws_each_phase_of_its_loading_and_returns_once_it_is_ready()
+    {
+        static AgentStatus Loading(string phase, long done, long? total, long entries) => new(false, 0, 0, 0, 0, 0, 0, Loading: new MailboxLoad(phase, done, total, entries));
+        using var system = ActorSystem.Create("progress", "akka.loglevel = OFF");
+        var script = new Queue<AgentStatus>([
+            Loading("restoring the archive", 0, 2, 0), Loading("reading the mailbox list", 0, null, 12), Loading("reading folders", 3, 5, 140),
+            new AgentStatus(true, 0, 0, 0, 0, 0, 0)]);
+        var agent = system.ActorOf(Props.Create(() => new ScriptedAgent(script)));
+        var output = new StringWriter();
+
+        var statuses = await MailboxLoadProgress.WaitAsync(new Dictionary<string, IActorRef> { ["bob@ring.test"] = agent }, output, CancellationToken.None);
+
+        Assert.True(statuses["bob@ring.test"].Ready);
+        var text = output.ToString();
+        Assert.Contains("\rbob@ring.test: restoring the archive: 0 of 2 steps (0%)", text);
+        Assert.Contains("\rbob@ring.test: reading the mailbox list: 12 log entries", text);
+        Assert.Contains("\rbob@ring.test: reading folders: 3 of 5 steps (60%)", text);
+        Assert.DoesNotContain('\n', text);
+    }
+
+    /// <summary>Answers status requests with the statuses given, in order, then the last one for ever.</summary>
+    private sealed class ScriptedAgent : ReceiveActor
+    {
+        public ScriptedAgent(Queue<AgentStatus> script)
+        {
+            var last = script.Peek();
+            Receive<GetAgentStatus>(_ => Sender.Tell(last = script.Count > 0 ? script.Dequeue() : last));
+        }
     }
 }

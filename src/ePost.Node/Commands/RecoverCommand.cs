@@ -53,10 +53,7 @@ public static class RecoverCommand
         }
         var address = user.Address;
         Console.WriteLine($"node {node.Identity.Id} recovering the mailbox of {address} from the ring...");
-        var agent = node.Mail.Agents[address];
-        AgentStatus status;
-        while (!(status = await agent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(30), cancel)).Ready)
-            await Task.Delay(500, cancel);
+        var status = (await MailboxLoadProgress.WaitAsync(new Dictionary<string, IActorRef> { [address] = node.Mail.Agents[address] }, null, cancel))[address];
         var mailUser = new Mail.Backend.MailUser(address, address);
         var folders = await node.Mail.Store.ListFoldersAsync(mailUser, cancel);
         var messages = 0;

@@ -35,6 +35,12 @@ public static class RunCommand
         node.System.ActorOf(Props.Create(() => new EventPrinter(node.Overlay, Console.Out)), "event-printer");
         try
         {
+            if (node.Mail is { Agents.Count: > 0 } mail)
+            {
+                // A large mailbox takes a while to read from the ring: show how far, then say once that mail is served.
+                var loaded = await MailboxLoadProgress.WaitAsync(mail.Agents, null, cancel);
+                Console.WriteLine($"mailboxes loaded: {string.Join(", ", loaded.Keys.Order(StringComparer.Ordinal))}");
+            }
             await Task.Delay(Timeout.Infinite, cancel);
         }
         catch (OperationCanceledException)

@@ -90,9 +90,10 @@ public sealed record GetAgentStatus : IAgentCommand
 /// <param name="Missing">Ids the mailbox references that the ring could not give (log entries, message manifests and blocks); looked for again until found.</param>
 /// <param name="DegradedFolders">Folders served read-only from the part of their log that verifies, because an entry of it is missing.</param>
 /// <param name="ArchiveContainers">The Glacier containers the mailbox's archive is in now, as the journal records them.</param>
+/// <param name="Loading">While not ready: how far loading the mailbox from the ring is; null once ready.</param>
 public sealed record AgentStatus(bool Ready, int UnsyncedLogs, long Filed, long Duplicates, long Rejected, long Merges, long Renewed, long Postponed = 0,
     long ArchivedObjects = 0, long ArchiveRuns = 0, IReadOnlyList<RingId>? Missing = null, IReadOnlyList<string>? DegradedFolders = null,
-    IReadOnlyList<Storage.Glacier.ContainerRef>? ArchiveContainers = null)
+    IReadOnlyList<Storage.Glacier.ContainerRef>? ArchiveContainers = null, MailboxLoad? Loading = null)
     : INoSerializationVerificationNeeded;
 
 /// <summary>Runs the lease renewal pass now (answered with <see cref="AgentDone"/> when it finished).</summary>

@@ -224,16 +224,19 @@ public sealed partial class UserAgent
     /// Puts the user's last archive back into the ring: every object of every container, re-inserted (objects the ring
     /// still has cost an acknowledgement). False when there is no archive index or no container could be restored.
     /// </summary>
-    private static async Task<bool> RestoreArchiveAsync(PostServices services, Core.Crypto.UserKeys keys, ILoggingAdapter log)
+    private static async Task<bool> RestoreArchiveAsync(PostServices services, Core.Crypto.UserKeys keys, ILoggingAdapter log, MailboxLoadTracker loading)
     {
+        loading.Begin("looking for an archive", null);
         if (services.Glacier is not { } glacier || await ArchiveIndex.ReadAsync(services.Ring, keys).ConfigureAwait(false) is not { } index) return false;
         var restored = 0;
+        loading.Begin("restoring the archive", index.Containers.Count);
         foreach (var container in index.Containers)
         {
             var answer = await glacier.Ask<object>(new Restore(container), services.Settings.RequestTimeout * 6).ConfigureAwait(false);
             if (answer is not Restored objects)
             {
                 log.Warning("Restoring an archive container of {0} failed: {1}", keys.Certificate.Address, (answer as RestoreFailed)?.Reason);
+                loading.Step();
                 continue;
             }
             foreach (var value in objects.Objects)
@@ -248,6 +251,7 @@ public sealed partial class UserAgent
                     // The ring already holds a newer head than the archive's: keep it.
                 }
             }
+            loading.Step();
         }
         log.Info("Restored {0} objects of {1}'s archive (version {2}) into the ring", restored, keys.Certificate.Address, index.Version);
         return restored > 0;

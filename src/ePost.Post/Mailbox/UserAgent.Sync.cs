@@ -242,22 +242,28 @@ public sealed partial class UserAgent
         var requireExisting = _requireExisting;
         var services = _services;
         var log = _log;
+        var loading = _loading;
         Task.Run(async () =>
         {
             try
             {
                 // Taking a mailbox over: first put its archive back into the ring, in case the ring lost objects the
                 // logs need (a correlated failure can take every replica of some of them).
-                if (requireExisting) await RestoreArchiveAsync(services, keys, log).ConfigureAwait(false);
-                var root = await LogChainReader.ReadAsync(ring, keys, LogHead.RootLabel, _ => false).ConfigureAwait(false);
+                if (requireExisting) await RestoreArchiveAsync(services, keys, log, loading).ConfigureAwait(false);
+                loading.Begin("reading the mailbox list", null);
+                var root = await LogChainReader.ReadAsync(ring, keys, LogHead.RootLabel, _ => loading.EntryRead()).ConfigureAwait(false);
                 if (root is null)
                     return requireExisting ? new BootstrapFailed("the ring holds no mailbox for this user (yet)") : (object)new Bootstrapped(null, []);
                 var state = RootReplay.Replay(RootLogState.Empty, root.Links.Select(l => l.Record));
                 var folders = new List<RingChain>();
+                loading.Begin("reading folders", state.Folders.Count);
                 foreach (var id in state.Folders.Keys)
+                {
                     // A folder whose chain breaks at a missing entry still loads, degraded (the root's own gap does not).
-                    if (await LogChainReader.ReadAsync(ring, keys, LogHead.FolderLabel(id), _ => false, tolerateGap: true).ConfigureAwait(false) is { } chain)
+                    if (await LogChainReader.ReadAsync(ring, keys, LogHead.FolderLabel(id), _ => loading.EntryRead(), tolerateGap: true).ConfigureAwait(false) is { } chain)
                         folders.Add(chain);
+                    loading.Step();
+                }
                 return new Bootstrapped(root, folders);
             }
             catch (Exception e)

@@ -37,6 +37,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, LogBook> _books = new(StringComparer.Ordinal);
     private readonly Dictionary<object, Action<string>> _watchers = new();
     private bool _ready;
+    private readonly MailboxLoadTracker _loading = new();
 
     /// <summary>Props for the agent of <paramref name="keys"/>' user.</summary>
     /// <param name="keys">The user's keys.</param>
@@ -128,7 +129,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
 
     private AgentStatus Status() =>
         new(_ready, _books.Values.Count(b => b.Unsynced.Count > 0), _filed, _duplicates, _rejected, _merges, _renewed, _postponed, _archivedCount, _archiveRuns,
-            MissingIds(), _degraded.Keys.Select(label => FolderNameOf(label) ?? label).ToList(), [.. _archiveContainers]);
+            MissingIds(), _degraded.Keys.Select(label => FolderNameOf(label) ?? label).ToList(), [.. _archiveContainers], _ready ? null : _loading.Snapshot());
 
     // ----- Records: the one way state changes -----
 
