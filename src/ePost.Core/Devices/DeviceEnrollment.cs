@@ -27,7 +27,7 @@ public static class DeviceEnrollment
         }
         catch (ArgumentException e)
         {
-            throw new PairingException(e.Message);
+            throw new PairingException(e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
         }
         var certificate = NodeCertificate.IssueForDevice(user, request.SigningKey, next.Devices[^1].Index);
         var grant = new PairingGrant(certificate.Encode(), next.Encode(), user.Certificate.Encode(), request.WantsUserKey ? userKeyFile : null);

@@ -38,7 +38,7 @@ public static class DeviceCommand
 
     /// <summary>The verb.</summary>
     public static Verb Verb => new("device",
-        "one user on several devices: add --key USER.key [--devices FILE] [--listen HOST:PORT] [--public-host H] [--minutes M] [--give-user-key] [--node ADDR --data-dir DIR] | join URI --name NAME --data-dir DIR [--want-user-key] | list (--key USER.key | --devices FILE) | revoke NAME --key USER.key [--devices FILE] [--node ADDR --data-dir DIR]",
+        "one user on several devices: add --key USER.key [--devices FILE] [--listen HOST:PORT] [--public-host H] [--minutes M] [--give-user-key] [--node ADDR --data-dir DIR] | join URI --name NAME --data-dir DIR [--want-user-key] [--ca HEX] | list (--key USER.key | --devices FILE) | revoke NAME --key USER.key [--devices FILE] [--node ADDR --data-dir DIR] | publish --key USER.key --node ADDR --data-dir DIR",
         RunAsync);
 
     private static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancel)
@@ -51,7 +51,8 @@ public static class DeviceCommand
             "join" => await JoinAsync(options, Console.Out, cancel),
             "list" => List(options, Console.In, Console.Out),
             "revoke" => await RevokeAsync(options, Console.In, Console.Out),
-            _ => throw new UsageException($"unknown device action '{action}'; use add, join, list or revoke."),
+            "publish" => await PublishListAsync(options, Console.In, Console.Out),
+            _ => throw new UsageException($"unknown device action '{action}'; use add, join, list, revoke or publish."),
         };
     }
 
@@ -160,6 +161,7 @@ public static class DeviceCommand
         var dataDir = NodeSettings.Create(config).DataDir;
         var ca = caOption is not null ? Convert.FromHexString(caOption) : TransportSettings.Create(config).CertificateAuthority
             ?? throw new UsageException("join needs the ring CA's public key: --ca HEX, EPOST_CA_PUBLIC_KEY or epost.transport.certificate-authority.");
+        var hadKey = NodeIdentity.Exists(dataDir);
         var identity = NodeIdentity.LoadOrCreate(dataDir);
         var certificatePath = TransportSettings.Create(config).NodeCertificatePath;
         if (File.Exists(certificatePath)) { Console.Error.WriteLine($"epost device join: {certificatePath} exists; this node is already admitted."); return 1; }
@@ -170,24 +172,44 @@ public static class DeviceCommand
         PairedDevice paired;
         try
         {
-            using var client = new TcpClient();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            await client.ConnectAsync(uri.Host, uri.Port, timeout.Token);
-            var stream = client.GetStream();
-            await WriteFrameAsync(stream, joiner.Hello, timeout.Token);
-            paired = joiner.Finish(await ReadFrameAsync(stream, timeout.Token), ca, maxDevices);
+            paired = await PairAsync(uri, joiner, ca, maxDevices, cancel);
         }
         catch (PairingException e)
         {
+            Forget(dataDir, hadKey);
             Console.Error.WriteLine($"epost device join: {e.Message} Nothing was changed.");
             return 1;
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
         {
-            Console.Error.WriteLine($"epost device join: cannot reach the issuing device at {uri.Host}:{uri.Port}: {e.Message}");
+            Forget(dataDir, hadKey);
+            Console.Error.WriteLine($"epost device join: cannot reach the issuing device at {uri.Host}:{uri.Port} (a code pairs one device, and epost device add ends once it has): {e.Message}");
             return 1;
         }
+        return Save(dataDir, certificatePath, deviceKey, password, paired, output);
+    }
+
+    /// <summary>A failed pairing leaves the new device's data dir as it found it: a node key made for the attempt goes.</summary>
+    private static void Forget(string dataDir, bool hadKey)
+    {
+        if (hadKey) return;
+        File.Delete(Path.Combine(dataDir, "node.key"));
+        if (!Directory.EnumerateFileSystemEntries(dataDir).Any()) Directory.Delete(dataDir);
+    }
+
+    private static async Task<PairedDevice> PairAsync(PairingUri uri, PairingJoiner joiner, byte[] ca, int maxDevices, CancellationToken cancel)
+    {
+        using var client = new TcpClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        await client.ConnectAsync(uri.Host, uri.Port, timeout.Token);
+        var stream = client.GetStream();
+        await WriteFrameAsync(stream, joiner.Hello, timeout.Token);
+        return joiner.Finish(await ReadFrameAsync(stream, timeout.Token), ca, maxDevices);
+    }
+
+    private static int Save(string dataDir, string certificatePath, X25519KeyPair deviceKey, string password, PairedDevice paired, TextWriter output)
+    {
         DurableFile.WriteAtomically(Path.Combine(dataDir, DeviceKeyFile), Encoding.ASCII.GetBytes(Convert.ToHexStringLower(deviceKey.PrivateKey) + "\n"), ownerOnly: true);
         DurableFile.WriteAtomically(Path.Combine(dataDir, DeviceListFile), paired.List.Encode(), ownerOnly: false);
         DurableFile.WriteAtomically(Path.Combine(dataDir, UserCertificateFile), paired.User.Encode(), ownerOnly: false);
@@ -242,12 +264,24 @@ public static class DeviceCommand
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine($"epost device revoke: {e.Message}");
+            Console.Error.WriteLine($"epost device revoke: {e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal)}");
             return 1;
         }
         DurableFile.WriteAtomically(listPath, next.Encode(), ownerOnly: false);
         output.WriteLine($"revoked {next.Find(name)} (device list {next.Number}) -> {listPath}");
         await PublishAsync(publisher, user, next, output);
+        return 0;
+    }
+
+    private static async Task<int> PublishListAsync(Arguments options, TextReader input, TextWriter output)
+    {
+        var (user, _) = OpenUser(options, input);
+        var listPath = options.Get("devices") ?? DefaultListPath(options.Get("key")!);
+        var publisher = Publisher(options) ?? throw new UsageException("publish needs --node ADDR and --data-dir DIR of a certified node.");
+        options.RejectUnknown();
+        var list = LoadList(listPath, user);
+        if (list is null) { Console.Error.WriteLine($"epost device publish: {user.Certificate.Address} has no device list at {listPath}."); return 1; }
+        await PublishAsync(publisher, user, list, output);
         return 0;
     }
 
@@ -292,7 +326,7 @@ public static class DeviceCommand
     {
         if (publisher is not { } p)
         {
-            output.WriteLine("not published yet: run again with --node ADDR --data-dir DIR (a certified node), or the user's node publishes it at start");
+            output.WriteLine("not published yet: epost device publish --key USER.key --node ADDR --data-dir DIR (a certified node) puts it in the ring");
             return;
         }
         var (credential, trust) = ClientSystem.CredentialOf(NodeConfig.Build(p.Overrides));
