@@ -54,4 +54,19 @@ public class DeviceSealingTests
         Assert.Throws<CryptographicException>(() => Notification.Open(sealedBytes, Bob.Certificate.Address, _phone));
         Assert.Equal("d-2", Notification.Open(sealedBytes, Bob).Notification.DeliveryId);
     }
+
+    [Fact]
+    public void A_head_sealed_with_the_device_list_carries_it_to_the_replicas_and_still_opens_for_the_owner()
+    {
+        var revoked = _listed.WithRevoked(Bob, "laptop");
+        var key = Ring.LogHead.NewLogKey();
+        var signed = new Ring.LogHead(Ring.LogHead.RootLabel, 3, null, 0, 0).Seal(Bob, key, Random, revoked);
+        Assert.Equal(revoked.Number, signed.DeviceListNumber);
+        Assert.True(Storage.Objects.ObjectValidator.Check(signed, int.MaxValue).IsAccepted);
+        var book = new Storage.Objects.DeviceListBook();
+        book.Learn(signed);
+        Assert.Equal(revoked.Number, book.Newest(Bob.Signing.PublicKey)!.Number);
+        Assert.Equal(3, Ring.LogHead.Open(signed, Bob, out var opened).Seq);
+        Assert.Equal(key, opened);
+    }
 }
