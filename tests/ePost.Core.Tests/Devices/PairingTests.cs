@@ -148,4 +148,22 @@ public class PairingTests
         Assert.Throws<PairingException>(() => PairingCode.Parse("not-a-code"));
         Assert.Throws<PairingException>(() => PairingUri.Parse("http://x/y"));
     }
+
+    [Fact]
+    public void Repeated_false_proofs_withdraw_the_code_with_a_clear_message()
+    {
+        var issuer = new Issuer();
+        var code = issuer.Desk.Open();
+        for (var i = 0; i < PairingDesk.MaxFailures; i++)
+        {
+            var hello = Joiner(code).Hello;
+            hello[^1] ^= 1;
+            Assert.Contains("does not prove knowledge", issuer.Answer(hello).Reason);
+        }
+        var honest = issuer.Answer(Joiner(code).Hello);
+        Assert.False(honest.Accepted);
+        Assert.Contains("withdrawn after repeated false proofs", honest.Reason);
+        Assert.Equal(0, issuer.Desk.OpenOffers);
+        Assert.Empty(issuer.List.Devices);
+    }
 }
