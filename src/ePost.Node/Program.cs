@@ -17,6 +17,7 @@ public static class Program
         StatusCommand.Verb,
         StoreCommand.Verb,
         CaCommand.Verb,
+        DeviceCommand.Verb,
         RecoverCommand.Verb,
         MailCommands.Send,
         MailCommands.List,

@@ -16,17 +16,18 @@ namespace ePost.Node.Commands;
 public static class DevnetCommand
 {
     /// <summary>The verb.</summary>
-    public static Verb Verb => new("devnet", "run a local ring: [--nodes N] [--data-dir DIR] [--base-port P]", RunAsync);
+    public static Verb Verb => new("devnet", "run a local ring: [--nodes N] [--devices D] [--data-dir DIR] [--base-port P]", RunAsync);
 
     private static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancel)
     {
         var options = Arguments.Parse(args);
         var count = options.Int("nodes", 5, min: 1, max: 64);
+        var devices = options.Int("devices", 1, min: 1, max: DevnetDevices.MaxDevices);
         var dataDir = options.Get("data-dir") ?? Path.Combine(Path.GetTempPath(), "epost-devnet");
         var basePort = options.Int("base-port", 0, min: 0, max: 65000);
         options.RejectUnknown();
 
-        var nodes = await StartAsync(count, dataDir, basePort, Console.Out, cancel);
+        var nodes = await StartAsync(count, dataDir, basePort, Console.Out, cancel, devices: devices);
         try
         {
             await Task.Delay(Timeout.Infinite, cancel);
@@ -49,22 +50,29 @@ public static class DevnetCommand
     /// <param name="output">Where the lines go.</param>
     /// <param name="cancel">Stops waiting.</param>
     /// <param name="extraConfig">More HOCON for every node (the bench sets epost.transport.tls).</param>
-    public static async Task<IReadOnlyList<NodeHost>> StartAsync(int count, string dataDir, int basePort, TextWriter output, CancellationToken cancel, string extraConfig = "")
+    /// <param name="devices">
+    /// Nodes per user: node1..nodeN serve the N users as before; with D devices, nodes N+1..D·N are each user's further
+    /// devices, certified by the user's key and listed in the user's published device list (<see cref="DevnetDevices"/>).
+    /// </param>
+    public static async Task<IReadOnlyList<NodeHost>> StartAsync(int count, string dataDir, int basePort, TextWriter output, CancellationToken cancel, string extraConfig = "",
+        int devices = 1)
     {
+        var total = count * devices;
         var clock = Stopwatch.StartNew();
         var nodes = new List<NodeHost>();
         var overlay = OverlaySettings.Create(NodeConfig.Defaults);
         var (ca, users) = DevnetUsers.LoadOrCreate(dataDir, count);
-        using var progress = new ProgressLine("starting the devnet", count, "nodes in the ring");
+        using var progress = new ProgressLine("starting the devnet", count * devices, "nodes in the ring");
         try
         {
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < total; i++)
             {
                 var port = basePort == 0 ? 0 : basePort + i;
                 int MailPort(int offset) => basePort == 0 ? 0 : basePort + 1000 + 10 * i + offset;
                 var bootstrap = nodes.Count == 0 ? "" : $"epost.node.bootstrap = [{NodeConfig.Quote(nodes[0].Address)}]";
-                // The devnet is its own ring CA: it admits each of its nodes itself.
-                NodeAdmission.Certify(ca, Path.Combine(dataDir, $"node{i + 1}"), (ulong)i + 1);
+                // The devnet is its own ring CA: it admits each of its nodes itself; a user's further devices are admitted by the user.
+                if (i < count) NodeAdmission.Certify(ca, Path.Combine(dataDir, $"node{i + 1}"), (ulong)i + 1);
+                else DevnetDevices.Admit(dataDir, users[i % count], i / count, Path.Combine(dataDir, $"node{i + 1}"));
                 var config = NodeConfig.Build(ConfigurationFactory.ParseString($"""
                     epost.node.port = {port}
                     epost.node.data-dir = {NodeConfig.Quote(Path.Combine(dataDir, $"node{i + 1}"))}
@@ -80,7 +88,7 @@ public static class DevnetCommand
                     akka.loglevel = WARNING
                     {extraConfig}
                     """));
-                var node = await NodeHost.StartAsync(config, [users[i].ToLocalUser()]);
+                var node = await NodeHost.StartAsync(config, [users[i % count].ToLocalUser()]);
                 nodes.Add(node);
                 // One at a time: each node joins a ring that already knows every earlier node.
                 await WaitAsync(async () => (await node.StatusAsync()).Ready, TimeSpan.FromSeconds(60), cancel);
@@ -91,10 +99,14 @@ public static class DevnetCommand
             var statuses = await Task.WhenAll(nodes.Select(n => n.StatusAsync()));
             for (var i = 0; i < nodes.Count; i++)
                 output.WriteLine($"node{i + 1}  id {statuses[i].Self.Id}  {statuses[i].Self.Address}  leaf set {statuses[i].Clockwise.Concat(statuses[i].CounterClockwise).DistinctBy(n => n.Id).Count()}  data {Path.Combine(dataDir, $"node{i + 1}")}");
+            if (devices > 1)
+                for (var u = 0; u < count; u++)
+                    await DevnetDevices.PublishAsync(dataDir, users[u], nodes[u], cancel);
             for (var i = 0; i < nodes.Count; i++)
             {
                 var mail = nodes[i].MailEndpoints!;
-                output.WriteLine($"{users[i].Address}  password {users[i].Password}  node{i + 1}  smtp {mail.Host}:{mail.Smtp} (STARTTLS)  smtps {mail.Smtps}  pop3 {mail.Pop3}  pop3s {mail.Pop3s}  imap {mail.Imap}  imaps {mail.Imaps}  dashboard {nodes[i].Dashboard?.Url.ToString() ?? "off"}");
+                var user = users[i % count];
+                output.WriteLine($"{user.Address}  password {user.Password}  node{i + 1}  smtp {mail.Host}:{mail.Smtp} (STARTTLS)  smtps {mail.Smtps}  pop3 {mail.Pop3}  pop3s {mail.Pop3s}  imap {mail.Imap}  imaps {mail.Imaps}  dashboard {nodes[i].Dashboard?.Url.ToString() ?? "off"}");
             }
             var json = DevnetJson.Write(dataDir, ca, users, nodes);
             output.WriteLine($"mail settings for scripts: {json}; TLS certificates are self-signed (one per node)");

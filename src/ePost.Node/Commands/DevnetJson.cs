@@ -24,7 +24,25 @@ public static class DevnetJson
         [property: JsonPropertyName("imap_port")] int ImapPort,
         [property: JsonPropertyName("imaps_port")] int ImapsPort,
         [property: JsonPropertyName("node")] string Node,
-        [property: JsonPropertyName("dashboard")] string? Dashboard = null);
+        [property: JsonPropertyName("dashboard")] string? Dashboard = null)
+    {
+        /// <summary>Every node serving this user, the user's own first (<c>epost devnet --devices D</c> lists D).</summary>
+        [JsonPropertyName("devices")]
+        public IReadOnlyList<Device> Devices { get; init; } = [];
+    }
+
+    /// <summary>One node serving a user, with its mail ports; <see cref="Password"/> is the device's own mail password (null on the user's own node).</summary>
+    public sealed record Device(
+        [property: JsonPropertyName("name")] string Name,
+        [property: JsonPropertyName("node")] string Node,
+        [property: JsonPropertyName("host")] string Host,
+        [property: JsonPropertyName("smtp_port")] int SmtpPort,
+        [property: JsonPropertyName("smtps_port")] int SmtpsPort,
+        [property: JsonPropertyName("pop3_port")] int Pop3Port,
+        [property: JsonPropertyName("pop3s_port")] int Pop3sPort,
+        [property: JsonPropertyName("imap_port")] int ImapPort,
+        [property: JsonPropertyName("imaps_port")] int ImapsPort,
+        [property: JsonPropertyName("device_password")] string? Password);
 
     /// <summary>The whole file.</summary>
     public sealed record Document(
@@ -40,7 +58,14 @@ public static class DevnetJson
         var entries = users.Select((u, i) =>
         {
             var mail = nodes[i].MailEndpoints!;
-            return new User(u.Address, u.Password, mail.Host, mail.Smtp, mail.Smtps, mail.Pop3, mail.Pop3s, mail.Imap, mail.Imaps, nodes[i].Address, nodes[i].Dashboard?.Url.ToString());
+            var devices = Enumerable.Range(0, nodes.Count / users.Count).Select(d =>
+            {
+                var node = nodes[i + d * users.Count];
+                var m = node.MailEndpoints!;
+                return new Device(d == 0 ? "home" : $"device{d + 1}", node.Address, m.Host, m.Smtp, m.Smtps, m.Pop3, m.Pop3s, m.Imap, m.Imaps, DevnetDevices.PasswordOf(dataDir, u, d));
+            }).ToList();
+            return new User(u.Address, u.Password, mail.Host, mail.Smtp, mail.Smtps, mail.Pop3, mail.Pop3s, mail.Imap, mail.Imaps, nodes[i].Address, nodes[i].Dashboard?.Url.ToString())
+                { Devices = devices };
         }).ToList();
         var path = Path.Combine(dataDir, FileName);
         DurableFile.WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(new Document(entries, Convert.ToHexStringLower(ca.PublicKey), nodes.Select(n => n.Address).ToList()), Options), ownerOnly: true);

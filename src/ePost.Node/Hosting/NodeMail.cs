@@ -23,7 +23,7 @@ public sealed record NodeMail(IActorRef PostOffice, PostServices Services, IRead
         IReadOnlyDictionary<string, IActorRef> agents)
     {
         var post = config.GetConfig("epost.post");
-        var directory = new PostUserDirectory(users, services.Certificates, post.GetStringList("domains").ToList());
+        var directory = new PostUserDirectory(users, services.Certificates, post.GetStringList("domains").ToList(), services.Devices);
         var cache = new BlockCache(Path.Combine(dataDir, "cache"), post.GetLong("block-cache-bytes"), services.Ring);
         return new NodeMail(office, services, users, agents, directory, new PostMailStore(agents, services, cache),
             new PostRingDelivery(directory, services.Sender, services.Gateway));

@@ -10,7 +10,8 @@ public static class NodeAdmission
 {
     /// <summary>
     /// Creates the node key in <paramref name="dataDir"/> if there is none and writes <c>node.cert</c> signed by
-    /// <paramref name="ca"/>, unless a certificate of that CA for that key is already there.
+    /// <paramref name="ca"/>, unless a certificate of that CA for that key is already there (a ring certificate, or a
+    /// device certificate a user of that CA signed when the node was paired).
     /// </summary>
     /// <returns>The node's identity.</returns>
     public static NodeIdentity Certify(CertificateAuthority ca, string dataDir, ulong serial)
@@ -18,7 +19,7 @@ public static class NodeAdmission
         ArgumentNullException.ThrowIfNull(ca);
         var identity = NodeIdentity.LoadOrCreate(dataDir);
         var path = Path.Combine(dataDir, Hosting.TransportSettings.NodeCertificateFile);
-        if (File.Exists(path) && NodeCertificate.Verify(ca.PublicKey, File.ReadAllBytes(path), 0) is { IsValid: true } verdict && verdict.Certificate!.NodeId == identity.Id)
+        if (File.Exists(path) && NodeCertificate.Verify(ca.PublicKey, File.ReadAllBytes(path), int.MaxValue) is { IsValid: true } verdict && verdict.Certificate!.NodeId == identity.Id)
             return identity;
         DurableFile.WriteAtomically(path, ca.IssueNode(identity.PublicKey, serial).Encode(), ownerOnly: false);
         return identity;

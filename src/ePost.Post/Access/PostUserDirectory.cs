@@ -8,7 +8,13 @@ namespace ePost.Post.Access;
 /// <param name="users">The users this node serves.</param>
 /// <param name="certificates">The ring's certificates.</param>
 /// <param name="ringDomains">Domains whose every user lives in the ring: an address there without a certificate is unknown, not foreign.</param>
-public sealed class PostUserDirectory(IReadOnlyList<LocalUser> users, CertificateDirectory certificates, IReadOnlyCollection<string> ringDomains) : IMailUserDirectory
+/// <param name="devices">
+/// Users' device lists: a local user also logs in with the mail password of any device the user's newest verified
+/// device list names as active (so a client of a paired device can use this node), and no longer once it is revoked.
+/// Null: only the user's own password.
+/// </param>
+public sealed class PostUserDirectory(IReadOnlyList<LocalUser> users, CertificateDirectory certificates, IReadOnlyCollection<string> ringDomains,
+    DeviceDirectory? devices = null) : IMailUserDirectory
 {
     private readonly Dictionary<string, LocalUser> _byAddress = users.ToDictionary(u => u.Address, StringComparer.Ordinal);
     private readonly HashSet<string> _domains = ringDomains.Concat(users.Select(u => u.Address[(u.Address.LastIndexOf('@') + 1)..]))
@@ -54,7 +60,15 @@ public sealed class PostUserDirectory(IReadOnlyList<LocalUser> users, Certificat
             LocalUser.Burn(password);
             return Task.FromResult<MailUser?>(null);
         }
-        return Task.FromResult(user.Verify(password) ? new MailUser(userName, user.Address) : null);
+        if (user.Verify(password)) return Task.FromResult<MailUser?>(new MailUser(userName, user.Address));
+        return devices is null ? Task.FromResult<MailUser?>(null) : AuthenticateDeviceAsync(user, userName, password, cancellation);
+    }
+
+    private async Task<MailUser?> AuthenticateDeviceAsync(LocalUser user, string userName, string password, CancellationToken cancellation)
+    {
+        // Asked afresh at every login, so a revocation anywhere in the ring ends the device's logins here at once.
+        var list = await devices!.FindAsync(user.Keys.Certificate, cancellation).ConfigureAwait(false);
+        return list?.FindLogin(password) is not null ? new MailUser(userName, user.Address) : null;
     }
 
     private LocalUser? SingleByLocalPart(string localPart)

@@ -20,7 +20,12 @@ namespace ePost.Post.Delivery;
 /// the recipient will get the message whether or not its node is up now. A retry with the same delivery id may
 /// deposit a second notification; the recipient files each delivery id once.
 /// </remarks>
-public sealed class MailSender(RingClient ring, CertificateDirectory certificates, IActorRef overlay, PostSettings settings)
+/// <param name="ring">The replicated store.</param>
+/// <param name="certificates">Users' certificates.</param>
+/// <param name="overlay">The node's ring node actor.</param>
+/// <param name="settings">POST settings.</param>
+/// <param name="devices">Users' device lists: a notification is sealed for the recipient's active devices too; null seals for the user key alone.</param>
+public sealed class MailSender(RingClient ring, CertificateDirectory certificates, IActorRef overlay, PostSettings settings, DeviceDirectory? devices = null)
 {
     /// <summary>Sends <paramref name="message"/> from <paramref name="sender"/> to the ring user <paramref name="recipient"/>.</summary>
     /// <returns>The id of the deposited notification.</returns>
@@ -28,9 +33,9 @@ public sealed class MailSender(RingClient ring, CertificateDirectory certificate
     public Task<Core.Ids.RingId> SendAsync(UserKeys sender, string recipient, string deliveryId, ReadOnlyMemory<byte> message, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(sender);
-        return SendAsync(recipient, message, cancellation, (encoded, certificate) =>
+        return SendAsync(recipient, message, cancellation, (encoded, certificate, deviceKeys) =>
             new Notification(deliveryId, sender.Certificate.Address, certificate.Address, encoded.Manifest.Id, encoded.Manifest.Key, encoded.Size)
-                .Seal(sender, certificate, RandomNumberGenerator.Create()));
+                .Seal(sender, certificate, RandomNumberGenerator.Create(), deviceKeys));
     }
 
     /// <summary>Sends mail no ring user vouches for (from the Internet, a bounce) to <paramref name="recipient"/>, signed by this node as <paramref name="gateway"/>.</summary>
@@ -39,13 +44,13 @@ public sealed class MailSender(RingClient ring, CertificateDirectory certificate
     public Task<Core.Ids.RingId> SendAsGatewayAsync(GatewayIdentity gateway, string recipient, string deliveryId, ReadOnlyMemory<byte> message, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(gateway);
-        return SendAsync(recipient, message, cancellation, (encoded, certificate) =>
+        return SendAsync(recipient, message, cancellation, (encoded, certificate, _) =>
             new Notification(deliveryId, "", certificate.Address, encoded.Manifest.Id, encoded.Manifest.Key, encoded.Size) { GatewayCertificate = gateway.Certificate }
                 .SealAsGateway(gateway.NodeKey, certificate, RandomNumberGenerator.Create()));
     }
 
     private async Task<Core.Ids.RingId> SendAsync(string recipient, ReadOnlyMemory<byte> message, CancellationToken cancellation,
-        Func<EncodedMessage, UserCertificate, byte[]> seal)
+        Func<EncodedMessage, UserCertificate, IReadOnlyList<byte[]>, byte[]> seal)
     {
         UserCertificate? certificate;
         try
@@ -65,7 +70,8 @@ public sealed class MailSender(RingClient ring, CertificateDirectory certificate
         {
             var encoded = MessageCodec.Encode(message);
             await StoreAsync(encoded, cancellation).ConfigureAwait(false);
-            var deposit = NotificationObject.Deposit(certificate.UserId, certificate.SigningPublicKey, seal(encoded, certificate));
+            var deviceKeys = await DeviceKeysAsync(certificate, cancellation).ConfigureAwait(false);
+            var deposit = NotificationObject.Deposit(certificate.UserId, certificate.SigningPublicKey, seal(encoded, certificate, deviceKeys));
             await ring.InsertAsync(deposit, settings.NotificationLease, cancellation).ConfigureAwait(false);
             await HintAsync(certificate, deposit, cancellation).ConfigureAwait(false);
             return deposit.Id;
@@ -84,6 +90,14 @@ public sealed class MailSender(RingClient ring, CertificateDirectory certificate
             async (block, token) => await ring.InsertAsync(new ContentBlock(block.Id, block.Ciphertext), settings.MessageLease, token).ConfigureAwait(false)).ConfigureAwait(false);
         await ring.InsertAsync(new ContentBlock(encoded.Manifest.Id, encoded.Manifest.Ciphertext), settings.MessageLease, cancellation).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The X25519 keys of the recipient's active devices. Without a list (or when the ring cannot say) the notification
+    /// is sealed for the user key alone, which no paired device holds unless the user gave it: failing closed for
+    /// revoked devices, at worst late for current ones (the user's own node files it).
+    /// </summary>
+    public async Task<IReadOnlyList<byte[]>> DeviceKeysAsync(UserCertificate recipient, CancellationToken cancellation = default) =>
+        devices is null ? [] : (await devices.FindAsync(recipient, cancellation).ConfigureAwait(false))?.Active.Select(d => d.EncryptionKey).ToList() ?? [];
 
     private async Task HintAsync(UserCertificate recipient, NotificationObject deposit, CancellationToken cancellation)
     {

@@ -52,17 +52,30 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
     /// with the same context as associated data. The plaintext names sender and recipient, so a sealed notification
     /// cannot be re-addressed to someone else or claimed for another sender.
     /// </remarks>
-    public byte[] Seal(UserKeys sender, UserCertificate recipient, RandomNumberGenerator random)
+    /// <param name="sender">The sender's keys.</param>
+    /// <param name="recipient">The recipient's certificate.</param>
+    /// <param name="random">The randomness for keys and nonces.</param>
+    /// <param name="deviceKeys">
+    /// The X25519 keys of the recipient's active devices (from the recipient's verified device list): the content key
+    /// is wrapped for each as well as for the user key, so every current device can open it and a revoked one, whose
+    /// key is no longer listed, cannot. Multi-recipient layout: u8 1 | u8 count | count × (u32 length | KeyWrap), the
+    /// user's wrap first | the same box.
+    /// </param>
+    public byte[] Seal(UserKeys sender, UserCertificate recipient, RandomNumberGenerator random, IReadOnlyList<byte[]>? deviceKeys = null)
     {
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(recipient);
         if (sender.Certificate.Address != Sender) throw new ArgumentException($"The notification is from {Sender}, not {sender.Certificate.Address}.", nameof(sender));
-        return SealWith(sender.Signing, recipient, random);
+        return SealWith(sender.Signing, recipient, random, deviceKeys);
     }
 
+    /// <summary>Most device wraps a sealed notification may carry (the device list's own bound).</summary>
+    public const int MaxDeviceWraps = Core.Devices.DeviceList.MaxEntries;
+
     /// <summary>Seals, signing with <paramref name="signer"/> whoever <see cref="Sender"/> names (tests use it to forge).</summary>
-    internal byte[] SealWith(Ed25519KeyPair signer, UserCertificate recipient, RandomNumberGenerator random)
+    internal byte[] SealWith(Ed25519KeyPair signer, UserCertificate recipient, RandomNumberGenerator random, IReadOnlyList<byte[]>? deviceKeys = null)
     {
+        if (deviceKeys is { Count: > MaxDeviceWraps }) throw new ArgumentException($"At most {MaxDeviceWraps} device keys.", nameof(deviceKeys));
         if (recipient.Address != Recipient) throw new ArgumentException($"The notification is for {Recipient}, not {recipient.Address}.", nameof(recipient));
         var plaintext = Encode();
         var signature = signer.Sign([.. System.Text.Encoding.ASCII.GetBytes(Domain), .. plaintext]);
@@ -72,7 +85,10 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
         {
             var wrap = KeyWrap.Wrap(recipient.EncryptionPublicKey, key, context, random);
             var box = AesGcmBox.Seal(key, [.. plaintext, .. signature], context, random);
-            return new FieldWriter().Bytes(wrap).Raw(box).ToArray();
+            if (deviceKeys is not { Count: > 0 }) return new FieldWriter().Bytes(wrap).Raw(box).ToArray();
+            var writer = new FieldWriter().Byte(MultiRecipient).Byte((byte)(deviceKeys.Count + 1)).Bytes(wrap);
+            foreach (var device in deviceKeys) writer.Bytes(KeyWrap.Wrap(device, key, context, random));
+            return writer.Raw(box).ToArray();
         }
         finally
         {
@@ -86,11 +102,41 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
     public static OpenedNotification Open(ReadOnlySpan<byte> sealedBytes, UserKeys recipient)
     {
         ArgumentNullException.ThrowIfNull(recipient);
-        var context = Context(recipient.Certificate.Address);
+        return Open(sealedBytes, recipient.Certificate.Address, recipient.Encryption);
+    }
+
+    /// <summary>Opens a sealed notification with one X25519 key: the user's, or one of the user's devices' (when the sender wrapped for it).</summary>
+    /// <exception cref="CryptographicException">When no wrap opens with this key or it was altered.</exception>
+    /// <exception cref="FormatException">When the plaintext is malformed.</exception>
+    public static OpenedNotification Open(ReadOnlySpan<byte> sealedBytes, string recipientAddress, X25519KeyPair key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Open(sealedBytes, recipientAddress, key.PrivateKey);
+    }
+
+    private const byte MultiRecipient = 1;
+
+    private static OpenedNotification Open(ReadOnlySpan<byte> sealedBytes, string recipientAddress, byte[] privateKey)
+    {
+        var context = Context(recipientAddress);
         var reader = new FieldReader(sealedBytes, "sealed notification");
-        var wrap = reader.Bytes(KeyWrap.Overhead + KeyWrap.MaxKeyLength);
+        var wraps = new List<byte[]>();
+        if (!sealedBytes.IsEmpty && sealedBytes[0] == MultiRecipient)
+        {
+            reader.Byte();
+            int count = reader.Byte();
+            if (count is < 2 or > MaxDeviceWraps + 1) throw new FormatException($"A sealed notification has 2..{MaxDeviceWraps + 1} wraps, not {count}.");
+            for (var i = 0; i < count; i++) wraps.Add(reader.Bytes(KeyWrap.Overhead + KeyWrap.MaxKeyLength));
+        }
+        else
+        {
+            wraps.Add(reader.Bytes(KeyWrap.Overhead + KeyWrap.MaxKeyLength));
+        }
         var box = reader.Raw(reader.Remaining);
-        var key = KeyWrap.Unwrap(recipient.Encryption.PrivateKey, wrap, context);
+        byte[]? key = null;
+        foreach (var wrap in wraps)
+            if (KeyWrap.TryUnwrap(privateKey, wrap, context, out var unwrapped)) { key = unwrapped; break; }
+        if (key is null) throw new CryptographicException($"The notification is not sealed for this key of {recipientAddress}.");
         byte[] opened;
         try
         {
@@ -103,8 +149,8 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
         if (opened.Length < Ed25519.SignatureLength) throw new FormatException("A sealed notification is too short to hold a signature.");
         var plaintext = opened.AsSpan(0, opened.Length - Ed25519.SignatureLength);
         var notification = Decode(plaintext);
-        if (notification.Recipient != recipient.Certificate.Address)
-            throw new CryptographicException($"The notification names {notification.Recipient}, not {recipient.Certificate.Address}.");
+        if (notification.Recipient != recipientAddress)
+            throw new CryptographicException($"The notification names {notification.Recipient}, not {recipientAddress}.");
         return new OpenedNotification(notification, plaintext.ToArray(), opened[^Ed25519.SignatureLength..]);
     }
 

@@ -16,6 +16,9 @@ namespace ePost.Post.Mailbox;
 public sealed record PostServices(RingClient Ring, CertificateDirectory Certificates, MailSender Sender, IActorRef Overlay, PostSettings Settings, TimeProvider Clock,
     IActorRef? Glacier = null)
 {
+    /// <summary>Users' device lists in the ring (who may log in with a device password, which keys new mail is sealed for).</summary>
+    public DeviceDirectory? Devices { get; init; }
+
     /// <summary>The node's key and certificate, which sign the mail it takes in from outside the ring; null: it takes none.</summary>
     public GatewayIdentity? Gateway { get; init; }
 
@@ -31,8 +34,10 @@ public sealed record PostServices(RingClient Ring, CertificateDirectory Certific
     {
         var ring = new RingClient(storage, settings.RequestTimeout);
         var certificates = new CertificateDirectory(ring, caPublicKey);
-        return new PostServices(ring, certificates, new MailSender(ring, certificates, overlay, settings), overlay, settings, clock ?? TimeProvider.System, glacier)
+        var devices = new DeviceDirectory(ring);
+        return new PostServices(ring, certificates, new MailSender(ring, certificates, overlay, settings, devices), overlay, settings, clock ?? TimeProvider.System, glacier)
         {
+            Devices = devices,
             Gateway = gateway,
             NodeCheck = nodeCheck ?? (certificate => Core.Crypto.NodeCertificate.Verify(caPublicKey, certificate, int.MaxValue)),
         };

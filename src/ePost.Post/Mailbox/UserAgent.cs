@@ -143,7 +143,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
         var data = block.Data.ToArray();
         var state = Replay(book, record);
         var (uidValidity, uidNext) = Counters(state);
-        var head = new LogHead(book.Label, next, block.Id, uidValidity, uidNext).Seal(_keys, book.Key, _random).Encode();
+        var head = new LogHead(book.Label, next, block.Id, uidValidity, uidNext).Seal(_keys, book.Key, _random, _services.Devices?.Known(_keys.Certificate.Address)).Encode();
         Add(book, record, block.Id, data, head, state, synced: false);
         return new LogAppended(book.Label, next, data, head);
     }

@@ -45,7 +45,14 @@ public sealed record LogHead(string Label, long Seq, RingId? Newest, uint UidVal
     public static byte[] NewLogKey() => RandomNumberGenerator.GetBytes(32);
 
     /// <summary>Signs this head, with the log key wrapped for the owner.</summary>
-    public SignedObject Seal(UserKeys owner, ReadOnlySpan<byte> logKey, RandomNumberGenerator random)
+    /// <param name="owner">The user's keys.</param>
+    /// <param name="logKey">The log key.</param>
+    /// <param name="random">Randomness for the wrap and the box.</param>
+    /// <param name="devices">
+    /// The user's newest device list, attached when given so that every replica of the head learns it (and from then on
+    /// refuses writes of the devices it revokes, <see cref="DeviceListBook"/>).
+    /// </param>
+    public SignedObject Seal(UserKeys owner, ReadOnlySpan<byte> logKey, RandomNumberGenerator random, Core.Devices.DeviceList? devices = null)
     {
         ArgumentNullException.ThrowIfNull(owner);
         var wrap = KeyWrap.Wrap(owner.Encryption.PublicKey, logKey, KeyContext(Label), random);
@@ -54,7 +61,9 @@ public sealed record LogHead(string Label, long Seq, RingId? Newest, uint UidVal
         inner.UInt32(UidValidity).UInt32(UidNext);
         var box = AesGcmBox.Seal(logKey, inner.ToArray(), HeadContext(Label), random);
         var payload = new FieldWriter().Byte(Version).Bytes(wrap).Raw(box).ToArray();
-        return SignedObject.Create(owner.Signing, Label, (ulong)Seq, payload);
+        return devices is null
+            ? SignedObject.Create(owner.Signing, Label, (ulong)Seq, payload)
+            : SignedObject.CreateByDevice(owner.Signing, owner.Signing.PublicKey, Label, (ulong)Seq, payload, devices);
     }
 
     /// <summary>Verifies and opens a head read from the ring; returns the head and the log key.</summary>

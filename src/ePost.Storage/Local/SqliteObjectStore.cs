@@ -44,6 +44,9 @@ public sealed partial class SqliteObjectStore : IObjectStore
     /// <inheritdoc />
     public ObjectStoreSettings Settings { get; }
 
+    /// <summary>The newest device list verified per owner: device writes its signer was revoked from are refused (<see cref="DeviceListBook"/>).</summary>
+    public DeviceListBook Devices { get; } = new();
+
     /// <summary>Opens (creating or migrating if needed) the node database in <paramref name="dataDirectory"/>.</summary>
     /// <exception cref="InvalidDataException">When the database has a schema this build does not understand.</exception>
     /// <exception cref="InvalidOperationException">When the file system does not support WAL.</exception>
@@ -130,6 +133,7 @@ public sealed partial class SqliteObjectStore : IObjectStore
             }
 
             var replacement = ObjectValidator.CheckReplacement(value, held);
+            if (replacement.IsAccepted) replacement = Devices.Check(value, held);
             var version = ObjectValidator.VersionOf(value);
             if (replacement.IsAccepted && version is { } v && SeenRow(value.Id, transaction) is { } seen && v < seen)
                 replacement = ValidationResult.Refuse(RefusalReason.StaleVersion,
@@ -173,6 +177,8 @@ public sealed partial class SqliteObjectStore : IObjectStore
             }
 
             transaction.Commit();
+            if (held is not null) Devices.Learn(held);
+            if (result.Outcome is PutOutcome.Stored or PutOutcome.Updated) Devices.Learn(value);
             if (corrupt) DroppedCorrupt(row!.Size);
             _totalBytes += bytesDelta;
             _objectCount += countDelta;

@@ -12,6 +12,8 @@ namespace ePost.Storage.Objects;
 /// content block:  u8 kind = 1 | id (20) | u32 data length | data
 /// signed object:  u8 kind = 2 | id (20) | owner key (32) | u16 label length | label (UTF-8)
 ///                 | u64 version | u32 payload length | payload | signature (64)
+/// device-signed:  u8 kind = 5 | as kind 2 up to the payload | signer key (32) | u32 device list length
+///                 | device list (DeviceList encoding) | signature by the signer (64)
 /// certificate:    u8 kind = 3 | id (20) | u32 certificate length | certificate (UserCertificate encoding)
 /// notification:   u8 kind = 4 | id (20) | recipient key (32) | u8 state
 ///                 | state 0 (pending):   u32 body length | body
@@ -44,7 +46,7 @@ public static class ObjectCodec
         ArgumentNullException.ThrowIfNull(value);
         var bytes = new byte[value.EncodedLength];
         var writer = new Writer(bytes);
-        writer.Byte((byte)value.Kind);
+        writer.Byte(value is SignedObject { Endorsement: not null } ? (byte)ObjectKind.DeviceSignedObject : (byte)value.Kind);
         writer.Id(value.Id);
         switch (value)
         {
@@ -60,6 +62,12 @@ public static class ObjectCodec
                 writer.UInt64(signed.Version);
                 writer.UInt32((uint)signed.Payload.Length);
                 writer.Raw(signed.Payload.Span);
+                if (signed.Endorsement is { } endorsement)
+                {
+                    writer.Raw(endorsement.SignerKey.Span);
+                    writer.UInt32((uint)endorsement.EncodedList.Length);
+                    writer.Raw(endorsement.EncodedList.Span);
+                }
                 writer.Raw(signed.Signature.Span);
                 break;
             case CertificateObject certificate:
@@ -103,7 +111,8 @@ public static class ObjectCodec
         StoredObject result = kind switch
         {
             (byte)ObjectKind.ContentBlock => DecodeContentBlock(ref reader),
-            (byte)ObjectKind.SignedObject => DecodeSignedObject(ref reader),
+            (byte)ObjectKind.SignedObject => DecodeSignedObject(ref reader, endorsed: false),
+            (byte)ObjectKind.DeviceSignedObject => DecodeSignedObject(ref reader, endorsed: true),
             (byte)ObjectKind.Certificate => new CertificateObject(reader.Id(), reader.LengthPrefixed32("certificate")),
             (byte)ObjectKind.Notification => DecodeNotification(ref reader),
             _ => throw new ObjectFormatException(RefusalReason.UnknownKind, $"Unknown object kind {kind}."),
@@ -121,7 +130,7 @@ public static class ObjectCodec
         return new ContentBlock(id, data);
     }
 
-    private static SignedObject DecodeSignedObject(ref Reader reader)
+    private static SignedObject DecodeSignedObject(ref Reader reader, bool endorsed)
     {
         var id = reader.Id();
         var ownerKey = reader.Fixed(Ed25519.PublicKeyLength, "owner key");
@@ -141,8 +150,14 @@ public static class ObjectCodec
         }
         var version = reader.UInt64("version");
         var payload = reader.LengthPrefixed32("payload");
+        DeviceEndorsement? endorsement = null;
+        if (endorsed)
+        {
+            var signer = reader.Fixed(Ed25519.PublicKeyLength, "signer key");
+            endorsement = new DeviceEndorsement(signer, reader.LengthPrefixed32("device list"));
+        }
         var signature = reader.Fixed(Ed25519.SignatureLength, "signature");
-        return new SignedObject(id, ownerKey, label, version, payload, signature);
+        return new SignedObject(id, ownerKey, label, version, payload, signature, endorsement);
     }
 
     private static NotificationObject DecodeNotification(ref Reader reader)

@@ -15,4 +15,11 @@ public enum ObjectKind : byte
 
     /// <summary>A delivery notification waiting near its recipient's id; the recipient's signed receipt withdraws it.</summary>
     Notification = 4,
+
+    /// <summary>
+    /// Encoding only: a <see cref="Objects.SignedObject"/> signed by one of its owner's devices, carrying the device key
+    /// and the owner's device list. Decodes to a <see cref="Objects.SignedObject"/> whose <see cref="StoredObject.Kind"/>
+    /// is <see cref="SignedObject"/>, since it is a version of the same object.
+    /// </summary>
+    DeviceSignedObject = 5,
 }

@@ -46,10 +46,13 @@ public static class ObjectValidator
                 if (!signed.IdMatchesOwner())
                     return ValidationResult.Refuse(RefusalReason.IdNotDerivedFromOwner,
                         $"Signed object {signed.Id.ToShortString()} is not the id of its owner key and label \"{signed.Label}\".");
-                return signed.SignatureIsValid()
-                    ? ValidationResult.Accepted
-                    : ValidationResult.Refuse(RefusalReason.BadSignature,
-                        $"Signed object {signed.Id.ToShortString()} v{signed.Version}: the signature does not verify under its owner key.");
+                return signed.SignatureProblem() switch
+                {
+                    null => ValidationResult.Accepted,
+                    var problem when signed.Endorsement is not null => ValidationResult.Refuse(RefusalReason.DeviceNotAuthorized,
+                        $"Signed object {signed.Id.ToShortString()} v{signed.Version}: {problem}"),
+                    var problem => ValidationResult.Refuse(RefusalReason.BadSignature, $"Signed object {signed.Id.ToShortString()} v{signed.Version}: {problem}."),
+                };
             case CertificateObject certificate:
                 return CheckCertificate(certificate);
             case NotificationObject notification:

@@ -44,4 +44,7 @@ public enum RefusalReason
 
     /// <summary>This node is not one of the object's replicas by its own leaf set: temporary, the writer's view of the ring was stale.</summary>
     NotResponsible,
+
+    /// <summary>A signed object written by a device that the owner's device list (attached, or the newest this node has verified) does not name as active.</summary>
+    DeviceNotAuthorized,
 }

@@ -39,7 +39,7 @@ public sealed class SignedObject : StoredObject
     /// <summary>An object as received or read back, with a claimed id and signature; check it with <see cref="ObjectValidator"/>.</summary>
     /// <exception cref="ArgumentException">When the key, signature or label cannot be encoded at all.</exception>
     public SignedObject(RingId id, ReadOnlyMemory<byte> ownerKey, string label, ulong version,
-        ReadOnlyMemory<byte> payload, ReadOnlyMemory<byte> signature) : base(id)
+        ReadOnlyMemory<byte> payload, ReadOnlyMemory<byte> signature, DeviceEndorsement? endorsement = null) : base(id)
     {
         ArgumentNullException.ThrowIfNull(label);
         if (ownerKey.Length != Ed25519.PublicKeyLength)
@@ -53,7 +53,17 @@ public sealed class SignedObject : StoredObject
         Payload = payload;
         Signature = signature;
         LabelByteCount = labelBytes;
+        Endorsement = endorsement;
     }
+
+    /// <summary>
+    /// Set when one of the owner's devices signed this object (<see cref="Signature"/> is then by
+    /// <see cref="DeviceEndorsement.SignerKey"/> over <see cref="DeviceSignedBytes"/>); null when the owner key signed it.
+    /// </summary>
+    public DeviceEndorsement? Endorsement { get; }
+
+    /// <summary>The number of the device list this object carries, or 0.</summary>
+    public ulong DeviceListNumber => Endorsement?.TryList(out _)?.Number ?? 0;
 
     /// <summary>The owner's raw Ed25519 public key.</summary>
     public ReadOnlyMemory<byte> OwnerKey { get; }
@@ -78,7 +88,8 @@ public sealed class SignedObject : StoredObject
     public override ObjectKind Kind => ObjectKind.SignedObject;
 
     /// <inheritdoc />
-    public override int EncodedLength => ObjectCodec.SignedObjectOverhead + LabelByteCount + Payload.Length;
+    public override int EncodedLength => ObjectCodec.SignedObjectOverhead + LabelByteCount + Payload.Length +
+        (Endorsement is { } e ? Ed25519.PublicKeyLength + 4 + e.EncodedList.Length : 0);
 
     /// <summary>Creates and signs version <paramref name="version"/> of the owner's object <paramref name="label"/>.</summary>
     public static SignedObject Create(Ed25519KeyPair owner, string label, ulong version, ReadOnlySpan<byte> payload)
@@ -89,6 +100,43 @@ public sealed class SignedObject : StoredObject
         var payloadCopy = payload.ToArray();
         var signature = owner.Sign(SignedBytes(id, version, payloadCopy));
         return new SignedObject(id, ownerKey, label, version, payloadCopy, signature);
+    }
+
+    /// <summary>
+    /// Creates version <paramref name="version"/> of the object <paramref name="label"/> of the user whose key is
+    /// <paramref name="ownerKey"/>, signed by one of the user's devices named in <paramref name="list"/>.
+    /// </summary>
+    public static SignedObject CreateByDevice(Ed25519KeyPair device, ReadOnlySpan<byte> ownerKey, string label, ulong version, ReadOnlySpan<byte> payload, Core.Devices.DeviceList list)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(list);
+        var id = IdFor(ownerKey, label);
+        var payloadCopy = payload.ToArray();
+        var signer = device.PublicKey;
+        var signature = device.Sign(DeviceSignedBytes(id, version, signer, list.Number, payloadCopy));
+        return new SignedObject(id, ownerKey.ToArray(), label, version, payloadCopy, signature, new DeviceEndorsement(signer, list.Encode()));
+    }
+
+    /// <summary>Domain tag that starts the bytes a device signs.</summary>
+    public const string DeviceSignatureDomain = "epost/device-signed-object/v1";
+
+    /// <summary>
+    /// The bytes a device signs: "epost/device-signed-object/v1" ‖ id ‖ version (u64) ‖ signer key (32) ‖ device
+    /// list number (u64) ‖ payload length (u32) ‖ payload. The list number is signed so that nobody can pass the
+    /// object off as written under another list.
+    /// </summary>
+    public static byte[] DeviceSignedBytes(RingId id, ulong version, ReadOnlySpan<byte> signerKey, ulong listNumber, ReadOnlySpan<byte> payload)
+    {
+        var bytes = new byte[DeviceSignatureDomain.Length + RingId.ByteLength + 8 + 32 + 8 + 4 + payload.Length];
+        var offset = Encoding.ASCII.GetBytes(DeviceSignatureDomain, bytes);
+        id.WriteBytes(bytes.AsSpan(offset));
+        offset += RingId.ByteLength;
+        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(offset), version);
+        signerKey.CopyTo(bytes.AsSpan(offset + 8));
+        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(offset + 40), listNumber);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(offset + 48), (uint)payload.Length);
+        payload.CopyTo(bytes.AsSpan(offset + 52));
+        return bytes;
     }
 
     /// <summary>The id of an owner's object with a label (see the remarks for the exact bytes).</summary>
@@ -140,11 +188,22 @@ public sealed class SignedObject : StoredObject
     }
 
     /// <summary>The bytes this object's signature must cover.</summary>
-    public byte[] SignedBytes() => SignedBytes(Id, Version, Payload.Span);
+    public byte[] SignedBytes() => Endorsement is { } e
+        ? DeviceSignedBytes(Id, Version, e.SignerKey.Span, DeviceListNumber, Payload.Span)
+        : SignedBytes(Id, Version, Payload.Span);
 
     /// <summary>True when the id is the one the owner key and label derive.</summary>
     public bool IdMatchesOwner() => IdFor(OwnerKey.Span, Label) == Id;
 
-    /// <summary>True when the signature verifies under the owner key.</summary>
-    public bool SignatureIsValid() => Ed25519.Verify(OwnerKey.Span, SignedBytes(), Signature.Span);
+    /// <summary>True when the signature verifies under the owner key, or under a device key the owner's attached device list names as active.</summary>
+    public bool SignatureIsValid() => SignatureProblem() is null;
+
+    /// <summary>Null when the signature is the owner's or an active device's of the owner (<see cref="DeviceEndorsement.Problem"/>), else the reason.</summary>
+    public string? SignatureProblem()
+    {
+        if (Endorsement is not { } e)
+            return Ed25519.Verify(OwnerKey.Span, SignedBytes(), Signature.Span) ? null : "the signature does not verify under its owner key";
+        if (e.Problem(OwnerKey.Span) is { } problem) return problem;
+        return Ed25519.Verify(e.SignerKey.Span, SignedBytes(), Signature.Span) ? null : "the device signature does not verify under the signer key";
+    }
 }

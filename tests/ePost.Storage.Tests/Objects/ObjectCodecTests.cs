@@ -72,7 +72,7 @@ public class ObjectCodecTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(5)]
+    [InlineData(6)]
     [InlineData(255)]
     public void Unknown_kinds_are_refused(byte kind)
     {
