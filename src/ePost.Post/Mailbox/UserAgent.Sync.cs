@@ -29,7 +29,9 @@ public sealed partial class UserAgent
             var book = _books[synced.Label];
             book.Syncing = false;
             book.MarkSynced(synced.Seq);
-            if (book.Unsynced.Count > 0) StartSync(book);
+            // Records of this node's are in the ring now: the user's other devices can read them.
+            if (synced.Pushed is { } newest) HintDevices(new HintedHead(book.Label, synced.Seq, newest));
+            if (book.Unsynced.Count > 0 || book.CheckAgain) StartSync(book, force: book.CheckAgain);
             else BringBackIfOrphaned(book);
         });
         Command<SyncFailed>(failed =>
@@ -62,17 +64,24 @@ public sealed partial class UserAgent
     /// <summary>Pushes the log's unsynced records and head, after checking that the ring's head is one of ours.</summary>
     private void StartSync(LogBook book, bool force = false)
     {
-        if (book.Syncing || (!force && book.Unsynced.Count == 0 && book.RingSeq >= book.Seq)) return;
+        if (book.Syncing)
+        {
+            // The running sync may have read the ring's head before the change it is asked to look for.
+            book.CheckAgain |= force;
+            return;
+        }
+        if (!force && book.Unsynced.Count == 0 && book.RingSeq >= book.Seq) return;
         book.Syncing = true;
+        book.CheckAgain = false;
         var label = book.Label;
         var seq = book.Seq;
         var blocks = book.Unsynced.Values.ToList();
         var head = (SignedObject)ObjectCodec.Decode(book.Head, int.MaxValue);
         var held = book.KnownIds();
-        SyncAsync(label, seq, blocks, head, held).PipeTo(Self);
+        SyncAsync(label, seq, blocks, head, held, blocks.Count > 0 ? book.Newest : null).PipeTo(Self);
     }
 
-    private async Task<object> SyncAsync(string label, long seq, List<byte[]> blocks, SignedObject head, HashSet<RingId> held)
+    private async Task<object> SyncAsync(string label, long seq, List<byte[]> blocks, SignedObject head, HashSet<RingId> held, RingId? newest)
     {
         var ring = _services.Ring;
         try
@@ -81,11 +90,11 @@ public sealed partial class UserAgent
             {
                 var theirs = LogHead.Open(current, _keys, out _);
                 // A head we do not hold was written elsewhere: pushing ours would bury it, so read it first.
-                if (theirs.Newest is { } newest && !held.Contains(newest)) return new ForkSuspected(label);
+                if (theirs.Newest is { } other && !held.Contains(other)) return new ForkSuspected(label);
             }
             foreach (var block in blocks) await ring.InsertAsync(ContentBlock.Create(block), Settings.LogLease).ConfigureAwait(false);
             await ring.InsertAsync(head, Settings.LogLease).ConfigureAwait(false);
-            return new LogSynced(label, seq);
+            return new LogSynced(label, seq, newest);
         }
         catch (RingException e) when (e.Refusal is RefusalReason.StaleVersion or RefusalReason.VersionConflict)
         {
@@ -377,7 +386,8 @@ public sealed partial class UserAgent
         });
     }
 
-    private sealed record LogSynced(string Label, long Seq);
+    /// <summary>The ring holds the log up to <paramref name="Seq"/>; <paramref name="Pushed"/> is its newest block when this push wrote records.</summary>
+    private sealed record LogSynced(string Label, long Seq, RingId? Pushed);
 
     private sealed record OrphanCheck(string Label);
 
