@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
 using ePost.Core.Ids;
@@ -178,12 +179,28 @@ public sealed partial class UserAgent
             LogEntry merged;
             if (ancestorState is RootLogState rootAncestor)
             {
-                merged = new RootSnapshot(LogMerge.MergeRoot(rootAncestor, ringRecords, BranchFlattening.Root(rootAncestor, localRecords)));
+                var root = LogMerge.MergeRoot(rootAncestor, ringRecords, BranchFlattening.Root(rootAncestor, localRecords));
+                // The UIDVALIDITY hint this side raised (for a folder given a new UIDVALIDITY by a merge) survives the
+                // flattening of the local branch only here: no folder created later may get one of those again.
+                merged = new RootSnapshot(root.WithNextUidValidity(Math.Max(root.NextUidValidity, RootState.NextUidValidity)));
             }
             else
             {
                 var folderAncestor = (FolderLogState)ancestorState;
-                var state = LogMerge.MergeFolder(folderAncestor, ringRecords, BranchFlattening.Folder(folderAncestor, localRecords));
+                var result = LogMerge.MergeFolderDetailed(folderAncestor, ringRecords, BranchFlattening.Folder(folderAncestor, localRecords));
+                var state = result.State;
+                // Mail filed here had to take other UIDs: a client of this device may hold one of the old ones, which
+                // now names other mail, so the folder's UIDs start afresh under a new UIDVALIDITY. The same when this
+                // side's UIDVALIDITY is newer than the ring's (an earlier merge here gave it, and flattening the branch
+                // into operations lost it): this side's clients hold UIDs of its own numbering under it, and UIDVALIDITY
+                // must never go back (RFC 3501 2.3.1.1). A newer one on the ring's side is simply kept.
+                var localValidity = ((FolderLogState)book.State!).UidValidity;
+                if (result.Renumbered.Count > 0 || localValidity > state.UidValidity)
+                {
+                    state = state.With(uidValidity: FreshUidValidity(book.Label, Math.Max(localValidity, state.UidValidity), events));
+                    _log.Warning("{0} of {1}: the merge gave {2} messages filed here other UIDs (this side's UIDVALIDITY was {3}, the ring's {4}); UIDVALIDITY is now {5}",
+                        book.Label, _keys.Certificate.Address, result.Renumbered.Count, localValidity, result.State.UidValidity, state.UidValidity);
+                }
                 // Delivery ids this node filed stay filed, whatever form the local branch had.
                 merged = new FolderSnapshot(state.With(deliveredIds: state.DeliveredIds.Union(((FolderLogState)book.State!).DeliveredIds)));
             }
@@ -196,17 +213,41 @@ public sealed partial class UserAgent
                 book.Label, _keys.Certificate.Address, ringRecords.Count, localRecords.Count, seq);
         }
         var label = book.Label;
+        var rootToo = label != LogHead.RootLabel && events.Any(e => e.Label == LogHead.RootLabel);
         PersistAll(events, _ => { });
         DeferAsync(label, _ =>
         {
             book.Syncing = false;
             Notify(label);
+            if (rootToo)
+            {
+                Notify(LogHead.RootLabel);
+                StartSync(RootBook);
+            }
             if (label == LogHead.RootLabel) AdoptMissingFolders();
             StartSync(book, force: true);
             ArchiveSoon();
             // Not from inside this handler: a write started in a persistence callback would wait on itself.
             Self.Tell(new OrphanCheck(label));
         });
+    }
+
+    /// <summary>
+    /// A UIDVALIDITY above <paramref name="above"/> and every one this mailbox used (the root log's hint), for the folder
+    /// of <paramref name="label"/>; the root log records it and raises its hint past it (a record added to
+    /// <paramref name="events"/>), so that no folder created later gets it again. A random step above the hint keeps two
+    /// devices that merge the same fork at once from drawing the same value for different numberings.
+    /// </summary>
+    private uint FreshUidValidity(string label, uint above, List<LogAppended> events)
+    {
+        var root = RootState;
+        var fresh = (uint)Math.Min(uint.MaxValue, Math.Max((ulong)root.NextUidValidity, above + 1UL) + (ulong)RandomNumberGenerator.GetInt32(4096));
+        var id = LogHead.FolderIdOf(label);
+        var next = root.Folders.TryGetValue(id, out var folder)
+            ? root.WithFolder(id, folder with { UidValidity = fresh })
+            : root.WithNextUidValidity(fresh == uint.MaxValue ? fresh : fresh + 1);
+        events.Add(Append(RootBook, new RootSnapshot(next)));
+        return fresh;
     }
 
     /// <summary>
