@@ -20,7 +20,8 @@ public sealed record PostSettings(
     TimeSpan SyncRetry,
     TimeSpan HeadCheckInterval,
     TimeSpan ArchiveInterval,
-    TimeSpan ArchiveDelay)
+    TimeSpan ArchiveDelay,
+    TimeSpan DeviceHintInterval)
 {
     /// <summary>The documented defaults, embedded from <c>hocon/post.conf</c>; also binds the POST serializer.</summary>
     public static Config DefaultConfig { get; } = EmbeddedConfig.Load(typeof(PostSettings).Assembly, "ePost.Post.post.conf");
@@ -39,7 +40,7 @@ public sealed record PostSettings(
             c.GetTimeSpan("renew-interval"), c.GetTimeSpan("presence-interval"), c.GetTimeSpan("collect-interval"),
             c.GetInt("snapshot-every"), c.GetTimeSpan("request-timeout"), c.GetInt("parallelism"),
             c.GetTimeSpan("sync-retry"), c.GetTimeSpan("head-check-interval"), c.GetTimeSpan("archive-interval"),
-            c.GetTimeSpan("archive-delay"));
+            c.GetTimeSpan("archive-delay"), c.GetTimeSpan("device-hint-interval"));
         if (settings.SnapshotEvery < 2 || settings.Parallelism < 1)
             throw new ConfigurationException("epost.post.snapshot-every must be at least 2 and parallelism at least 1.");
         if (settings.RenewInterval <= TimeSpan.Zero || settings.RenewInterval * 2 > settings.LogLease.AsTimeSpan || settings.RenewInterval * 2 > settings.MessageLease.AsTimeSpan)
@@ -48,7 +49,7 @@ public sealed record PostSettings(
             throw new ConfigurationException("epost.post.presence-interval must be positive and shorter than leases.presence.");
         if (settings.CollectInterval <= TimeSpan.Zero || settings.RequestTimeout <= TimeSpan.Zero || settings.SyncRetry <= TimeSpan.Zero || settings.HeadCheckInterval <= TimeSpan.Zero
             || settings.ArchiveInterval <= TimeSpan.Zero || settings.ArchiveInterval * 2 > settings.MessageLease.AsTimeSpan
-            || settings.ArchiveDelay <= TimeSpan.Zero)
+            || settings.ArchiveDelay <= TimeSpan.Zero || settings.DeviceHintInterval <= TimeSpan.Zero)
             throw new ConfigurationException("epost.post intervals and timeouts must be positive.");
         return settings;
     }

@@ -40,6 +40,9 @@ public sealed class PostForkMergeTests
         await Eventually.True(async () => await Names(laptop, "INBOX") == "m0 m1 m2", TimeSpan.FromSeconds(30), "the laptop never saw bob's mail");
         await Eventually.True(async () => await mail.Ring.WrongLeafSetsAsync() == 0, TimeSpan.FromSeconds(60), "ring did not converge");
 
+        var inboxValidity = (await store.ReadFolderAsync(Bob, "INBOX", CancellationToken.None)).UidValidity;
+        var workValidity = (await store.ReadFolderAsync(Bob, "Work", CancellationToken.None)).UidValidity;
+
         // Errors of either node's actors go into the failure message, should the nodes never agree.
         var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         foreach (var node in new[] { desktop, laptop })
@@ -95,6 +98,11 @@ public sealed class PostForkMergeTests
         Assert.Contains("w1", (await Names(desktop, "Work")).Split(' '));
         Assert.Equal(inbox.Messages.Count, inbox.Messages.Select(m => m.Uid).Distinct().Count());
         Assert.All(inbox.Messages, m => Assert.True(m.Uid < inbox.UidNext));
+        // a1 and b1 both took UID 4 on their sides; one of them now has another UID, so a client's cached UIDs of
+        // INBOX are void: a new UIDVALIDITY, on both nodes. Work was written on one side only and keeps its own.
+        Assert.True(inboxValidity != inbox.UidValidity, $"INBOX kept UIDVALIDITY {inboxValidity} (Work {workValidity} -> {(await store.ReadFolderAsync(Bob, "Work", CancellationToken.None)).UidValidity})");
+        Assert.Equal(inbox.UidValidity, (await laptopStore.ReadFolderAsync(Bob, "INBOX", CancellationToken.None)).UidValidity);
+        Assert.Equal(workValidity, (await store.ReadFolderAsync(Bob, "Work", CancellationToken.None)).UidValidity);
         Assert.True((await desktopAgent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(10))).Merges +
                     (await laptopAgent.Ask<AgentStatus>(GetAgentStatus.Instance, TimeSpan.FromSeconds(10))).Merges >= 1);
     }

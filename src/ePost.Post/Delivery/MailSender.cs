@@ -102,7 +102,10 @@ public sealed class MailSender(RingClient ring, CertificateDirectory certificate
     private async Task HintAsync(UserCertificate recipient, NotificationObject deposit, CancellationToken cancellation)
     {
         var presence = await ring.LookupAsync(Presence.IdOf(recipient.SigningPublicKey), newest: true, cancellation).ConfigureAwait(false);
-        if (Presence.Read(presence, recipient.SigningPublicKey) is { } node)
+        // Only the device that published last: hinting every device would have each file the mail at once, and every
+        // delivery would fork INBOX (the merge keeps one copy, at the price of a snapshot). The device that files it
+        // hints the user's other devices itself; collection rounds catch a hint lost to a device that went away.
+        if (Presence.Read(presence, recipient.SigningPublicKey) is [var node, ..])
             overlay.Tell(new SendTo(node, new NotificationWaiting(recipient.Address, deposit.Id)));
     }
 }

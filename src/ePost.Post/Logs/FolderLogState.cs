@@ -78,8 +78,8 @@ public sealed class FolderLogState : IEquatable<FolderLogState>
     }
 
     internal FolderLogState With(uint? uidNext = null, ImmutableList<LoggedMessage>? messages = null,
-        ulong? highestModSeq = null, ImmutableSortedSet<string>? deliveredIds = null) =>
-        new(UidValidity, uidNext ?? UidNext, messages ?? Messages, highestModSeq ?? HighestModSeq, deliveredIds ?? DeliveredIds);
+        ulong? highestModSeq = null, ImmutableSortedSet<string>? deliveredIds = null, uint? uidValidity = null) =>
+        new(uidValidity ?? UidValidity, uidNext ?? UidNext, messages ?? Messages, highestModSeq ?? HighestModSeq, deliveredIds ?? DeliveredIds);
 
     /// <inheritdoc />
     public bool Equals(FolderLogState? other) =>

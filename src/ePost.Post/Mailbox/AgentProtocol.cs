@@ -69,6 +69,9 @@ public sealed record RemoveWatcher(object Key) : IAgentCommand;
 /// <summary>A notification may wait in the ring for this user (a sender's hint, or a timer): collect now.</summary>
 public sealed record CollectNotifications(RingId? Hint) : IAgentCommand;
 
+/// <summary>Another device of this user says it pushed new log records (a signed <see cref="LogHint"/>, from the authenticated peer <paramref name="From"/>): check those heads now.</summary>
+public sealed record DeviceHintReceived(byte[] Hint, RingId From) : IAgentCommand;
+
 /// <summary>Asks for the agent's counters (answered with <see cref="AgentStatus"/>).</summary>
 public sealed record GetAgentStatus : IAgentCommand
 {
@@ -89,11 +92,13 @@ public sealed record GetAgentStatus : IAgentCommand
 /// <param name="ArchiveRuns">Archive runs started since start (incremental and full).</param>
 /// <param name="Missing">Ids the mailbox references that the ring could not give (log entries, message manifests and blocks); looked for again until found.</param>
 /// <param name="DegradedFolders">Folders served read-only from the part of their log that verifies, because an entry of it is missing.</param>
+/// <param name="HintsSent">Log hints this agent sent to the user's other devices since start (one per device and batch).</param>
+/// <param name="HintsHeeded">Log hints from the user's other devices that verified and named a head not held here, so that it checked the ring at once.</param>
 /// <param name="ArchiveContainers">The Glacier containers the mailbox's archive is in now, as the journal records them.</param>
 /// <param name="Loading">While not ready: how far loading the mailbox from the ring is; null once ready.</param>
 public sealed record AgentStatus(bool Ready, int UnsyncedLogs, long Filed, long Duplicates, long Rejected, long Merges, long Renewed, long Postponed = 0,
     long ArchivedObjects = 0, long ArchiveRuns = 0, IReadOnlyList<RingId>? Missing = null, IReadOnlyList<string>? DegradedFolders = null,
-    IReadOnlyList<Storage.Glacier.ContainerRef>? ArchiveContainers = null, MailboxLoad? Loading = null)
+    long HintsSent = 0, long HintsHeeded = 0, IReadOnlyList<Storage.Glacier.ContainerRef>? ArchiveContainers = null, MailboxLoad? Loading = null)
     : INoSerializationVerificationNeeded;
 
 /// <summary>Runs the lease renewal pass now (answered with <see cref="AgentDone"/> when it finished).</summary>

@@ -43,6 +43,9 @@ internal sealed class LogBook(string label, byte[] key)
     /// <summary>True while a write-through or fork resolution for this log is running.</summary>
     public bool Syncing { get; set; }
 
+    /// <summary>A forced check was asked for while a sync was running (a device's hint, say): run one more when it ends.</summary>
+    public bool CheckAgain { get; set; }
+
     /// <summary>The sequence number before which no snapshot is attempted again (after one did not fit a record).</summary>
     public long NextSnapshotTry { get; set; }
 

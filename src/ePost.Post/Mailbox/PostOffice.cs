@@ -36,6 +36,13 @@ public sealed class PostOffice : ReceiveActor
             if (_agents.TryGetValue(hint.Recipient, out var agent)) agent.Tell(new CollectNotifications(hint.NotificationId));
             else _log.Debug("A notification hint for {0}, who is not served here (any more)", hint.Recipient);
         });
+        Receive<DirectDelivered>(d => d.Payload is LogsChanged, d =>
+        {
+            var hint = (LogsChanged)d.Payload;
+            // The agent checks the signature and that the hint's sender is this authenticated peer.
+            if (_agents.TryGetValue(hint.User, out var agent)) agent.Tell(new DeviceHintReceived(hint.Hint, d.From.Id));
+            else _log.Debug("A log hint for {0}, who is not served here (any more)", hint.User);
+        });
         Receive<DirectDelivered>(_ => { });
         // A node that comes online (start, the end of a partition, peers back) collects the mail waiting for its users
         // at once: the ring's view of who holds the notifications has just changed, so the last listing may be stale.

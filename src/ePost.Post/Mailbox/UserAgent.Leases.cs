@@ -37,6 +37,9 @@ public sealed partial class UserAgent
             _renewWaiters.Clear();
         });
         Command<PresenceTick>(_ => PublishPresence());
+        Command<PresencePublished>(_ => { });
+        // A failed write is tried again after sync-retry, not only at the next presence interval.
+        Command<PresenceFailed>(_ => Timers.StartSingleTimer("presence-retry", new PresenceTick(), Settings.SyncRetry));
     }
 
     private void StartRenewal(IActorRef? waiter)
@@ -126,6 +129,11 @@ public sealed partial class UserAgent
         }, TaskScheduler.Default);
     }
 
+    /// <summary>
+    /// Adds this node to the user's presence list (or renews it when it is listed as it is). Another device writing
+    /// the list at the same time makes the replicas refuse one of the two versions: that writer reads again and
+    /// retries after sync-retry, so neither device's entry overwrites the other's.
+    /// </summary>
     private void PublishPresence()
     {
         var ring = _services.Ring;
@@ -138,15 +146,32 @@ public sealed partial class UserAgent
             try
             {
                 var status = await overlay.Ask<NodeStatus>(GetNodeStatus.Instance, timeout).ConfigureAwait(false);
-                var current = await ring.LookupAsync(Presence.IdOf(keys.Signing.PublicKey), newest: true).ConfigureAwait(false) as SignedObject;
-                if (Presence.Read(current, keys.Signing.PublicKey) == status.Self) return;
-                await ring.InsertAsync(Presence.Create(keys, status.Self, (current?.Version ?? 0) + 1), lease).ConfigureAwait(false);
+                var id = Presence.IdOf(keys.Signing.PublicKey);
+                var current = await ring.LookupAsync(id, newest: true).ConfigureAwait(false) as SignedObject;
+                if (Presence.Joined(Presence.Read(current, keys.Signing.PublicKey), status.Self) is not { } nodes)
+                {
+                    await ring.RenewAsync(id, lease).ConfigureAwait(false);
+                    return (object)PresencePublished.Instance;
+                }
+                await ring.InsertAsync(Presence.Create(keys, nodes, (current?.Version ?? 0) + 1), lease).ConfigureAwait(false);
+                return PresencePublished.Instance;
             }
             catch (Exception)
             {
-                // Presence is a hint; the next tick publishes it again.
+                // Presence is a hint; a conflicting write of another device, or a ring that did not answer: read and try again soon.
+                return PresenceFailed.Instance;
             }
-        });
+        }).PipeTo(Self);
+    }
+
+    private sealed record PresencePublished
+    {
+        public static readonly PresencePublished Instance = new();
+    }
+
+    private sealed record PresenceFailed
+    {
+        public static readonly PresenceFailed Instance = new();
     }
 
     private sealed record RenewalDone(long Renewed, long Failed);

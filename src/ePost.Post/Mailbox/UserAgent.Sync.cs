@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
 using ePost.Core.Ids;
@@ -29,7 +30,9 @@ public sealed partial class UserAgent
             var book = _books[synced.Label];
             book.Syncing = false;
             book.MarkSynced(synced.Seq);
-            if (book.Unsynced.Count > 0) StartSync(book);
+            // Records of this node's are in the ring now: the user's other devices can read them.
+            if (synced.Pushed is { } newest) HintDevices(new HintedHead(book.Label, synced.Seq, newest));
+            if (book.Unsynced.Count > 0 || book.CheckAgain) StartSync(book, force: book.CheckAgain);
             else BringBackIfOrphaned(book);
         });
         Command<SyncFailed>(failed =>
@@ -62,17 +65,24 @@ public sealed partial class UserAgent
     /// <summary>Pushes the log's unsynced records and head, after checking that the ring's head is one of ours.</summary>
     private void StartSync(LogBook book, bool force = false)
     {
-        if (book.Syncing || (!force && book.Unsynced.Count == 0 && book.RingSeq >= book.Seq)) return;
+        if (book.Syncing)
+        {
+            // The running sync may have read the ring's head before the change it is asked to look for.
+            book.CheckAgain |= force;
+            return;
+        }
+        if (!force && book.Unsynced.Count == 0 && book.RingSeq >= book.Seq) return;
         book.Syncing = true;
+        book.CheckAgain = false;
         var label = book.Label;
         var seq = book.Seq;
         var blocks = book.Unsynced.Values.ToList();
         var head = (SignedObject)ObjectCodec.Decode(book.Head, int.MaxValue);
         var held = book.KnownIds();
-        SyncAsync(label, seq, blocks, head, held).PipeTo(Self);
+        SyncAsync(label, seq, blocks, head, held, blocks.Count > 0 ? book.Newest : null).PipeTo(Self);
     }
 
-    private async Task<object> SyncAsync(string label, long seq, List<byte[]> blocks, SignedObject head, HashSet<RingId> held)
+    private async Task<object> SyncAsync(string label, long seq, List<byte[]> blocks, SignedObject head, HashSet<RingId> held, RingId? newest)
     {
         var ring = _services.Ring;
         try
@@ -81,11 +91,11 @@ public sealed partial class UserAgent
             {
                 var theirs = LogHead.Open(current, _keys, out _);
                 // A head we do not hold was written elsewhere: pushing ours would bury it, so read it first.
-                if (theirs.Newest is { } newest && !held.Contains(newest)) return new ForkSuspected(label);
+                if (theirs.Newest is { } other && !held.Contains(other)) return new ForkSuspected(label);
             }
             foreach (var block in blocks) await ring.InsertAsync(ContentBlock.Create(block), Settings.LogLease).ConfigureAwait(false);
             await ring.InsertAsync(head, Settings.LogLease).ConfigureAwait(false);
-            return new LogSynced(label, seq);
+            return new LogSynced(label, seq, newest);
         }
         catch (RingException e) when (e.Refusal is RefusalReason.StaleVersion or RefusalReason.VersionConflict)
         {
@@ -169,12 +179,28 @@ public sealed partial class UserAgent
             LogEntry merged;
             if (ancestorState is RootLogState rootAncestor)
             {
-                merged = new RootSnapshot(LogMerge.MergeRoot(rootAncestor, ringRecords, BranchFlattening.Root(rootAncestor, localRecords)));
+                var root = LogMerge.MergeRoot(rootAncestor, ringRecords, BranchFlattening.Root(rootAncestor, localRecords));
+                // The UIDVALIDITY hint this side raised (for a folder given a new UIDVALIDITY by a merge) survives the
+                // flattening of the local branch only here: no folder created later may get one of those again.
+                merged = new RootSnapshot(root.WithNextUidValidity(Math.Max(root.NextUidValidity, RootState.NextUidValidity)));
             }
             else
             {
                 var folderAncestor = (FolderLogState)ancestorState;
-                var state = LogMerge.MergeFolder(folderAncestor, ringRecords, BranchFlattening.Folder(folderAncestor, localRecords));
+                var result = LogMerge.MergeFolderDetailed(folderAncestor, ringRecords, BranchFlattening.Folder(folderAncestor, localRecords));
+                var state = result.State;
+                // Mail filed here had to take other UIDs: a client of this device may hold one of the old ones, which
+                // now names other mail, so the folder's UIDs start afresh under a new UIDVALIDITY. The same when this
+                // side's UIDVALIDITY is newer than the ring's (an earlier merge here gave it, and flattening the branch
+                // into operations lost it): this side's clients hold UIDs of its own numbering under it, and UIDVALIDITY
+                // must never go back (RFC 3501 2.3.1.1). A newer one on the ring's side is simply kept.
+                var localValidity = ((FolderLogState)book.State!).UidValidity;
+                if (result.Renumbered.Count > 0 || localValidity > state.UidValidity)
+                {
+                    state = state.With(uidValidity: FreshUidValidity(book.Label, Math.Max(localValidity, state.UidValidity), events));
+                    _log.Warning("{0} of {1}: the merge gave {2} messages filed here other UIDs (this side's UIDVALIDITY was {3}, the ring's {4}); UIDVALIDITY is now {5}",
+                        book.Label, _keys.Certificate.Address, result.Renumbered.Count, localValidity, result.State.UidValidity, state.UidValidity);
+                }
                 // Delivery ids this node filed stay filed, whatever form the local branch had.
                 merged = new FolderSnapshot(state.With(deliveredIds: state.DeliveredIds.Union(((FolderLogState)book.State!).DeliveredIds)));
             }
@@ -187,17 +213,41 @@ public sealed partial class UserAgent
                 book.Label, _keys.Certificate.Address, ringRecords.Count, localRecords.Count, seq);
         }
         var label = book.Label;
+        var rootToo = label != LogHead.RootLabel && events.Any(e => e.Label == LogHead.RootLabel);
         PersistAll(events, _ => { });
         DeferAsync(label, _ =>
         {
             book.Syncing = false;
             Notify(label);
+            if (rootToo)
+            {
+                Notify(LogHead.RootLabel);
+                StartSync(RootBook);
+            }
             if (label == LogHead.RootLabel) AdoptMissingFolders();
             StartSync(book, force: true);
             ArchiveSoon();
             // Not from inside this handler: a write started in a persistence callback would wait on itself.
             Self.Tell(new OrphanCheck(label));
         });
+    }
+
+    /// <summary>
+    /// A UIDVALIDITY above <paramref name="above"/> and every one this mailbox used (the root log's hint), for the folder
+    /// of <paramref name="label"/>; the root log records it and raises its hint past it (a record added to
+    /// <paramref name="events"/>), so that no folder created later gets it again. A random step above the hint keeps two
+    /// devices that merge the same fork at once from drawing the same value for different numberings.
+    /// </summary>
+    private uint FreshUidValidity(string label, uint above, List<LogAppended> events)
+    {
+        var root = RootState;
+        var fresh = (uint)Math.Min(uint.MaxValue, Math.Max((ulong)root.NextUidValidity, above + 1UL) + (ulong)RandomNumberGenerator.GetInt32(4096));
+        var id = LogHead.FolderIdOf(label);
+        var next = root.Folders.TryGetValue(id, out var folder)
+            ? root.WithFolder(id, folder with { UidValidity = fresh })
+            : root.WithNextUidValidity(fresh == uint.MaxValue ? fresh : fresh + 1);
+        events.Add(Append(RootBook, new RootSnapshot(next)));
+        return fresh;
     }
 
     /// <summary>
@@ -383,7 +433,8 @@ public sealed partial class UserAgent
         });
     }
 
-    private sealed record LogSynced(string Label, long Seq);
+    /// <summary>The ring holds the log up to <paramref name="Seq"/>; <paramref name="Pushed"/> is its newest block when this push wrote records.</summary>
+    private sealed record LogSynced(string Label, long Seq, RingId? Pushed);
 
     private sealed record OrphanCheck(string Label);
 

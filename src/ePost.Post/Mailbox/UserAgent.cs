@@ -118,6 +118,7 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
         LeaseCommands();
         ArchiveCommands();
         DegradedCommands();
+        DeviceCommands();
         Command<GetAgentStatus>(_ => Sender.Tell(Status()));
         Command<AddWatcher>(watch =>
         {
@@ -129,7 +130,8 @@ public sealed partial class UserAgent : ReceivePersistentActor, IWithTimers
 
     private AgentStatus Status() =>
         new(_ready, _books.Values.Count(b => b.Unsynced.Count > 0), _filed, _duplicates, _rejected, _merges, _renewed, _postponed, _archivedCount, _archiveRuns,
-            MissingIds(), _degraded.Keys.Select(label => FolderNameOf(label) ?? label).ToList(), [.. _archiveContainers], _ready ? null : _loading.Snapshot());
+            MissingIds(), _degraded.Keys.Select(label => FolderNameOf(label) ?? label).ToList(), Interlocked.Read(ref _hintsSent), _hintsHeeded,
+            [.. _archiveContainers], _ready ? null : _loading.Snapshot());
 
     // ----- Records: the one way state changes -----
 

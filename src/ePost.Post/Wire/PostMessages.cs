@@ -14,6 +14,14 @@ public interface IPostMessage : IWireMessage;
 public sealed record NotificationWaiting(string Recipient, RingId NotificationId) : IPostMessage;
 
 /// <summary>
+/// Sent directly by one of <paramref name="User"/>'s devices to the user's other online devices (from the presence
+/// list): the sender pushed new records of some of the user's logs to the ring. <paramref name="Hint"/> is a signed
+/// <see cref="Mailbox.LogHint"/>; the receiver checks the signature and the sending peer, ignores heads it already
+/// holds, and reads the others from the ring (never from the hint).
+/// </summary>
+public sealed record LogsChanged(string User, byte[] Hint) : IPostMessage;
+
+/// <summary>
 /// Journal event of a user's node: entry <paramref name="Seq"/> of the log <paramref name="Label"/> was written.
 /// Both fields are the ring's own encrypted forms (the entry block's data and the signed head's encoding), so the
 /// owner's local journal holds no more plaintext than the ring does.
@@ -36,6 +44,7 @@ public sealed class PostSerializer(Akka.Actor.ExtendedActorSystem system) : Wire
     /// <summary>Serializer id 1003 and the manifests; never reuse or renumber a manifest.</summary>
     public static readonly WireProtocol Protocol = new WireProtocol(1003, "post")
         .Add<NotificationWaiting>("nwait")
+        .Add<LogsChanged>("logchg")
         .Add<LogAppended>("logapp")
         .Add<ArchiveRecorded>("archrec");
 }

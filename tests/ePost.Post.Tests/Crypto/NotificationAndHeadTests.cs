@@ -130,7 +130,32 @@ public class NotificationAndHeadTests
     {
         var node = new NodeHandle(RingId.ForAddress("node"), "akka.tcp://epost@127.0.0.1:4000", 3);
         var presence = Presence.Create(bob, node, 1);
-        Assert.Equal(node, Presence.Read(presence, bob.Signing.PublicKey));
-        Assert.Null(Presence.Read(Presence.Create(eve, node, 1), bob.Signing.PublicKey));
+        Assert.Equal([node], Presence.Read(presence, bob.Signing.PublicKey));
+        Assert.Empty(Presence.Read(Presence.Create(eve, node, 1), bob.Signing.PublicKey));
+    }
+
+    [Fact]
+    public void A_device_joins_the_presence_list_first_without_dropping_the_other_devices()
+    {
+        var desktop = new NodeHandle(RingId.ForAddress("desktop"), "akka.tcp://epost@127.0.0.1:4000", 1);
+        var laptop = new NodeHandle(RingId.ForAddress("laptop"), "akka.tcp://epost@127.0.0.1:4001", 1);
+        var listed = Presence.Joined([desktop], laptop)!;
+        Assert.Equal([laptop, desktop], Presence.Read(Presence.Create(bob, listed, 2), bob.Signing.PublicKey));
+        // Listed as it is: nothing to write, so two devices never take turns rewriting the list.
+        Assert.Null(Presence.Joined(listed, desktop));
+        // The desktop restarted at another port: its old entry goes, the laptop's stays.
+        var restarted = desktop with { Address = "akka.tcp://epost@127.0.0.1:4002", Epoch = 2 };
+        Assert.Equal([restarted, laptop], Presence.Joined(listed, restarted));
+    }
+
+    [Fact]
+    public void A_presence_list_keeps_the_newest_devices_up_to_its_bound()
+    {
+        IReadOnlyList<NodeHandle> listed = [];
+        for (var i = 0; i < Presence.MaxDevices + 3; i++)
+            listed = Presence.Joined(listed, new NodeHandle(RingId.ForAddress($"n{i}"), $"akka.tcp://epost@127.0.0.1:{4000 + i}", 1))!;
+        Assert.Equal(Presence.MaxDevices, listed.Count);
+        Assert.Equal(RingId.ForAddress($"n{Presence.MaxDevices + 2}"), listed[0].Id);
+        Assert.Throws<ArgumentException>(() => Presence.Create(bob, [.. listed, listed[0] with { Id = RingId.ForAddress("one too many") }], 1));
     }
 }
