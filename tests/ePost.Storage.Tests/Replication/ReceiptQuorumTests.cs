@@ -44,10 +44,27 @@ public sealed class ReceiptQuorumTests
         Keys.Where(k => (double)new System.Numerics.BigInteger(RingId.Distance(Object, RingId.FromSha256(k.PublicKey)).ToBytes(), isUnsigned: true, isBigEndian: true)
             / Math.Pow(2, RingId.Bits) > quorum.Reach(Self, DenseLeafSet())!.Value);
 
+    private static RingId IdOf(Ed25519KeyPair key) => RingId.FromSha256(key.PublicKey);
+
+    /// <summary>The certified keys whose ids are the <paramref name="count"/> nearest each side of the object (ring order, wrapping).</summary>
+    private static List<Ed25519KeyPair> Around(int count)
+    {
+        var at = Keys.IndexOf(Pair.A);
+        return Enumerable.Range(-count, 2 * count + 1).Select(i => Keys[((at + i) % Keys.Count + Keys.Count) % Keys.Count]).ToList();
+    }
+
+    /// <summary>The keys of <paramref name="keys"/>, closest to the object first.</summary>
+    private static List<Ed25519KeyPair> ByCloseness(IEnumerable<Ed25519KeyPair> keys)
+    {
+        var sorted = keys.ToList();
+        sorted.Sort((a, b) => RingId.CompareCloseness(Object, IdOf(a), IdOf(b)));
+        return sorted;
+    }
+
     [Fact]
     public void Receipts_of_the_members_nearest_the_object_prove_the_insert_even_when_the_writer_knows_no_node_near_it()
     {
-        var quorum = new ReceiptQuorum(3, CertifiedMembers.OfAuthority(Ca.PublicKey));
+        var quorum = new ReceiptQuorum(3, 1, CertifiedMembers.OfAuthority(Ca.PublicKey));
         var count = quorum.Count(Op, Object, Digest, [Receipt(Pair.A), Receipt(Pair.B)], Self, DenseLeafSet(), RingId.FromSha256(Pair.A.PublicKey));
         Assert.True(count.Proven);
         Assert.Equal(2, count.Counted.Count);
@@ -57,7 +74,7 @@ public sealed class ReceiptQuorumTests
     [Fact]
     public void A_root_and_its_certified_accomplices_far_from_the_object_do_not_make_a_quorum()
     {
-        var quorum = new ReceiptQuorum(3, CertifiedMembers.OfAuthority(Ca.PublicKey));
+        var quorum = new ReceiptQuorum(3, 1, CertifiedMembers.OfAuthority(Ca.PublicKey));
         var accomplices = FarMembers(quorum).Take(3).ToList();
         Assert.Equal(3, accomplices.Count);
         // The root is honest here; its two accomplices would be "the closest" the writer knows of, were it not for the density bound.
@@ -71,7 +88,7 @@ public sealed class ReceiptQuorumTests
     [Fact]
     public void Receipts_without_a_certificate_of_the_ring_CA_or_for_another_request_do_not_count()
     {
-        var quorum = new ReceiptQuorum(3, CertifiedMembers.OfAuthority(Ca.PublicKey));
+        var quorum = new ReceiptQuorum(3, 1, CertifiedMembers.OfAuthority(Ca.PublicKey));
         var otherCa = CertificateAuthority.Create(RandomNumberGenerator.Create());
         var foreign = StorageReceipt.Sign(Pair.B, Op, Object, Digest, 60_000, otherCa.IssueNode(Pair.B.PublicKey, 1).Encode());
         var otherRequest = StorageReceipt.Sign(Pair.B, RequestId.New(), Object, Digest, 60_000, Ca.IssueNode(Pair.B.PublicKey, 1).Encode());
@@ -83,7 +100,7 @@ public sealed class ReceiptQuorumTests
     [Fact]
     public void One_holder_counts_once_and_a_root_cannot_make_the_writer_read_without_bound()
     {
-        var quorum = new ReceiptQuorum(3, CertifiedMembers.OfAuthority(Ca.PublicKey));
+        var quorum = new ReceiptQuorum(3, 1, CertifiedMembers.OfAuthority(Ca.PublicKey));
         var flood = Enumerable.Repeat(Receipt(Pair.A), 10_000).Append(Receipt(Pair.B));
         var count = quorum.Count(Op, Object, Digest, flood, Self, DenseLeafSet(), null);
         Assert.Single(count.Counted);
@@ -91,11 +108,73 @@ public sealed class ReceiptQuorumTests
     }
 
     [Fact]
-    public void A_writer_whose_view_spans_a_quarter_of_the_ring_uses_the_closeness_rule_alone()
+    public void A_writer_that_knows_one_node_or_a_small_ring_whole_uses_the_rank_test_alone()
     {
-        var quorum = new ReceiptQuorum(3, UncertifiedMembers.Instance);
+        var quorum = new ReceiptQuorum(3, 1, UncertifiedMembers.Instance);
         Assert.Null(quorum.Reach(Self, [Self + RingId.FromFraction(1, 3), Self - RingId.FromFraction(1, 3)]));
         Assert.NotNull(quorum.Reach(Self, DenseLeafSet()));
         Assert.Null(quorum.Reach(Self, [Self + RingId.FromFraction(1, 3)]));
+    }
+
+    [Fact]
+    public void A_certified_replica_that_joined_next_to_the_object_counts_before_the_writer_has_admitted_it()
+    {
+        // The writer's leaf set covers the object but lacks the node that just joined right next to it (it is still probing
+        // it); the root knows it and forwarded to it. Its receipt counts: no node the writer knows pushes it out of the r closest.
+        var quorum = new ReceiptQuorum(4, 1, CertifiedMembers.OfAuthority(Ca.PublicKey));
+        var around = Around(12);
+        var writer = around[3];
+        var known = around.Where(k => k != Pair.B).Select(IdOf).ToList();
+        var replicas = ByCloseness(around).Take(4).ToList();
+        Assert.Contains(Pair.B, replicas);
+        var count = quorum.Count(Op, Object, Digest, replicas.Select(k => Receipt(k)), IdOf(writer), known, IdOf(Pair.A));
+        Assert.True(count.Proven, string.Join("; ", count.Refused));
+        Assert.Equal(4, count.Counted.Count);
+        Assert.Contains(count.Counted, r => r.Holder == IdOf(Pair.B));
+    }
+
+    [Fact]
+    public void A_spare_one_place_beyond_the_r_closest_counts_and_a_known_node_farther_out_does_not()
+    {
+        // A root that hedges to the next-closest node when a replica is slow names a holder within the admission slack.
+        var quorum = new ReceiptQuorum(4, 1, CertifiedMembers.OfAuthority(Ca.PublicKey));
+        var around = Around(12);
+        var byCloseness = ByCloseness(around);
+        var (spare, beyond) = (byCloseness[4], byCloseness[5]);
+        var writer = around[3];
+        var count = quorum.Count(Op, Object, Digest, [Receipt(byCloseness[0]), Receipt(byCloseness[1]), Receipt(spare), Receipt(beyond)],
+            IdOf(writer), around.Select(IdOf).ToList(), IdOf(byCloseness[0]));
+        Assert.True(count.Proven);
+        Assert.Contains(count.Counted, r => r.Holder == IdOf(spare));
+        Assert.DoesNotContain(count.Counted, r => r.Holder == IdOf(beyond));
+        Assert.Contains(count.Refused, r => r.StartsWith(IdOf(beyond).ToShortString()) && r.Contains("not among the 5 nodes closest"));
+    }
+
+    [Fact]
+    public void A_far_away_certified_colluder_the_writer_never_heard_of_is_refused_while_a_near_one_counts()
+    {
+        // A writer far from the object knows no node near it, so the rank test passes for anyone; the density bound decides.
+        var quorum = new ReceiptQuorum(3, 1, CertifiedMembers.OfAuthority(Ca.PublicKey));
+        var reach = quorum.Reach(Self, DenseLeafSet())!.Value;
+        var colluder = FarMembers(quorum).MinBy(k => RingId.Distance(Object, IdOf(k)))!;
+        var count = quorum.Count(Op, Object, Digest, [Receipt(colluder), Receipt(Pair.B)], Self, DenseLeafSet(), IdOf(Pair.A));
+        Assert.Equal(new[] { IdOf(Pair.B) }, count.Counted.Select(r => r.Holder));
+        Assert.Contains(count.Refused, r => r.StartsWith(IdOf(colluder).ToShortString()) && r.Contains("too far"));
+        // The bound is r + slack expected places with a margin: 4 x 2 gaps of the writer's leaf set, no less and no more.
+        var gap = (double)new System.Numerics.BigInteger(RingId.Distance(Object, IdOf(Pair.B)).ToBytes(), isUnsigned: true, isBigEndian: true) / Math.Pow(2, RingId.Bits);
+        Assert.Equal(ReceiptQuorum.DensityFactor * (3 + 1) / 2 * gap, reach, gap * 1e-6);
+    }
+
+    [Fact]
+    public void A_root_cannot_push_an_honest_replica_out_of_the_closest_by_naming_closer_holders()
+    {
+        // Only the writer's own view ranks holders: receipts of other holders never push one out of the r + slack closest.
+        var quorum = new ReceiptQuorum(4, 1, CertifiedMembers.OfAuthority(Ca.PublicKey));
+        var around = Around(12);
+        var byCloseness = ByCloseness(around);
+        // The writer has admitted none of the six nodes closest to the object; every one of them holds it and says so.
+        var known = around.Except(byCloseness.Take(6)).Select(IdOf).ToList();
+        var count = quorum.Count(Op, Object, Digest, byCloseness.Take(6).Select(k => Receipt(k)), IdOf(around[0]), known, null);
+        Assert.Equal(6, count.Counted.Count);
     }
 }
