@@ -27,8 +27,9 @@ public sealed record ReceiptCount(IReadOnlyList<StorageReceipt> Counted, int Nee
 /// <item><b>Rank</b>: fewer than r + slack of the nodes the writer knows (itself, its leaf set, the root) are closer to
 /// the id than the holder. Where the writer's leaf set covers the id this is PAST's rule with the holders' own
 /// admission slack, so a hedged "spare" (the (r+1)-th closest) counts, and a known node farther out does not.</item>
-/// <item><b>Density</b>: the holder is no farther from the id than <see cref="DensityFactor"/> times the distance at
-/// which the writer's own leaf-set density puts the (r + slack)-th closest node (Castro et al., OSDI 2002). A writer
+/// <item><b>Density</b>: the holder is no farther from the id than the distance the (r + slack)-th closest node exceeds
+/// only with probability <see cref="FalseRefusal"/>, by the writer's own leaf-set density (<see cref="Reach"/>; the
+/// density test of Castro et al., OSDI 2002). A writer
 /// far from the id knows no node near it, so rank alone would let a lying root name certified accomplices anywhere in
 /// the ring; the density bound confines them to the id's neighbourhood, where ids are hashes of keys the CA certified.</item>
 /// </list>
@@ -40,8 +41,8 @@ public sealed class ReceiptQuorum
     /// <summary>Offered receipts read at most, per replica: a root cannot make the writer verify without bound.</summary>
     public const int MaxOfferedPerReplica = 4;
 
-    /// <summary>How much farther than expected from the id a holder may be (by the writer's leaf-set density).</summary>
-    public const double DensityFactor = 4.0;
+    /// <summary>The chance that the density bound refuses an honest (r + slack)-th closest replica, whatever the writer's leaf-set size.</summary>
+    public const double FalseRefusal = 1e-4;
 
     private static readonly double RingSize = Math.Pow(2, RingId.Bits);
     private readonly IMemberCertification _members;
@@ -108,14 +109,15 @@ public sealed class ReceiptQuorum
 
     /// <summary>
     /// The farthest a replica may stand from an id, as a fraction of the ring, by the writer's leaf-set density; null
-    /// when the writer knows too little to estimate it (fewer than two other nodes) or when the bound would exclude
-    /// nothing (a small ring: the rank test is exact there).
+    /// when the writer knows fewer than two other nodes or when the bound would exclude nothing (a small ring, or too
+    /// few members to tell the density: the rank test decides alone).
     /// </summary>
     /// <remarks>
-    /// The mean gap between ids is the arc the writer's leaf set spans (farthest clockwise plus farthest
-    /// counter-clockwise member) over the number of members. The k closest nodes to a point lie within about k/2 gaps
-    /// of it on either side; with k = r + slack and a factor of 4 the true (r + slack)-th closest falls outside the
-    /// bound with probability about 2e-5 (Poisson with mean 4k, below k), well above the error of a 24-member estimate.
+    /// Node ids are uniform hashes, so ids form a Poisson process of one density everywhere. The m members of the writer's
+    /// leaf set span S (farthest clockwise plus farthest counter-clockwise), m gaps of the mean gap g; the (r + slack)-th
+    /// closest node to an id lies at D. The bound is t·S with t chosen so that an honest D exceeds it with probability
+    /// <see cref="FalseRefusal"/>, accounting for both D's spread and the error of estimating g from m gaps: few members
+    /// give a wide bound, a full leaf set of 24 about 12 mean gaps (r = 4, slack 1: the 24 nodes nearest the id).
     /// </remarks>
     public double? Reach(RingId self, IReadOnlyCollection<RingId> known)
     {
@@ -128,9 +130,41 @@ public sealed class ReceiptQuorum
             if (cw <= 0.5) clockwise = Math.Max(clockwise, cw);
             else counter = Math.Max(counter, 1 - cw);
         }
-        var gap = (clockwise + counter) / others.Count;
-        var reach = DensityFactor * (ReplicationFactor + Slack) / 2.0 * gap;
+        var reach = (clockwise + counter) * SpanMultiple(ReplicationFactor + Slack, others.Count);
         return reach >= 0.5 ? null : reach;
+    }
+
+    /// <summary>
+    /// The t with P(D &gt; t·S) = <see cref="FalseRefusal"/>, for D the distance from a point to its <paramref name="k"/>-th
+    /// closest node and S the span of <paramref name="m"/> gaps.
+    /// </summary>
+    /// <remarks>
+    /// With two-sided density 2/g, 2D/g is Gamma(k) and S/g is Gamma(m), independent (disjoint stretches of ring), so
+    /// B = 2D / (2D + S) is Beta(k, m), and for whole k and m, P(B &gt; x) = P(Binomial(k + m - 1, x) &lt; k). The x with
+    /// that tail equal to the target is found by bisection; then D &gt; t·S exactly when B &gt; x, for t = x / (2(1 - x)).
+    /// </remarks>
+    internal static double SpanMultiple(int k, int m)
+    {
+        double below = 0, above = 1;
+        for (var i = 0; i < 60; i++)
+        {
+            var x = (below + above) / 2;
+            if (BinomialBelow(k + m - 1, x, k) > FalseRefusal) below = x;
+            else above = x;
+        }
+        return above / (2 * Math.Max(1 - above, 1e-12));
+    }
+
+    /// <summary>P(Binomial(<paramref name="n"/>, <paramref name="p"/>) &lt; <paramref name="k"/>).</summary>
+    private static double BinomialBelow(int n, double p, int k)
+    {
+        double sum = 0, choose = 1;
+        for (var j = 0; j < k && j <= n; j++)
+        {
+            sum += choose * Math.Pow(p, j) * Math.Pow(1 - p, n - j);
+            choose = choose * (n - j) / (j + 1);
+        }
+        return sum;
     }
 
     private static double ToFraction(RingId distance) => (double)new BigInteger(distance.ToBytes(), isUnsigned: true, isBigEndian: true) / RingSize;

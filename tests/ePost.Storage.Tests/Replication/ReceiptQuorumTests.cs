@@ -155,14 +155,61 @@ public sealed class ReceiptQuorumTests
     {
         // A writer far from the object knows no node near it, so the rank test passes for anyone; the density bound decides.
         var quorum = new ReceiptQuorum(3, 1, CertifiedMembers.OfAuthority(Ca.PublicKey));
-        var reach = quorum.Reach(Self, DenseLeafSet())!.Value;
         var colluder = FarMembers(quorum).MinBy(k => RingId.Distance(Object, IdOf(k)))!;
         var count = quorum.Count(Op, Object, Digest, [Receipt(colluder), Receipt(Pair.B)], Self, DenseLeafSet(), IdOf(Pair.A));
         Assert.Equal(new[] { IdOf(Pair.B) }, count.Counted.Select(r => r.Holder));
         Assert.Contains(count.Refused, r => r.StartsWith(IdOf(colluder).ToShortString()) && r.Contains("too far"));
-        // The bound is r + slack expected places with a margin: 4 x 2 gaps of the writer's leaf set, no less and no more.
-        var gap = (double)new System.Numerics.BigInteger(RingId.Distance(Object, IdOf(Pair.B)).ToBytes(), isUnsigned: true, isBigEndian: true) / Math.Pow(2, RingId.Bits);
-        Assert.Equal(ReceiptQuorum.DensityFactor * (3 + 1) / 2 * gap, reach, gap * 1e-6);
+    }
+
+    [Fact]
+    public void In_random_rings_the_density_bound_rarely_refuses_an_honest_replica_and_confines_holders_to_a_dozen_gaps_of_a_full_leaf_set()
+    {
+        // Ids are uniform hashes: a Poisson process, simulated here with exponential gaps of mean 1/20,000 of the ring.
+        const double gap = 1.0 / 20_000;
+        const int trials = 20_000, resolution = 1 << 30;
+        var random = new Random(12);
+        double Exponential() => -Math.Log(1 - random.NextDouble()) * gap;
+        RingId At(double fraction) => RingId.FromFraction((int)(((fraction % 1) + 1) % 1 * resolution), resolution);
+        var quorum = new ReceiptQuorum(4, 1, UncertifiedMembers.Instance);
+        var self = At(0.25);
+        var (refused, bounds) = (0, new List<double>());
+        for (var trial = 0; trial < trials; trial++)
+        {
+            // The writer's leaf set: the 12 nodes on each side of it.
+            var known = new List<RingId>();
+            double cw = 0, ccw = 0;
+            for (var i = 0; i < 12; i++)
+            {
+                known.Add(At(0.25 + (cw += Exponential())));
+                known.Add(At(0.25 - (ccw += Exponential())));
+            }
+            // The 5th closest node (r + slack) to an id far from the writer: the 5 nearest on each side, merged.
+            double right = 0, left = 0;
+            var near = new List<double>();
+            for (var i = 0; i < 5; i++)
+            {
+                near.Add(right += Exponential());
+                near.Add(left += Exponential());
+            }
+            var fifth = near.Order().ElementAt(4);
+            var reach = quorum.Reach(self, known)!.Value;
+            bounds.Add(reach / gap);
+            if (fifth > reach) refused++;
+        }
+        // The target is 1 in 10,000 replicas (2 expected here); and the bound is about 12 mean gaps, not the whole ring.
+        Assert.InRange(refused, 0, 8);
+        Assert.InRange(bounds.Average(), 9.0, 15.0);
+    }
+
+    [Fact]
+    public void A_writer_that_knows_fewer_members_allows_holders_farther_out_since_it_knows_the_density_less_well()
+    {
+        var quorum = new ReceiptQuorum(3, 1, UncertifiedMembers.Instance);
+        var full = DenseLeafSet();
+        var half = full.Take(4).Concat(full.Skip(8).Take(4)).ToList();
+        // Both views have the same mean gap; the smaller sample says less about it.
+        var (reachFull, reachHalf) = (quorum.Reach(Self, full)!.Value, quorum.Reach(Self, half)!.Value);
+        Assert.True(reachHalf > 1.3 * reachFull, $"{reachHalf} of the ring with 8 members, {reachFull} with 16");
     }
 
     [Fact]
