@@ -230,7 +230,8 @@ public sealed partial class ReplicaManager
             if (count.Proven) write.ReplyTo.Tell(new Inserted(write.Id, count.Counted.Count, count.Counted));
             else
                 write.ReplyTo.Tell(new InsertFailed(write.Id, ack.Reason, ack.Reason != RefusalReason.None ? ack.Message
-                    : $"{count.Counted.Count} of the {count.Needed} valid replica receipts needed arrived (the root counted {ack.Acks})", count.Counted.Count));
+                    : $"{count.Counted.Count} of the {count.Needed} valid replica receipts needed arrived (the root counted {ack.Acks})"
+                      + (count.Refused.Count > 0 ? $"; refused {string.Join("; ", count.Refused.Take(2))}" : ""), count.Counted.Count));
             return;
         }
         if (ack.Acks >= ack.Needed && ack.Acks > 0) write.ReplyTo.Tell(new Inserted(write.Id, ack.Acks));

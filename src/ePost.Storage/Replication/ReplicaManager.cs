@@ -59,7 +59,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         _settings = settings;
         _signer = signer;
         _certificate = certificate;
-        _quorum = new ReceiptQuorum(settings.ReplicationFactor, members ?? UncertifiedMembers.Instance);
+        _quorum = new ReceiptQuorum(settings.ReplicationFactor, settings.AdmissionSlack, members ?? UncertifiedMembers.Instance);
         _overlay = overlay;
         _time = time ?? new SchedulerMonotonicClock((ITimeProvider)Context.System.Scheduler);
         _store = SqliteObjectStore.Open(dataDirectory, settings.StoreSettings);
