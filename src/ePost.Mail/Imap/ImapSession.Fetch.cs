@@ -109,6 +109,8 @@ public sealed partial class ImapSession
                 new Lazy<ImapMessage>(() => ImapMessage.Parse(Content(bytes, need))))
             {
                 KnownSize = facts.Size,
+                EmailId = facts.EmailId,
+                SaveDate = facts.SaveDate,
             };
             var items = run.SeenNow.Contains(entry.Uid) ? withFlags : run.Command.Items;
             if (needsContent && !TryParse(message))

@@ -38,6 +38,9 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     private bool compressed;
     private bool qresync;
     private bool condStore;
+    private bool imap4rev2;
+    // The UIDs of the last SEARCH RETURN (SAVE) in the selected mailbox: what "$" names (RFC 5182).
+    private IReadOnlyList<uint> savedResult = [];
     private bool closed;
     private int errors;
 
@@ -270,7 +273,8 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
 
     private IReadOnlyList<string> Capabilities() =>
         ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, 
-            ["CONDSTORE", "QRESYNC", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW", "UTF8=ACCEPT", .. compressed ? Array.Empty<string>() : ["COMPRESS=DEFLATE"]]);
+            ["CONDSTORE", "QRESYNC", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW", "UTF8=ACCEPT", "OBJECTID", "SAVEDATE", "ESEARCH",
+                "SEARCHRES", .. compressed ? Array.Empty<string>() : ["COMPRESS=DEFLATE"]]);
 
     /// <summary>Sends any pending untagged updates, then the tagged OK.</summary>
     private async Task<SessionStep> CompleteAsync(ImapResponseWriter writer, string tag, string text, bool allowExpunge,
