@@ -190,7 +190,8 @@ public sealed partial class ImapSession
             parser.Utf8Accept = true;
             enabled.Add("UTF8=ACCEPT");
         }
-        if (command.Capabilities.Contains("IMAP4rev2") && !imap4rev2)
+        // Keywords arrive upper-cased, so "IMAP4rev2" is matched as IMAP4REV2 and answered in its own spelling.
+        if (command.Capabilities.Contains("IMAP4REV2") && !imap4rev2)
         {
             // RFC 9051 §6.3.1: from now on no \Recent, SEARCH answers ESEARCH, names are UTF-8 both ways (§5.1); a
             // mailbox selected already keeps its RFC 3501 view until it is selected again.
