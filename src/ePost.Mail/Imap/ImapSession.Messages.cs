@@ -34,6 +34,7 @@ public sealed partial class ImapSession
     private async Task<SessionStep> SearchAsync(ImapResponseWriter writer, SearchCommand command, CancellationToken cancellation)
     {
         var folder = selected!;
+        if (HasModSeq(command.Key)) EnableCondStoreImplicitly(writer);
         await SynchronizeAsync(writer, allowExpunge: false, cancellation);
         var view = folder.View;
         var uids = view.Uids;
@@ -41,6 +42,7 @@ public sealed partial class ImapSession
         bool needsContent = NeedsContent(command.Key);
         var matches = new List<uint>();
         var matchedUids = new List<uint>();
+        var matchedModSeqs = new List<ulong>();
         ulong highestModSeq = 0;
         for (uint number = 1; number <= view.Count; number++)
         {
@@ -53,6 +55,7 @@ public sealed partial class ImapSession
             if (!evaluator.Matches(command.Key, message)) continue;
             matches.Add(command.Uid ? entry.Uid : number);
             matchedUids.Add(entry.Uid);
+            matchedModSeqs.Add(entry.ModSeq);
             highestModSeq = Math.Max(highestModSeq, entry.ModSeq);
         }
         ulong? modSeq = HasModSeq(command.Key) ? highestModSeq : null;
@@ -63,9 +66,32 @@ public sealed partial class ImapSession
         {
             if (options.Contains("SAVE")) savedResult = SavedPart(matchedUids, options);
             // RFC 5182 §2.1: SAVE alone is answered by the tagged OK only.
-            if (options.Any(o => o != "SAVE")) ImapDataResponses.ExtendedSearch(writer, command.Tag, command.Uid, matches, options, modSeq);
+            if (options.Any(o => o != "SAVE"))
+                ImapDataResponses.ExtendedSearch(writer, command.Tag, command.Uid, matches, options, modSeq is null ? null : ReturnedModSeq(matchedModSeqs, options));
         }
         return await CompleteAsync(writer, command.Tag, "SEARCH completed", false, cancellation);
+    }
+
+    /// <summary>
+    /// RFC 7162 §3.1.5: ESEARCH's MODSEQ is the highest of the messages it returns, so with MIN or MAX alone only
+    /// those count; with ALL or COUNT every match does.
+    /// </summary>
+    private static ulong ReturnedModSeq(List<ulong> modSeqs, IReadOnlyList<string> options)
+    {
+        if (modSeqs.Count == 0) return 0;
+        if (options.Contains("ALL") || options.Contains("COUNT") || !(options.Contains("MIN") || options.Contains("MAX"))) return modSeqs.Max();
+        return Math.Max(options.Contains("MIN") ? modSeqs[0] : 0, options.Contains("MAX") ? modSeqs[^1] : 0);
+    }
+
+    /// <summary>
+    /// RFC 7162 §3.1: FETCH MODSEQ and SEARCH MODSEQ are CONDSTORE-enabling commands; the first one tells the client
+    /// the selected mailbox's HIGHESTMODSEQ, and from then on STORE and flag updates carry MODSEQ.
+    /// </summary>
+    private void EnableCondStoreImplicitly(ImapResponseWriter writer)
+    {
+        if (condStore) return;
+        condStore = true;
+        writer.UntaggedStatus(ImapStatus.Ok, $"HIGHESTMODSEQ {selected!.View.HighestModSeq}", "Highest");
     }
 
     /// <summary>
