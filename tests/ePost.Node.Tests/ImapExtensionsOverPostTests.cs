@@ -86,4 +86,67 @@ public sealed class ImapExtensionsOverPostTests(PostImapRing ring) : IClassFixtu
         Assert.Equal(text.Replace("\r\n", "\n"), fetched.TextBody!.Replace("\r\n", "\n"));
         await client.DisconnectAsync(quit: true);
     }
+
+    [Fact]
+    public async Task Object_ids_and_save_dates_come_from_the_log_and_survive_copy_move_and_rename()
+    {
+        using var client = await ConnectAsync();
+        var personal = client.GetFolder(client.PersonalNamespaces[0]);
+        var source = (await personal.CreateAsync("ObjSource", isMessageFolder: true))!;
+        var target = (await personal.CreateAsync("ObjTarget", isMessageFolder: true))!;
+        var original = Message("plan", "Let us meet.");
+        var reply = Message("Re: plan", "Yes.");
+        reply.InReplyTo = original.MessageId;
+        await source.AppendAsync(original);
+        await source.AppendAsync(reply);
+
+        const MessageSummaryItems Ids = MessageSummaryItems.UniqueId | MessageSummaryItems.EmailId | MessageSummaryItems.ThreadId
+            | MessageSummaryItems.SaveDate;
+        await source.OpenAsync(FolderAccess.ReadWrite);
+        var sourceId = source.Id;
+        var before = await source.FetchAsync(0, -1, Ids);
+        Assert.NotNull(sourceId);
+        Assert.Equal(2, before.Select(m => m.EmailId).Distinct().Count());
+        Assert.All(before, m => Assert.NotNull(m.EmailId));
+        Assert.All(before, m => Assert.NotNull(m.SaveDate));
+        Assert.Single(before.Select(m => m.ThreadId).Distinct());
+        Assert.NotNull(before[0].ThreadId);
+        await source.CopyToAsync(before[0].UniqueId, target);
+        await source.MoveToAsync(before[1].UniqueId, target);
+
+        await target.OpenAsync(FolderAccess.ReadWrite);
+        var targetId = target.Id;
+        var after = await target.FetchAsync(0, -1, Ids);
+        Assert.NotEqual(sourceId, targetId);
+        Assert.Equal(before.Select(m => m.EmailId), after.Select(m => m.EmailId));
+        Assert.Equal(before.Select(m => m.ThreadId), after.Select(m => m.ThreadId));
+        // COPY and MOVE file the message anew: its save date is that of the copy, not of the original.
+        Assert.All(after.Zip(before), pair => Assert.True(pair.Item1.SaveDate >= pair.Item2.SaveDate));
+        var found = await target.SearchAsync(SearchOptions.All | SearchOptions.Count, SearchQuery.SavedSince(after[0].SaveDate!.Value.UtcDateTime.Date));
+        Assert.Equal(2, found.Count);
+        await target.CloseAsync();
+
+        await target.RenameAsync(personal, "ObjRenamed");
+        var renamed = await client.GetFolderAsync("ObjRenamed");
+        await renamed.OpenAsync(FolderAccess.ReadOnly);
+        Assert.Equal(targetId, renamed.Id);
+        await client.DisconnectAsync(quit: true);
+    }
+
+    [Fact]
+    public async Task A_subscribed_folder_deleted_over_post_stays_listed_as_nonexistent()
+    {
+        using var client = await ConnectAsync();
+        var personal = client.GetFolder(client.PersonalNamespaces[0]);
+        var doomed = (await personal.CreateAsync("ObjGone", isMessageFolder: true))!;
+        await doomed.SubscribeAsync();
+        await doomed.DeleteAsync();
+
+        var subscribed = await personal.GetSubfoldersAsync(subscribedOnly: true);
+
+        var gone = Assert.Single(subscribed, f => f.Name == "ObjGone");
+        Assert.True(gone.Attributes.HasFlag(FolderAttributes.NonExistent));
+        Assert.True(gone.Attributes.HasFlag(FolderAttributes.Subscribed));
+        await client.DisconnectAsync(quit: true);
+    }
 }

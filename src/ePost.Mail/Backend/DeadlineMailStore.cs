@@ -11,6 +11,10 @@ public sealed class DeadlineMailStore(IMailStore inner, BackendDeadline deadline
         deadline.RunAsync(Part(user), t => inner.ListFoldersAsync(user, t), cancellation);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListSubscriptionsAsync(MailUser user, CancellationToken cancellation) =>
+        deadline.RunAsync(Part(user), t => inner.ListSubscriptionsAsync(user, t), cancellation);
+
+    /// <inheritdoc />
     public Task CreateFolderAsync(MailUser user, string name, CancellationToken cancellation) =>
         deadline.RunAsync(Part(user), t => inner.CreateFolderAsync(user, name, t), cancellation);
 

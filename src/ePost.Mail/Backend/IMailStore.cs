@@ -26,6 +26,13 @@ public interface IMailStore
     /// <summary>Deletes a folder (not INBOX) and its messages; its children stay.</summary>
     Task DeleteFolderAsync(MailUser user, string name, CancellationToken cancellation);
 
+    /// <summary>
+    /// Every subscribed name, whether or not a folder of that name exists (RFC 5258 lists the others as
+    /// \NonExistent). Stores that keep subscriptions only on folders inherit this default.
+    /// </summary>
+    async Task<IReadOnlyList<string>> ListSubscriptionsAsync(MailUser user, CancellationToken cancellation) =>
+        (await ListFoldersAsync(user, cancellation).ConfigureAwait(false)).Where(f => f.Subscribed).Select(f => f.Name).ToList();
+
     /// <summary>Records a subscription change (names need not exist, RFC 3501 SUBSCRIBE).</summary>
     Task SetSubscribedAsync(MailUser user, string name, bool subscribed, CancellationToken cancellation);
 
@@ -64,7 +71,11 @@ public interface IMailStore
 /// <param name="Name">Full name, '/' between levels.</param>
 /// <param name="SpecialUse">RFC 6154 attributes such as \Sent or \Trash; empty for most folders.</param>
 /// <param name="Subscribed">True when the user subscribed to it.</param>
-public sealed record FolderInfo(string Name, IReadOnlyList<string> SpecialUse, bool Subscribed);
+/// <param name="MailboxId">
+/// RFC 8474 MAILBOXID: the same across renames, never given to another folder of the user (not even one created again
+/// under a deleted folder's name); 1 to 255 of A-Z a-z 0-9 '-' '_'. Null when the store has no ids.
+/// </param>
+public sealed record FolderInfo(string Name, IReadOnlyList<string> SpecialUse, bool Subscribed, string? MailboxId = null);
 
 /// <summary>One message of a folder.</summary>
 /// <param name="Uid">The UID, unique in the folder for this UIDVALIDITY and never reused.</param>
@@ -72,12 +83,20 @@ public sealed record FolderInfo(string Name, IReadOnlyList<string> SpecialUse, b
 /// <param name="InternalDate">The IMAP internal date (arrival, or the APPEND date).</param>
 /// <param name="Size">The exact size in octets of <see cref="IMailStore.ReadMessageAsync"/>'s bytes.</param>
 /// <param name="ModSeq">The log position of the message's last change (CONDSTORE MODSEQ), ascending per folder.</param>
-public sealed record FolderMessage(uint Uid, IReadOnlyCollection<string> Flags, DateTimeOffset InternalDate, long Size, ulong ModSeq);
+/// <param name="SaveDate">When the message was filed into this folder (RFC 8514 SAVEDATE); null when the store does not know.</param>
+/// <param name="EmailId">
+/// RFC 8474 EMAILID: the same for the message in every folder it was copied or moved to, and never for other content;
+/// an objectid (1 to 255 of A-Z a-z 0-9 '-' '_'). Null when the store has no ids.
+/// </param>
+public sealed record FolderMessage(uint Uid, IReadOnlyCollection<string> Flags, DateTimeOffset InternalDate, long Size, ulong ModSeq,
+    DateTimeOffset? SaveDate = null, string? EmailId = null);
 
 /// <summary>A folder at one moment.</summary>
 /// <param name="Messages">Ascending by UID.</param>
 /// <param name="HighestModSeq">The largest ModSeq the folder has ever had (CONDSTORE HIGHESTMODSEQ).</param>
-public sealed record FolderState(string Name, uint UidValidity, uint UidNext, IReadOnlyList<FolderMessage> Messages, ulong HighestModSeq);
+/// <param name="MailboxId">RFC 8474 MAILBOXID, as in <see cref="FolderInfo.MailboxId"/>.</param>
+public sealed record FolderState(string Name, uint UidValidity, uint UidNext, IReadOnlyList<FolderMessage> Messages, ulong HighestModSeq,
+    string? MailboxId = null);
 
 /// <summary>Where an appended message landed (RFC 4315 APPENDUID).</summary>
 public sealed record AppendResult(uint UidValidity, uint Uid);

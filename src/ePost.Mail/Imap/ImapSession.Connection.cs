@@ -190,6 +190,16 @@ public sealed partial class ImapSession
             parser.Utf8Accept = true;
             enabled.Add("UTF8=ACCEPT");
         }
+        // Keywords arrive upper-cased, so "IMAP4rev2" is matched as IMAP4REV2 and answered in its own spelling.
+        if (command.Capabilities.Contains("IMAP4REV2") && !imap4rev2)
+        {
+            // RFC 9051 §6.3.1: from now on no \Recent, SEARCH answers ESEARCH, names are UTF-8 both ways (§5.1); a
+            // mailbox selected already keeps its RFC 3501 view until it is selected again.
+            imap4rev2 = true;
+            parser.Utf8Accept = true;
+            enabled.Add("IMAP4rev2");
+        }
+        // RFC 5161 §3.1: capabilities the server does not know or cannot enable are left out of ENABLED, not refused.
         writer.Untagged(string.Join(' ', ["ENABLED", .. enabled]));
         writer.Tagged(command.Tag, ImapStatus.Ok, null, "ENABLE completed");
         return Step(writer);

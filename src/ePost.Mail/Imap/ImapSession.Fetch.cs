@@ -26,6 +26,7 @@ public sealed partial class ImapSession
         }
         if (Resolve(writer, command.Tag, command.Set, command.Uid) is not { } resolved) return CountError(writer);
         var view = folder.View;
+        if (command.Items.Contains(new FetchAttribute(FetchAttributeKind.ModSeq))) EnableCondStoreImplicitly(writer);
         var numbers = command.ChangedSince is { } since ? resolved.Where(n => view[n].ModSeq > since).ToList() : resolved;
         var seenNow = new HashSet<uint>();
         if (!folder.ReadOnly && command.Items.Any(i => i.SetsSeen))
@@ -109,6 +110,8 @@ public sealed partial class ImapSession
                 new Lazy<ImapMessage>(() => ImapMessage.Parse(Content(bytes, need))))
             {
                 KnownSize = facts.Size,
+                EmailId = facts.EmailId,
+                SaveDate = facts.SaveDate,
             };
             var items = run.SeenNow.Contains(entry.Uid) ? withFlags : run.Command.Items;
             if (needsContent && !TryParse(message))

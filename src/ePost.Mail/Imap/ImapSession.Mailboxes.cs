@@ -19,8 +19,8 @@ public sealed partial class ImapSession
             writer.Tagged(command.Tag, ImapStatus.Bad, null, "QRESYNC must be enabled first (ENABLE QRESYNC)");
             return CountError(writer);
         }
-        // RFC 7162 §3.2.11: with QRESYNC the client is told where the old mailbox's responses end.
-        if (qresync && selected is not null) writer.UntaggedStatus(ImapStatus.Ok, "CLOSED", "Previous mailbox closed");
+        // RFC 7162 §3.2.11 and RFC 9051 §7.1: with QRESYNC or IMAP4rev2 the client is told where the old mailbox's responses end.
+        if ((qresync || imap4rev2) && selected is not null) writer.UntaggedStatus(ImapStatus.Ok, "CLOSED", "Previous mailbox closed");
         // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1), so the old one is closed first.
         selected = null;
         State = ImapSessionState.Authenticated;
@@ -28,15 +28,34 @@ public sealed partial class ImapSession
         var state = await store.ReadFolderAsync(User!, command.Mailbox, cancellation);
         var snapshot = SelectedFolder.Snapshot(state);
         var claimed = command.ReadOnly ? recent.Peek(User!, command.Mailbox, snapshot) : recent.Claim(User!, command.Mailbox, snapshot);
-        var folder = new SelectedFolder(command.Mailbox, command.ReadOnly, state, new SelectedMailboxView(snapshot, claimed));
+        var folder = new SelectedFolder(command.Mailbox, command.ReadOnly, state, new SelectedMailboxView(snapshot, claimed) { Imap4Rev2 = imap4rev2 });
         condStore |= command.CondStore;
         folder.View.WriteSelectData(writer, folder.AnnounceKeywords(state), condStore, command.ReadOnly);
+        if (state.MailboxId is { } mailboxId) writer.UntaggedStatus(ImapStatus.Ok, $"MAILBOXID ({mailboxId})", "Ok");
+        if (imap4rev2) await WriteSelectedListAsync(writer, command.Mailbox, cancellation);
+        savedResult = [];
         if (command.QResync is { } known && known.UidValidity == folder.View.UidValidity) WriteResync(writer, folder.View, known);
         selected = folder;
         State = ImapSessionState.Selected;
         writer.Tagged(command.Tag, ImapStatus.Ok, command.ReadOnly ? "READ-ONLY" : "READ-WRITE",
             command.ReadOnly ? "EXAMINE completed" : "SELECT completed");
         return Step(writer);
+    }
+
+    /// <summary>RFC 9051 §6.3.2: an IMAP4rev2 SELECT names the mailbox in a LIST response with its attributes.</summary>
+    private async Task WriteSelectedListAsync(ImapResponseWriter writer, string mailbox, CancellationToken cancellation)
+    {
+        var folders = await store.ListFoldersAsync(User!, cancellation);
+        var attributes = new List<string>
+        {
+            folders.Any(f => f.Name.StartsWith(mailbox + ImapDataResponses.HierarchyDelimiter, StringComparison.Ordinal)) ? "\\HasChildren" : "\\HasNoChildren",
+        };
+        if (folders.FirstOrDefault(f => f.Name == mailbox) is { } self)
+        {
+            if (self.Subscribed) attributes.Add("\\Subscribed");
+            attributes.AddRange(self.SpecialUse);
+        }
+        ImapDataResponses.List(writer, attributes, mailbox);
     }
 
     /// <summary>
@@ -90,7 +109,17 @@ public sealed partial class ImapSession
             return Step(writer);
         }
         await store.CreateFolderAsync(User!, name, cancellation);
-        return await CompleteAsync(writer, command.Tag, "CREATE completed", true, cancellation);
+        // RFC 8474 §4.1: the new mailbox's id comes with the OK, when the store gives ids.
+        string? code = null;
+        try
+        {
+            if ((await store.ReadFolderAsync(User!, name, cancellation)).MailboxId is { } id) code = $"MAILBOXID ({id})";
+        }
+        catch (MailStoreException e) when (e.Error == MailStoreError.NoSuchFolder)
+        {
+            // Deleted again by another session in between: the CREATE itself succeeded.
+        }
+        return await CompleteAsync(writer, command.Tag, "CREATE completed", true, cancellation, code);
     }
 
     private async Task<SessionStep> DeleteAsync(ImapResponseWriter writer, DeleteCommand command, CancellationToken cancellation)
@@ -130,6 +159,13 @@ public sealed partial class ImapSession
         }
         var folders = await store.ListFoldersAsync(User!, cancellation);
         var mailboxes = folders.Select(f => new MailboxInfo(f.Name, f.SpecialUse, f.Subscribed)).ToList();
+        if (command.IsLsub || command.SelectionOptions.Contains("SUBSCRIBED"))
+        {
+            // RFC 5258 §3.1 / RFC 3501 §6.3.9: a subscription outlives its mailbox, and is listed, as \NonExistent in LIST.
+            var existing = folders.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var name in await store.ListSubscriptionsAsync(User!, cancellation))
+                if (!existing.Contains(name)) mailboxes.Add(new MailboxInfo(name, [], Subscribed: true, Exists: false));
+        }
         // LIST-STATUS (RFC 5819): RETURN (STATUS (items)) adds a STATUS response after each selectable mailbox.
         var statusItems = command.IsLsub ? null : command.ReturnOptions.FirstOrDefault(o => o.StartsWith("STATUS (", StringComparison.Ordinal))?
             ["STATUS (".Length..^1].Split(' ');
@@ -158,18 +194,27 @@ public sealed partial class ImapSession
     }
 
     /// <summary>The values of STATUS items (the parser admits only known ones), for STATUS and LIST-STATUS.</summary>
-    private List<KeyValuePair<string, ulong>> StatusValues(string mailbox, FolderState state, IEnumerable<string> items) =>
-        items.Select(item => new KeyValuePair<string, ulong>(item, item switch
-        {
-            "MESSAGES" => (ulong)state.Messages.Count,
-            "RECENT" => RecentCount(mailbox, state),
-            "UIDNEXT" => state.UidNext,
-            "UIDVALIDITY" => state.UidValidity,
-            "UNSEEN" => (ulong)state.Messages.Count(m => !HasFlag(m.Flags, "\\Seen")),
-            "HIGHESTMODSEQ" => state.HighestModSeq,
-            "SIZE" => (ulong)state.Messages.Sum(m => m.Size),
-            _ => throw new InvalidOperationException($"STATUS item {item} passed the parser"),
-        })).ToList();
+    /// <remarks>MAILBOXID (RFC 8474 §4.3) is left out when the store has no id; DELETED is RFC 9051's count of \Deleted.</remarks>
+    private List<KeyValuePair<string, string>> StatusValues(string mailbox, FolderState state, IEnumerable<string> items) =>
+        items.Where(item => item != "MAILBOXID" || state.MailboxId is not null)
+            .Select(item => new KeyValuePair<string, string>(item, item switch
+            {
+                "MAILBOXID" => $"({state.MailboxId})",
+                _ => StatusNumber(mailbox, state, item).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            })).ToList();
+
+    private ulong StatusNumber(string mailbox, FolderState state, string item) => item switch
+    {
+        "MESSAGES" => (ulong)state.Messages.Count,
+        "RECENT" => RecentCount(mailbox, state),
+        "UIDNEXT" => state.UidNext,
+        "UIDVALIDITY" => state.UidValidity,
+        "UNSEEN" => (ulong)state.Messages.Count(m => !HasFlag(m.Flags, "\\Seen")),
+        "DELETED" => (ulong)state.Messages.Count(m => HasFlag(m.Flags, "\\Deleted")),
+        "HIGHESTMODSEQ" => state.HighestModSeq,
+        "SIZE" => (ulong)state.Messages.Sum(m => m.Size),
+        _ => throw new InvalidOperationException($"STATUS item {item} passed the parser"),
+    };
 
     /// <summary>STATUS RECENT: the selected folder's own \Recent count, or the messages no session has been told of.</summary>
     private ulong RecentCount(string mailbox, FolderState state) =>

@@ -20,7 +20,7 @@ public sealed partial class ImapSession
         MarkChanged();
         await SynchronizeAsync(writer, allowExpunge: true, cancellation);
         var view = folder.View;
-        var inSet = command.Uids is { } set ? set.ResolveUids(view.Uids).ToHashSet() : null;
+        var inSet = command.Uids is { } set ? (set.IsSavedResult ? savedResult : set.ResolveUids(view.Uids)).ToHashSet() : null;
         var doomed = view.Uids.Where(uid => (inSet is null || inSet.Contains(uid)) && !view.IsExpungePending(uid)
             && view[view.SequenceOf(uid)!.Value].Flags.Contains("\\Deleted")).ToList();
         if (doomed.Count > 0)
@@ -34,12 +34,15 @@ public sealed partial class ImapSession
     private async Task<SessionStep> SearchAsync(ImapResponseWriter writer, SearchCommand command, CancellationToken cancellation)
     {
         var folder = selected!;
+        if (HasModSeq(command.Key)) EnableCondStoreImplicitly(writer);
         await SynchronizeAsync(writer, allowExpunge: false, cancellation);
         var view = folder.View;
         var uids = view.Uids;
-        var evaluator = new SearchEvaluator(view.Count, uids.Count > 0 ? uids[^1] : 0);
+        var evaluator = new SearchEvaluator(view.Count, uids.Count > 0 ? uids[^1] : 0, savedResult.ToHashSet());
         bool needsContent = NeedsContent(command.Key);
         var matches = new List<uint>();
+        var matchedUids = new List<uint>();
+        var matchedModSeqs = new List<ulong>();
         ulong highestModSeq = 0;
         for (uint number = 1; number <= view.Count; number++)
         {
@@ -48,18 +51,66 @@ public sealed partial class ImapSession
             byte[]? bytes = needsContent ? await store.ReadMessageAsync(User!, folder.Name, entry.Uid, cancellation) : null;
             if (needsContent && bytes is null) continue; // expunged meanwhile: it matches nothing
             var message = new SearchableMessage(number, entry.Uid, entry.Flags, view.IsRecent(entry.Uid), facts.InternalDate,
-                facts.Size, entry.ModSeq, bytes);
+                facts.Size, entry.ModSeq, bytes) { EmailId = facts.EmailId, SaveDate = facts.SaveDate };
             if (!evaluator.Matches(command.Key, message)) continue;
             matches.Add(command.Uid ? entry.Uid : number);
+            matchedUids.Add(entry.Uid);
+            matchedModSeqs.Add(entry.ModSeq);
             highestModSeq = Math.Max(highestModSeq, entry.ModSeq);
         }
-        ImapDataResponses.Search(writer, matches, HasModSeq(command.Key) ? highestModSeq : null);
+        ulong? modSeq = HasModSeq(command.Key) ? highestModSeq : null;
+        // RFC 9051 §6.4.4: once IMAP4rev2 is enabled a plain SEARCH is answered as RETURN (ALL) would be.
+        var options = command.Return ?? (imap4rev2 ? ["ALL"] : null);
+        if (options is null) ImapDataResponses.Search(writer, matches, modSeq);
+        else
+        {
+            if (options.Contains("SAVE")) savedResult = SavedPart(matchedUids, options);
+            // RFC 5182 §2.1: SAVE alone is answered by the tagged OK only.
+            if (options.Any(o => o != "SAVE"))
+                ImapDataResponses.ExtendedSearch(writer, command.Tag, command.Uid, matches, options, modSeq is null ? null : ReturnedModSeq(matchedModSeqs, options));
+        }
         return await CompleteAsync(writer, command.Tag, "SEARCH completed", false, cancellation);
+    }
+
+    /// <summary>
+    /// RFC 7162 §3.1.5: ESEARCH's MODSEQ is the highest of the messages it returns, so with MIN or MAX alone only
+    /// those count; with ALL or COUNT every match does.
+    /// </summary>
+    private static ulong ReturnedModSeq(List<ulong> modSeqs, IReadOnlyList<string> options)
+    {
+        if (modSeqs.Count == 0) return 0;
+        if (options.Contains("ALL") || options.Contains("COUNT") || !(options.Contains("MIN") || options.Contains("MAX"))) return modSeqs.Max();
+        return Math.Max(options.Contains("MIN") ? modSeqs[0] : 0, options.Contains("MAX") ? modSeqs[^1] : 0);
+    }
+
+    /// <summary>
+    /// RFC 7162 §3.1: FETCH MODSEQ and SEARCH MODSEQ are CONDSTORE-enabling commands; the first one tells the client
+    /// the selected mailbox's HIGHESTMODSEQ, and from then on STORE and flag updates carry MODSEQ.
+    /// </summary>
+    private void EnableCondStoreImplicitly(ImapResponseWriter writer)
+    {
+        if (condStore) return;
+        condStore = true;
+        writer.UntaggedStatus(ImapStatus.Ok, $"HIGHESTMODSEQ {selected!.View.HighestModSeq}", "Highest");
+    }
+
+    /// <summary>
+    /// What RETURN (SAVE ...) keeps as "$" (RFC 5182 §2.4): with MIN or MAX and neither ALL nor COUNT, only those
+    /// messages; otherwise every match. Kept as UIDs, so later expunges cannot shift it onto other messages.
+    /// </summary>
+    private static IReadOnlyList<uint> SavedPart(List<uint> matchedUids, IReadOnlyList<string> options)
+    {
+        if (matchedUids.Count == 0 || options.Contains("ALL") || options.Contains("COUNT") || !(options.Contains("MIN") || options.Contains("MAX")))
+            return matchedUids;
+        var part = new List<uint>();
+        if (options.Contains("MIN")) part.Add(matchedUids[0]);
+        if (options.Contains("MAX") && matchedUids[^1] != matchedUids[0]) part.Add(matchedUids[^1]);
+        return part;
     }
 
     private static bool NeedsContent(SearchKey key) => key switch
     {
-        SearchHeader or SearchText => true,
+        SearchHeader or SearchText or SearchObjectId { Thread: true } => true,
         SearchDate d => d.SentDate,
         SearchNot n => NeedsContent(n.Key),
         SearchOr o => NeedsContent(o.Left) || NeedsContent(o.Right),
@@ -138,6 +189,8 @@ public sealed partial class ImapSession
     /// <summary>The message numbers a set names, or null (and BAD written) for a number beyond the mailbox.</summary>
     private IReadOnlyList<uint>? Resolve(ImapResponseWriter writer, string tag, SequenceSet set, bool uid)
     {
+        // "$" (RFC 5182): the saved messages that still have numbers, whether or not the command is a UID one.
+        if (set.IsSavedResult) return savedResult.Select(u => selected!.View.SequenceOf(u)).OfType<uint>().Order().ToList();
         var numbers = selected!.View.Resolve(set, uid);
         if (numbers is null) writer.Tagged(tag, ImapStatus.Bad, null, "Invalid message sequence number");
         return numbers;
@@ -162,6 +215,8 @@ public sealed partial class ImapSession
         public DateTimeOffset InternalDate => date;
         public long Size => size;
         public ulong ModSeq => modSeq;
+        public string? EmailId { get; init; }
+        public DateTimeOffset? SaveDate { get; init; }
 
         public MimeMessage Message => message ??= MimeMessage.Load(new MemoryStream(bytes ?? throw new InvalidOperationException("Content not loaded")));
     }

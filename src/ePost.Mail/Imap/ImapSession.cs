@@ -9,8 +9,10 @@ using ePost.Mail.Sessions;
 namespace ePost.Mail.Imap;
 
 /// <summary>
-/// One IMAP4rev1 connection (RFC 3501 with LITERAL+, SASL-IR, ID, ENABLE, IDLE, NAMESPACE, UIDPLUS, MOVE, UNSELECT,
-/// CHILDREN, SPECIAL-USE, CONDSTORE, STATUS=SIZE and LIST-STATUS) over an <see cref="IMailStore"/>. Bytes go through the pure
+/// One IMAP connection, RFC 3501 and, once the client enables it, RFC 9051 IMAP4rev2 (with LITERAL+, SASL-IR, ID,
+/// ENABLE, IDLE, NAMESPACE, UIDPLUS, MOVE, UNSELECT, CHILDREN, SPECIAL-USE, CONDSTORE, QRESYNC, STATUS=SIZE,
+/// LIST-STATUS, LIST-EXTENDED, PREVIEW, UTF8=ACCEPT, OBJECTID, SAVEDATE, ESEARCH, SEARCHRES and COMPRESS=DEFLATE) over an
+/// <see cref="IMailStore"/>. Bytes go through the pure
 /// <see cref="ImapCommandReader"/> and <see cref="ImapCommandParser"/>; each command is one method of a partial file
 /// by concern. Changes made by other sessions reach the client at command boundaries and during IDLE, found by
 /// re-reading the folder after the store's watch callback and diffing it with the <see cref="SelectedMailboxView"/>.
@@ -38,6 +40,9 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     private bool compressed;
     private bool qresync;
     private bool condStore;
+    private bool imap4rev2;
+    // The UIDs of the last SEARCH RETURN (SAVE) in the selected mailbox: what "$" names (RFC 5182).
+    private IReadOnlyList<uint> savedResult = [];
     private bool closed;
     private int errors;
 
@@ -270,7 +275,8 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
 
     private IReadOnlyList<string> Capabilities() =>
         ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, 
-            ["CONDSTORE", "QRESYNC", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW", "UTF8=ACCEPT", .. compressed ? Array.Empty<string>() : ["COMPRESS=DEFLATE"]]);
+            ["CONDSTORE", "QRESYNC", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW", "UTF8=ACCEPT", "OBJECTID", "SAVEDATE", "ESEARCH",
+                "SEARCHRES", .. compressed ? Array.Empty<string>() : ["COMPRESS=DEFLATE"]]);
 
     /// <summary>Sends any pending untagged updates, then the tagged OK.</summary>
     private async Task<SessionStep> CompleteAsync(ImapResponseWriter writer, string tag, string text, bool allowExpunge,

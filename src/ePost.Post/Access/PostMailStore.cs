@@ -22,10 +22,14 @@ public sealed class PostMailStore(IReadOnlyDictionary<string, IActorRef> agents,
     public async Task<IReadOnlyList<FolderInfo>> ListFoldersAsync(MailUser user, CancellationToken cancellation)
     {
         var root = (await AskAsync<RootView>(user, GetRoot.Instance, cancellation).ConfigureAwait(false)).Root;
-        return root.Folders.Values
-            .Select(f => new FolderInfo(f.Name, FolderNames.SpecialUse(f.Name), root.Subscriptions.Contains(f.Name)))
+        return root.Folders
+            .Select(f => new FolderInfo(f.Value.Name, FolderNames.SpecialUse(f.Value.Name), root.Subscriptions.Contains(f.Value.Name), MailboxId(f.Key)))
             .ToList();
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListSubscriptionsAsync(MailUser user, CancellationToken cancellation) =>
+        (await AskAsync<RootView>(user, GetRoot.Instance, cancellation).ConfigureAwait(false)).Root.Subscriptions.ToList();
 
     /// <inheritdoc />
     public Task CreateFolderAsync(MailUser user, string name, CancellationToken cancellation) =>
@@ -49,7 +53,7 @@ public sealed class PostMailStore(IReadOnlyDictionary<string, IActorRef> agents,
         var view = await AskAsync<FolderView>(user, new GetFolder(folder), cancellation).ConfigureAwait(false);
         var state = view.State;
         return new FolderState(view.Name, state.UidValidity, state.UidNext,
-            state.Messages.Select(ToFolderMessage).ToList(), state.HighestModSeq);
+            state.Messages.Select(ToFolderMessage).ToList(), state.HighestModSeq, MailboxId(view.FolderId));
     }
 
     /// <inheritdoc />
@@ -133,7 +137,20 @@ public sealed class PostMailStore(IReadOnlyDictionary<string, IActorRef> agents,
     }
 
     private static FolderMessage ToFolderMessage(LoggedMessage message) =>
-        new(message.Uid, message.Flags, DateTimeOffset.FromUnixTimeMilliseconds(message.InternalDateMs), message.Size, message.ModSeq);
+        new(message.Uid, message.Flags, DateTimeOffset.FromUnixTimeMilliseconds(message.InternalDateMs), message.Size, message.ModSeq,
+            message.SavedAtMs is { } saved ? DateTimeOffset.FromUnixTimeMilliseconds(saved) : null, EmailId(message.Ref));
+
+    /// <summary>
+    /// RFC 8474 MAILBOXID: the folder's random 64-bit id from the root log, which a rename keeps and a folder created
+    /// again under an old name does not get (see docs/decisions.md).
+    /// </summary>
+    internal static string MailboxId(ulong folderId) => "F" + folderId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// RFC 8474 EMAILID: the message's convergent manifest id, which COPY, MOVE and the INBOX rename carry along
+    /// unchanged and which only identical content shares (see docs/decisions.md).
+    /// </summary>
+    internal static string EmailId(MessageRef reference) => "M" + Convert.ToHexStringLower(reference.ManifestId);
 
     private IActorRef AgentOf(MailUser user) =>
         agents.TryGetValue(user.Address, out var agent)

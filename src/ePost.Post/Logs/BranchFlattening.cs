@@ -37,7 +37,7 @@ public static class BranchFlattening
             if (before is not null && before.Ref == message.Ref) continue;
             // A UID the ancestor used for other mail cannot be inserted again: the mail gets a fresh one.
             var uid = before is null && message.Uid >= ancestor.UidNext ? message.Uid : nextFresh++;
-            inserts.Add(new MessageInserted(uid, message.Flags, message.InternalDateMs, message.Size, message.Ref, null));
+            inserts.Add(new MessageInserted(uid, message.Flags, message.InternalDateMs, message.Size, message.Ref, null, message.SavedAtMs));
         }
         foreach (var insert in inserts.OrderBy(i => i.Uid)) Add(insert);
         var flags = snapshot.Messages

@@ -3,8 +3,9 @@ namespace ePost.Post.Logs;
 // The folder log's entries, grouped in one file like the messages of one protocol.
 
 /// <summary>A message filed into the folder under <paramref name="Uid"/>; <paramref name="DeliveryId"/> names the notification it came from, if any.</summary>
+/// <param name="SavedAtMs">When it was filed here (RFC 8514 SAVEDATE), Unix milliseconds; null in records written before save dates were kept.</param>
 public sealed record MessageInserted(
-    uint Uid, IReadOnlyList<string> Flags, long InternalDateMs, long Size, MessageRef Ref, string? DeliveryId) : FolderEntry;
+    uint Uid, IReadOnlyList<string> Flags, long InternalDateMs, long Size, MessageRef Ref, string? DeliveryId, long? SavedAtMs = null) : FolderEntry;
 
 /// <summary>Messages expunged from the folder.</summary>
 public sealed record MessagesDeleted(IReadOnlyList<uint> Uids) : FolderEntry;

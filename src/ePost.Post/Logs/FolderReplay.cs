@@ -43,7 +43,7 @@ public static class FolderReplay
             throw new LogFormatException($"Record {seq} inserts UID {insert.Uid}, which is not a usable UID.");
         if (insert.Uid < state.UidNext)
             throw new LogFormatException($"Record {seq} inserts UID {insert.Uid} below UIDNEXT {state.UidNext}: UIDs are never reused.");
-        var message = new LoggedMessage(insert.Uid, insert.Flags, insert.InternalDateMs, insert.Size, insert.Ref, seq);
+        var message = new LoggedMessage(insert.Uid, insert.Flags, insert.InternalDateMs, insert.Size, insert.Ref, seq, insert.SavedAtMs);
         // UID >= UIDNEXT > every existing UID, so the new message belongs at the end.
         return state.With(
             uidNext: insert.Uid + 1,

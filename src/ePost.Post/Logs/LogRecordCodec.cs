@@ -5,13 +5,17 @@ namespace ePost.Post.Logs;
 /// Layout, all integers big-endian: version byte (0x01) ‖ Seq u64 ‖ Previous (presence byte 0/1, then 20 bytes) ‖
 /// MergedFrom (likewise) ‖ entry kind byte ‖ entry payload, and nothing after it. Kinds: 0x01 MessageInserted (UID u32,
 /// flags, internal date i64, size i64, manifest id 20, key 32, optional delivery id), 0x02 MessagesDeleted (count u32,
-/// UIDs u32), 0x03 FlagsChanged (count u32, then UID u32 and flags per change), 0x04 FolderSnapshot, 0x11 FolderCreated
+/// UIDs u32), 0x03 FlagsChanged (count u32, then UID u32 and flags per change), 0x04 FolderSnapshot, 0x05 MessageInserted
+/// with a save date (0x01's payload, then the save date i64: RFC 8514 SAVEDATE), 0x06 FolderSnapshot whose messages
+/// carry save dates, 0x11 FolderCreated
 /// (folder id u64, name, UIDVALIDITY u32), 0x12 FolderRenamed (id, name), 0x13 FolderDeleted (id), 0x14
 /// SubscriptionChanged (name, subscribed 0/1), 0x15 RootSnapshot; snapshot payloads are in <see cref="LogStateCodec"/>.
 /// A name (flag, folder, subscription, delivery id) is u16 length ‖ UTF-8 (1..256 bytes, strictly valid); a list is u32
 /// count ‖ items. A compact binary form rather than JSON because it has exactly one encoding per record with no
 /// canonicalisation rules to get wrong (deterministic bytes matter: the entry's block id is the hash of its ciphertext),
 /// and because every length is bounded up front the decoder never allocates more than the record's own size.
+/// Kinds 0x05 and 0x06 were added after logs existed; a record or snapshot without save dates is still written as
+/// 0x01 or 0x04, so old logs decode unchanged and every record keeps exactly one encoding.
 /// Decoding is strict: unknown version or kind, truncation, trailing bytes, a presence byte other than 0/1, a bound
 /// exceeded, a non-canonical snapshot (unsorted lists, unnormalized flags) all raise <see cref="LogFormatException"/>.
 /// </remarks>
@@ -21,6 +25,7 @@ public static class LogRecordCodec
     public const byte Version = 1;
 
     internal const byte MessageInsertedKind = 0x01, MessagesDeletedKind = 0x02, FlagsChangedKind = 0x03, FolderSnapshotKind = 0x04;
+    internal const byte SavedMessageInsertedKind = 0x05, SavedFolderSnapshotKind = 0x06;
     internal const byte FolderCreatedKind = 0x11, FolderRenamedKind = 0x12, FolderDeletedKind = 0x13;
     internal const byte SubscriptionChangedKind = 0x14, RootSnapshotKind = 0x15;
 
@@ -40,7 +45,7 @@ public static class LogRecordCodec
         switch (record.Entry)
         {
             case MessageInserted insert:
-                writer.Byte(MessageInsertedKind);
+                writer.Byte(insert.SavedAtMs is null ? MessageInsertedKind : SavedMessageInsertedKind);
                 writer.UInt32(insert.Uid);
                 WriteFlags(writer, insert.Flags);
                 writer.Int64(insert.InternalDateMs);
@@ -52,6 +57,8 @@ public static class LogRecordCodec
                 writer.Bool(insert.DeliveryId is not null);
                 if (insert.DeliveryId is not null)
                     writer.Name(insert.DeliveryId, "delivery id");
+                if (insert.SavedAtMs is { } savedAt)
+                    writer.Int64(savedAt);
                 break;
             case MessagesDeleted delete:
                 writer.Byte(MessagesDeletedKind);
@@ -69,8 +76,9 @@ public static class LogRecordCodec
                 }
                 break;
             case FolderSnapshot snapshot:
-                writer.Byte(FolderSnapshotKind);
-                LogStateCodec.WriteFolder(writer, snapshot.State);
+                var saveDates = LogStateCodec.HasSaveDates(snapshot.State);
+                writer.Byte(saveDates ? SavedFolderSnapshotKind : FolderSnapshotKind);
+                LogStateCodec.WriteFolder(writer, snapshot.State, saveDates);
                 break;
             case FolderCreated created:
                 writer.Byte(FolderCreatedKind);
@@ -122,10 +130,13 @@ public static class LogRecordCodec
         var kind = reader.Byte();
         LogEntry entry = kind switch
         {
-            MessageInsertedKind => ReadInsert(ref reader),
+            MessageInsertedKind => ReadInsert(ref reader, saved: false),
+            SavedMessageInsertedKind => ReadInsert(ref reader, saved: true),
             MessagesDeletedKind => ReadDelete(ref reader),
             FlagsChangedKind => ReadFlagsChanged(ref reader),
-            FolderSnapshotKind => new FolderSnapshot(LogStateCodec.ReadFolder(ref reader)),
+            FolderSnapshotKind => new FolderSnapshot(LogStateCodec.ReadFolder(ref reader, saveDates: false)),
+            SavedFolderSnapshotKind => new FolderSnapshot(LogStateCodec.ReadFolder(ref reader, saveDates: true) is var saved && LogStateCodec.HasSaveDates(saved)
+                ? saved : throw new LogFormatException("A save-dated snapshot without any save date has the plain form (kind 0x04).")),
             FolderCreatedKind => new FolderCreated(reader.UInt64("folder id"), reader.Name("folder name"), ReadUidValidity(ref reader)),
             FolderRenamedKind => new FolderRenamed(reader.UInt64("folder id"), reader.Name("folder name")),
             FolderDeletedKind => new FolderDeleted(reader.UInt64("folder id")),
@@ -167,7 +178,7 @@ public static class LogRecordCodec
     internal static MessageRef ReadRef(ref LogBinaryReader reader) =>
         new(reader.Bytes(MessageRef.ManifestIdLength, "manifest id"), reader.Bytes(MessageRef.KeyLength, "message key"));
 
-    private static MessageInserted ReadInsert(ref LogBinaryReader reader)
+    private static MessageInserted ReadInsert(ref LogBinaryReader reader, bool saved)
     {
         var uid = reader.UInt32("UID");
         var flags = ReadFlags(ref reader);
@@ -175,7 +186,8 @@ public static class LogRecordCodec
         var size = ReadSize(ref reader);
         var reference = ReadRef(ref reader);
         var deliveryId = reader.Bool("delivery id") ? reader.Name("delivery id") : null;
-        return new MessageInserted(uid, flags, internalDate, size, reference, deliveryId);
+        long? savedAt = saved ? reader.Int64("save date") : null;
+        return new MessageInserted(uid, flags, internalDate, size, reference, deliveryId, savedAt);
     }
 
     private static MessagesDeleted ReadDelete(ref LogBinaryReader reader)

@@ -3,7 +3,8 @@ namespace ePost.Post.Logs;
 /// <summary>The snapshot payloads of the log record format (see <see cref="LogRecordCodec"/> for the framing).</summary>
 /// <remarks>
 /// Folder: UIDVALIDITY u32 ‖ UIDNEXT u32 ‖ HIGHESTMODSEQ u64 ‖ messages (count u32; each UID u32, flags, internal date
-/// i64, size i64, manifest id 20, key 32, ModSeq u64) ‖ delivery ids (count u32, names). Root: folders (count u32; each
+/// i64, size i64, manifest id 20, key 32, ModSeq u64, and in the save-dated form (kind 0x06) a presence byte then the
+/// save date i64) ‖ delivery ids (count u32, names). Root: folders (count u32; each
 /// id u64, name, UIDVALIDITY u32) ‖ subscriptions (count u32, names) ‖ next UIDVALIDITY u32. Lists are in the state's
 /// canonical order (UIDs and folder ids ascending, names ordinal ascending, flags normalized) and the decoder insists on
 /// it, so each state has exactly one encoding.
@@ -13,7 +14,10 @@ internal static class LogStateCodec
     private const int MinMessageBytes = 4 + 4 + 8 + 8 + MessageRef.ManifestIdLength + MessageRef.KeyLength + 8;
     private const int MinNameBytes = 3, MinFolderBytes = 8 + MinNameBytes + 4;
 
-    public static void WriteFolder(LogBinaryWriter writer, FolderLogState state)
+    /// <summary>True when some message has a save date, so the snapshot needs the save-dated form.</summary>
+    public static bool HasSaveDates(FolderLogState state) => state.Messages.Any(m => m.SavedAtMs is not null);
+
+    public static void WriteFolder(LogBinaryWriter writer, FolderLogState state, bool saveDates)
     {
         writer.UInt32(state.UidValidity);
         writer.UInt32(state.UidNext);
@@ -28,11 +32,14 @@ internal static class LogStateCodec
             writer.Bytes(message.Ref.ManifestId);
             writer.Bytes(message.Ref.Key);
             writer.UInt64(message.ModSeq);
+            if (!saveDates) continue;
+            writer.Bool(message.SavedAtMs is not null);
+            if (message.SavedAtMs is { } savedAt) writer.Int64(savedAt);
         }
         WriteNames(writer, state.DeliveredIds, "delivery ids", "delivery id");
     }
 
-    public static FolderLogState ReadFolder(ref LogBinaryReader reader)
+    public static FolderLogState ReadFolder(ref LogBinaryReader reader, bool saveDates)
     {
         var uidValidity = LogRecordCodec.ReadUidValidity(ref reader);
         var uidNext = reader.UInt32("UIDNEXT");
@@ -45,7 +52,9 @@ internal static class LogStateCodec
             var internalDate = reader.Int64("internal date");
             var size = LogRecordCodec.ReadSize(ref reader);
             var reference = LogRecordCodec.ReadRef(ref reader);
-            var message = new LoggedMessage(uid, flags, internalDate, size, reference, reader.UInt64("ModSeq"));
+            var modSeq = reader.UInt64("ModSeq");
+            long? savedAt = saveDates && reader.Bool("save date") ? reader.Int64("save date") : null;
+            var message = new LoggedMessage(uid, flags, internalDate, size, reference, modSeq, savedAt);
             if (!message.Flags.AsSpan().SequenceEqual(flags))
                 throw new LogFormatException($"Snapshot message {uid} lists its flags out of canonical order or twice.");
             messages[i] = message;

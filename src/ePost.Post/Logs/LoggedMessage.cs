@@ -6,8 +6,9 @@ namespace ePost.Post.Logs;
 public sealed record LoggedMessage
 {
     /// <summary>A message; <paramref name="flags"/> are normalized (see <see cref="MessageFlags"/>).</summary>
-    public LoggedMessage(uint uid, IEnumerable<string> flags, long internalDateMs, long size, MessageRef @ref, ulong modSeq)
+    public LoggedMessage(uint uid, IEnumerable<string> flags, long internalDateMs, long size, MessageRef @ref, ulong modSeq, long? savedAtMs = null)
     {
+        SavedAtMs = savedAtMs;
         Uid = uid;
         Flags = MessageFlags.Normalize(flags);
         InternalDateMs = internalDateMs;
@@ -24,6 +25,9 @@ public sealed record LoggedMessage
 
     /// <summary>IMAP internal date, Unix milliseconds.</summary>
     public long InternalDateMs { get; }
+
+    /// <summary>When the message was filed into this folder (RFC 8514 SAVEDATE), Unix milliseconds; null when filed before save dates were kept.</summary>
+    public long? SavedAtMs { get; }
 
     /// <summary>Size of the message in bytes (RFC822.SIZE).</summary>
     public long Size { get; }
@@ -44,7 +48,7 @@ public sealed record LoggedMessage
     /// <inheritdoc />
     public bool Equals(LoggedMessage? other) =>
         other is not null && Uid == other.Uid && InternalDateMs == other.InternalDateMs && Size == other.Size
-        && ModSeq == other.ModSeq && Ref.Equals(other.Ref) && Flags.SequenceEqual(other.Flags, StringComparer.Ordinal);
+        && ModSeq == other.ModSeq && SavedAtMs == other.SavedAtMs && Ref.Equals(other.Ref) && Flags.SequenceEqual(other.Flags, StringComparer.Ordinal);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Uid, ModSeq, Ref);

@@ -194,7 +194,7 @@ public sealed partial class UserAgent
                     {
                         var now = _services.Clock.GetUtcNow().ToUnixTimeMilliseconds();
                         var reference = new MessageRef(note.ManifestId.ToBytes(), note.ManifestKey);
-                        events.Add(Append(inbox, new MessageInserted(current.UidNext, [], now, note.Size, reference, note.DeliveryId)));
+                        events.Add(Append(inbox, new MessageInserted(current.UidNext, [], now, note.Size, reference, note.DeliveryId, now)));
                         SnapshotIfDue(inbox, events);
                         _filed++;
                     }

@@ -52,7 +52,7 @@ public sealed partial class UserAgent
         {
             var (book, state) = Folder(append.Folder);
             var uid = state.UidNext;
-            events.Add(Append(book, new MessageInserted(uid, MessageFlags.Normalize(append.Flags), append.InternalDateMs, append.Size, append.Ref, null)));
+            events.Add(Append(book, new MessageInserted(uid, MessageFlags.Normalize(append.Flags), append.InternalDateMs, append.Size, append.Ref, null, NowMs)));
             SnapshotIfDue(book, events);
             return new Appended(state.UidValidity, uid);
         }));
@@ -113,6 +113,9 @@ public sealed partial class UserAgent
 
     private static AgentRefusal Refuse(MailStoreError error, string message) => new(error, message);
 
+    /// <summary>The save date of a message filed now (RFC 8514: APPEND, COPY, MOVE and delivery each start one).</summary>
+    private long NowMs => _services.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
     private ulong FolderIdOf(string name) =>
         RootState.FolderIdOf(name) ?? throw Refuse(MailStoreError.NoSuchFolder, $"There is no folder named {name}.");
 
@@ -166,7 +169,7 @@ public sealed partial class UserAgent
             var (target, targetState) = Folder(to);
             var uid = targetState.UidNext;
             foreach (var message in state.Messages)
-                events.Add(Append(target, new MessageInserted(uid++, message.Flags, message.InternalDateMs, message.Size, message.Ref, null)));
+                events.Add(Append(target, new MessageInserted(uid++, message.Flags, message.InternalDateMs, message.Size, message.Ref, null, NowMs)));
             if (state.Messages.Count > 0) events.Add(Append(inbox, new MessagesDeleted(state.Messages.Select(m => m.Uid).ToList())));
             return AgentDone.Instance;
         }
@@ -224,7 +227,7 @@ public sealed partial class UserAgent
         var targetUids = new List<uint>();
         foreach (var message in messages)
         {
-            events.Add(Append(target, new MessageInserted(uid, message.Flags, message.InternalDateMs, message.Size, message.Ref, null)));
+            events.Add(Append(target, new MessageInserted(uid, message.Flags, message.InternalDateMs, message.Size, message.Ref, null, NowMs)));
             sourceUids.Add(message.Uid);
             targetUids.Add(uid++);
         }

@@ -41,8 +41,15 @@ public sealed partial class InMemoryMailStore : IMailStore
         {
             var data = Data(user);
             return Task.FromResult<IReadOnlyList<FolderInfo>>(data.Folders
-                .Select(f => new FolderInfo(f.Key, f.Value.SpecialUse, data.Subscribed.Contains(f.Key))).ToList());
+                .Select(f => new FolderInfo(f.Key, f.Value.SpecialUse, data.Subscribed.Contains(f.Key), f.Value.MailboxId)).ToList());
         }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> ListSubscriptionsAsync(MailUser user, CancellationToken cancellation)
+    {
+        ThrowIfUnavailable();
+        lock (gate) return Task.FromResult<IReadOnlyList<string>>(Data(user).Subscribed.ToList());
     }
 
     /// <inheritdoc />
@@ -78,7 +85,7 @@ public sealed partial class InMemoryMailStore : IMailStore
             {
                 // RFC 3501 §6.3.5: renaming INBOX moves its messages to the new folder and leaves INBOX empty.
                 var moved = new Folder(nextUidValidity++);
-                foreach (var m in folder.Messages) moved.Add(m with { Uid = moved.UidNext });
+                foreach (var m in folder.Messages) moved.Add(m with { Uid = moved.UidNext, SaveDate = Now });
                 data.Folders[to] = moved;
                 data.Folders["INBOX"] = new Folder(nextUidValidity++);
                 return;
@@ -124,8 +131,8 @@ public sealed partial class InMemoryMailStore : IMailStore
         lock (gate)
         {
             var f = Find(Data(user), folder);
-            var messages = f.Messages.Select(m => new FolderMessage(m.Uid, m.Flags.ToList(), m.InternalDate, m.Bytes.Length, m.ModSeq)).ToList();
-            return Task.FromResult(new FolderState(Canonical(folder), f.UidValidity, f.UidNext, messages, f.HighestModSeq));
+            var messages = f.Messages.Select(m => m.ToFolderMessage()).ToList();
+            return Task.FromResult(new FolderState(Canonical(folder), f.UidValidity, f.UidNext, messages, f.HighestModSeq, f.MailboxId));
         }
     }
 
@@ -138,7 +145,7 @@ public sealed partial class InMemoryMailStore : IMailStore
         Mutate(user, Canonical(folder), data =>
         {
             var f = Find(data, folder);
-            var stored = new StoredMessage(f.UidNext, Flags(flags), internalDate ?? Now, message.ToArray(), 0);
+            var stored = new StoredMessage(f.UidNext, Flags(flags), internalDate ?? Now, message.ToArray(), 0, Now);
             f.Add(stored);
             result = new AppendResult(f.UidValidity, stored.Uid);
         });
@@ -187,7 +194,7 @@ public sealed partial class InMemoryMailStore : IMailStore
                     _ => Flags(flags),
                 };
                 f.Messages[i] = m = m with { Flags = next, ModSeq = modSeq };
-                changed.Add(new FolderMessage(m.Uid, m.Flags.ToList(), m.InternalDate, m.Bytes.Length, m.ModSeq));
+                changed.Add(m.ToFolderMessage());
             }
         });
         return Task.FromResult<IReadOnlyList<FolderMessage>>(changed);
@@ -248,7 +255,7 @@ public sealed partial class InMemoryMailStore : IMailStore
             var pairs = new List<(uint, uint)>();
             foreach (var m in source.Messages.Where(m => uids.Contains(m.Uid)).ToList())
             {
-                var copy = m with { Uid = target.UidNext };
+                var copy = m with { Uid = target.UidNext, SaveDate = Now };
                 target.Add(copy);
                 pairs.Add((m.Uid, copy.Uid));
             }

@@ -94,4 +94,68 @@ public sealed class LogRecordCodecTests
         Assert.Equal(91, one - empty);
         Assert.Equal(38, delivered - empty);
     }
+
+    [Fact]
+    public void A_save_date_makes_an_insert_a_saved_insert_and_comes_back()
+    {
+        var plain = new MessageInserted(7, ["\\Seen"], 1_700_000_000_000, 100, Ref(1), null);
+        var saved = plain with { SavedAtMs = 1_800_000_000_123 };
+
+        var plainBytes = LogRecordCodec.Encode(Record(2, plain));
+        var savedBytes = LogRecordCodec.Encode(Record(2, saved));
+
+        // The kind byte follows version, seq and the two optional ids (presence byte, then 20 bytes for the previous one).
+        var kindAt = 1 + 8 + 1 + 20 + 1;
+        Assert.Equal(0x01, plainBytes[kindAt]);
+        Assert.Equal(0x05, savedBytes[kindAt]);
+        Assert.Equal(plainBytes.Length + 8, savedBytes.Length);
+        Assert.Null(Assert.IsType<MessageInserted>(LogRecordCodec.Decode(plainBytes).Entry).SavedAtMs);
+        Assert.Equal(1_800_000_000_123, Assert.IsType<MessageInserted>(LogRecordCodec.Decode(savedBytes).Entry).SavedAtMs);
+        Assert.Equal(savedBytes, LogRecordCodec.Encode(LogRecordCodec.Decode(savedBytes)));
+    }
+
+    [Fact]
+    public void A_log_written_before_save_dates_decodes_unchanged_and_its_messages_have_none()
+    {
+        // Bytes as the previous format wrote them: an insert (kind 0x01) and a snapshot (kind 0x04) with no save dates.
+        var insert = Insert(2, 3, 3);
+        var folder = Folder(Insert(1, 1, 1, "d1"), Insert(2, 2, 2));
+        var oldInsert = LogRecordCodec.Encode(insert);
+        var oldSnapshot = LogRecordCodec.Encode(Record(3, new FolderSnapshot(folder)));
+
+        var state = Assert.IsType<FolderSnapshot>(LogRecordCodec.Decode(oldSnapshot).Entry).State;
+
+        Assert.Equal(oldInsert, LogRecordCodec.Encode(LogRecordCodec.Decode(oldInsert)));
+        Assert.Equal(oldSnapshot, LogRecordCodec.Encode(Record(3, new FolderSnapshot(state))));
+        Assert.All(state.Messages, m => Assert.Null(m.SavedAtMs));
+    }
+
+    [Fact]
+    public void A_snapshot_with_some_save_dates_keeps_each_message_its_own()
+    {
+        var folder = FolderReplay.Replay(FolderLogState.Empty(5), [
+            Insert(1, 1, 1),
+            Record(2, new MessageInserted(2, [], 1_700_000_000_002, 10, Ref(2), null, 1_800_000_000_000)),
+        ]);
+
+        var bytes = LogRecordCodec.Encode(Record(3, new FolderSnapshot(folder)));
+        var decoded = Assert.IsType<FolderSnapshot>(LogRecordCodec.Decode(bytes).Entry).State;
+
+        Assert.Equal(folder, decoded);
+        Assert.Equal([null, 1_800_000_000_000], decoded.Messages.Select(m => m.SavedAtMs));
+        Assert.Equal(bytes, LogRecordCodec.Encode(Record(3, new FolderSnapshot(decoded))));
+    }
+
+    [Fact]
+    public void A_save_dated_snapshot_without_any_save_date_is_refused_as_non_canonical()
+    {
+        var bytes = LogRecordCodec.Encode(Record(3, new FolderSnapshot(Folder(Insert(1, 1, 1)))));
+        var kindAt = 1 + 8 + 1 + 20 + 1;
+        Assert.Equal(0x04, bytes[kindAt]);
+        // The same payload under kind 0x06 would need a presence byte per message; with them all 0 it is the plain form.
+        var messageEnd = bytes.Length - 4;  // the delivery-id count (0) closes the payload
+        var forged = bytes[..kindAt].Append((byte)0x06).Concat(bytes[(kindAt + 1)..messageEnd]).Append((byte)0).Concat(bytes[messageEnd..]).ToArray();
+
+        Assert.Throws<LogFormatException>(() => LogRecordCodec.Decode(forged));
+    }
 }

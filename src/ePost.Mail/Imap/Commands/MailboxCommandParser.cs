@@ -6,7 +6,7 @@ namespace ePost.Mail.Imap.Commands;
 internal static class MailboxCommandParser
 {
     private static readonly HashSet<string> StatusItems =
-        ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "HIGHESTMODSEQ", "SIZE"];
+        ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "HIGHESTMODSEQ", "SIZE", "DELETED", "MAILBOXID"];
 
     private static readonly HashSet<string> SpecialUses =
         ["\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash"];

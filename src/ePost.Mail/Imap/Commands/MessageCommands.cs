@@ -7,7 +7,11 @@ namespace ePost.Mail.Imap.Commands;
 // Commands on messages of the selected mailbox (RFC 3501 §6.4, UID forms, MOVE RFC 6851, CONDSTORE RFC 7162).
 
 /// <summary>[UID] SEARCH [CHARSET c] keys; <paramref name="Charset"/> is null when absent.</summary>
-public sealed record SearchCommand(string Tag, bool Uid, string? Charset, SearchKey Key) : ImapCommand(Tag);
+public sealed record SearchCommand(string Tag, bool Uid, string? Charset, SearchKey Key) : ImapCommand(Tag)
+{
+    /// <summary>RETURN (options) (RFC 4731 ESEARCH, RFC 5182 SAVE), upper-cased; null when absent (a plain SEARCH).</summary>
+    public IReadOnlyList<string>? Return { get; init; }
+}
 
 /// <summary>[UID] FETCH set items [(CHANGEDSINCE n)]; macros are already expanded, UID FETCH includes UID.</summary>
 public sealed record FetchCommand(

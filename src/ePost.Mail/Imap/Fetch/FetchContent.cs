@@ -3,10 +3,10 @@ namespace ePost.Mail.Imap.Fetch;
 /// <summary>How much of a message a FETCH must load: nothing, the header block only, or all of it.</summary>
 public enum FetchContentNeed
 {
-    /// <summary>UID, FLAGS, INTERNALDATE, RFC822.SIZE, MODSEQ: the folder state answers them.</summary>
+    /// <summary>UID, FLAGS, INTERNALDATE, RFC822.SIZE, MODSEQ, EMAILID, SAVEDATE: the folder state answers them.</summary>
     None,
 
-    /// <summary>ENVELOPE and top-level header sections: the header block is enough.</summary>
+    /// <summary>ENVELOPE, THREADID and top-level header sections: the header block is enough.</summary>
     Header,
 
     /// <summary>Bodies, parts, BODYSTRUCTURE: the whole message.</summary>
@@ -25,7 +25,7 @@ public static class FetchContent
 
     private static FetchContentNeed Of(FetchItem item) => item switch
     {
-        FetchAttribute { Kind: FetchAttributeKind.Envelope } => FetchContentNeed.Header,
+        FetchAttribute { Kind: FetchAttributeKind.Envelope or FetchAttributeKind.ThreadId } => FetchContentNeed.Header,
         FetchAttribute { Kind: FetchAttributeKind.BodyStructure or FetchAttributeKind.Body or FetchAttributeKind.Preview } => FetchContentNeed.Whole,
         FetchAttribute => FetchContentNeed.None,
         FetchRfc822 { Kind: Rfc822ItemKind.Header } => FetchContentNeed.Header,

@@ -28,6 +28,12 @@ public enum FetchAttributeKind
     ModSeq,
     /// <summary>PREVIEW (RFC 8970); PREVIEW (LAZY) is answered the same way, as the preview is always computed.</summary>
     Preview,
+    /// <summary>EMAILID (RFC 8474): the content's id, kept by COPY and MOVE.</summary>
+    EmailId,
+    /// <summary>THREADID (RFC 8474): the id of the thread the message's References / In-Reply-To put it in.</summary>
+    ThreadId,
+    /// <summary>SAVEDATE (RFC 8514): when the message was filed into this mailbox.</summary>
+    SaveDate,
 }
 
 /// <summary>A fetch attribute without arguments.</summary>

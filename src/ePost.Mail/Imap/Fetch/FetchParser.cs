@@ -75,6 +75,9 @@ internal static class FetchParser
             case "UID": return [new FetchAttribute(FetchAttributeKind.Uid)];
             case "BODYSTRUCTURE": return [new FetchAttribute(FetchAttributeKind.BodyStructure)];
             case "MODSEQ": return [new FetchAttribute(FetchAttributeKind.ModSeq)];
+            case "EMAILID": return [new FetchAttribute(FetchAttributeKind.EmailId)];
+            case "THREADID": return [new FetchAttribute(FetchAttributeKind.ThreadId)];
+            case "SAVEDATE": return [new FetchAttribute(FetchAttributeKind.SaveDate)];
             case "PREVIEW":
                 // RFC 8970 §4: PREVIEW [SP "(" "LAZY" ")"]; LAZY only allows NIL, which this server never needs. A
                 // list after it is its modifier, except the FETCH modifier of "FETCH 1 PREVIEW (CHANGEDSINCE 5)".

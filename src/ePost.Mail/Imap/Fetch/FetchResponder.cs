@@ -9,6 +9,12 @@ public sealed record FetchableMessage(uint Uid, IEnumerable<string> Flags, DateT
 {
     /// <summary>RFC822.SIZE when the store already knows it, so FETCH (FLAGS RFC822.SIZE) never loads the message.</summary>
     public long? KnownSize { get; init; }
+
+    /// <summary>RFC 8474 EMAILID from the store, or null when it has none (answered NIL).</summary>
+    public string? EmailId { get; init; }
+
+    /// <summary>RFC 8514 save date from the store, or null when it does not know it (answered NIL).</summary>
+    public DateTimeOffset? SaveDate { get; init; }
 }
 
 /// <summary>Writes the complete "* n FETCH (...)" response for one message and a list of items.</summary>
@@ -52,7 +58,20 @@ public static class FetchResponder
             case FetchAttributeKind.BodyStructure: BodyStructureWriter.Write(writer, message.Content.Value, extensible: true); break;
             case FetchAttributeKind.Body: BodyStructureWriter.Write(writer, message.Content.Value, extensible: false); break;
             case FetchAttributeKind.Preview: writer.String(PreviewText.Of(message.Content.Value.Message)); break;
+            // RFC 8474 §7: objectids are parenthesized, NIL when there is none.
+            case FetchAttributeKind.EmailId: ObjectId(writer, message.EmailId); break;
+            case FetchAttributeKind.ThreadId: ObjectId(writer, ThreadId.Of(message.Content.Value.Message)); break;
+            case FetchAttributeKind.SaveDate:
+                if (message.SaveDate is { } saved) writer.DateTime(saved);
+                else writer.Nil();
+                break;
         }
+    }
+
+    private static void ObjectId(ImapResponseWriter writer, string? id)
+    {
+        if (id is null) writer.Nil();
+        else writer.Raw("(").Raw(id).Raw(")");
     }
 
     /// <summary>BINARY is a literal, literal8 (~{n}) when the decoded bytes contain NUL (RFC 3516).</summary>

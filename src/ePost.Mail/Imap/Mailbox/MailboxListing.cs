@@ -3,7 +3,8 @@ using ePost.Mail.Imap.Commands;
 namespace ePost.Mail.Imap.Mailbox;
 
 /// <summary>A mailbox as LIST sees it: name, special use (\Sent, \Trash, ...) and subscription.</summary>
-public sealed record MailboxInfo(string Name, IReadOnlyList<string> SpecialUse, bool Subscribed);
+/// <param name="Exists">False for a subscribed name whose mailbox is gone (RFC 5258 \NonExistent); it has no children of its own.</param>
+public sealed record MailboxInfo(string Name, IReadOnlyList<string> SpecialUse, bool Subscribed, bool Exists = true);
 
 /// <summary>One LIST/LSUB answer line: the name, its attributes and the RFC 5258 CHILDINFO extended data, if any.</summary>
 public sealed record ListEntry(string Name, IReadOnlyList<string> Attributes, IReadOnlyList<string>? ChildInfo = null);
@@ -34,7 +35,7 @@ public static class MailboxListing
         var parents = new HashSet<string>(StringComparer.Ordinal);
         // Ancestors of mailboxes meeting the selection criteria, for RECURSIVEMATCH's CHILDINFO.
         var selectedParents = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var mailbox in mailboxes)
+        foreach (var mailbox in mailboxes.Where(m => m.Exists))
             foreach (var parent in Ancestors(mailbox.Name, delimiter))
             {
                 parents.Add(parent);
@@ -48,7 +49,16 @@ public static class MailboxListing
             bool childInfo = selectedParents.Contains(mailbox.Name);
             if (!Selected(mailbox) && !childInfo) continue;
             var attributes = new List<string>();
-            if (!command.IsLsub)
+            if (!mailbox.Exists)
+            {
+                // LSUB lists the subscribed name as it is (RFC 3501 §6.3.9 keeps subscriptions of deleted mailboxes).
+                if (!command.IsLsub)
+                {
+                    if (markSubscribed) attributes.Add("\\Subscribed");
+                    attributes.Add(extended ? "\\NonExistent" : "\\Noselect");
+                }
+            }
+            else if (!command.IsLsub)
             {
                 attributes.Add(parents.Contains(mailbox.Name) ? "\\HasChildren" : "\\HasNoChildren");
                 if (markSubscribed && mailbox.Subscribed) attributes.Add("\\Subscribed");

@@ -29,6 +29,12 @@ public sealed class SelectedMailboxView
         _highestKnownUid = _messages.Count > 0 ? _messages[^1].Uid : 0;
     }
 
+    /// <summary>
+    /// IMAP4rev2 is enabled (RFC 9051 Appendix E): \Recent is gone, so no RECENT responses, no \Recent in FLAGS and no
+    /// UNSEEN response code at SELECT; the session's \Recent bookkeeping goes on for SEARCH RECENT and STATUS RECENT.
+    /// </summary>
+    public bool Imap4Rev2 { get; init; }
+
     /// <summary>UIDVALIDITY of the selected folder.</summary>
     public uint UidValidity { get; }
 
@@ -68,7 +74,7 @@ public sealed class SelectedMailboxView
 
     /// <summary>Flags as the client sees them: stored flags plus \Recent when recent for this session.</summary>
     public IEnumerable<string> FlagsOf(MailboxEntry entry) =>
-        _recent.Contains(entry.Uid) ? entry.Flags.Append("\\Recent") : entry.Flags;
+        !Imap4Rev2 && _recent.Contains(entry.Uid) ? entry.Flags.Append("\\Recent") : entry.Flags;
 
     /// <summary>The sequence number of the first message without \Seen, or null.</summary>
     public uint? FirstUnseen
@@ -137,7 +143,7 @@ public sealed class SelectedMailboxView
 
         UidNext = next.UidNext;
         HighestModSeq = next.HighestModSeq;
-        return new MailboxUpdate(expunged, grew ? Count : null, grew ? RecentCount : null, flagChanges) { ExpungedUids = expungedUids };
+        return new MailboxUpdate(expunged, grew ? Count : null, grew && !Imap4Rev2 ? RecentCount : null, flagChanges) { ExpungedUids = expungedUids };
     }
 
     /// <summary>Writes the untagged data of a SELECT/EXAMINE reply (everything before the tagged OK).</summary>
@@ -146,8 +152,8 @@ public sealed class SelectedMailboxView
     {
         WriteFlags(writer, keywords, readOnly);
         writer.Untagged($"{Count} EXISTS");
-        writer.Untagged($"{RecentCount} RECENT");
-        if (FirstUnseen is { } unseen) writer.UntaggedStatus(ImapStatus.Ok, $"UNSEEN {unseen}", "First unseen");
+        if (!Imap4Rev2) writer.Untagged($"{RecentCount} RECENT");
+        if (!Imap4Rev2 && FirstUnseen is { } unseen) writer.UntaggedStatus(ImapStatus.Ok, $"UNSEEN {unseen}", "First unseen");
         writer.UntaggedStatus(ImapStatus.Ok, $"UIDVALIDITY {UidValidity}", "UIDs valid");
         writer.UntaggedStatus(ImapStatus.Ok, $"UIDNEXT {UidNext}", "Predicted next UID");
         if (condStore) writer.UntaggedStatus(ImapStatus.Ok, $"HIGHESTMODSEQ {HighestModSeq}", "Highest");

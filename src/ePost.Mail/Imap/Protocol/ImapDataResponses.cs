@@ -17,8 +17,8 @@ public static class ImapDataResponses
         writer.EndLine();
     }
 
-    /// <summary>"* STATUS name (ITEM n ...)".</summary>
-    public static void Status(ImapResponseWriter writer, string mailbox, IEnumerable<KeyValuePair<string, ulong>> items)
+    /// <summary>"* STATUS name (ITEM value ...)" with values already in their IMAP form ("MAILBOXID (F1)" is not a number).</summary>
+    public static void Status(ImapResponseWriter writer, string mailbox, IEnumerable<KeyValuePair<string, string>> items)
     {
         writer.Raw("* STATUS ").Mailbox(mailbox).Raw(" (");
         bool first = true;
@@ -26,7 +26,7 @@ public static class ImapDataResponses
         {
             if (!first) writer.Space();
             first = false;
-            writer.Raw(name).Space().Number(value);
+            writer.Raw(name).Space().Raw(value);
         }
         writer.Raw(")").EndLine();
     }
@@ -42,6 +42,23 @@ public static class ImapDataResponses
             any = true;
         }
         if (any && highestModSeq is { } modSeq) writer.Raw(" (MODSEQ ").Number(modSeq).Raw(")");
+        writer.EndLine();
+    }
+
+    /// <summary>
+    /// RFC 4731 "* ESEARCH (TAG "t") [UID] [MIN n] [MAX n] [COUNT n] [ALL set] [MODSEQ m]": MIN, MAX and ALL only when
+    /// something matched, COUNT always when asked; MODSEQ (RFC 7162 §3.1.5) when a MODSEQ key was used and something matched.
+    /// </summary>
+    public static void ExtendedSearch(ImapResponseWriter writer, string tag, bool uid, IReadOnlyList<uint> numbers,
+        IReadOnlyCollection<string> options, ulong? highestModSeq)
+    {
+        writer.Raw("* ESEARCH (TAG \"").Raw(tag).Raw("\")");
+        if (uid) writer.Raw(" UID");
+        if (numbers.Count > 0 && options.Contains("MIN")) writer.Raw(" MIN ").Number(numbers.Min());
+        if (numbers.Count > 0 && options.Contains("MAX")) writer.Raw(" MAX ").Number(numbers.Max());
+        if (options.Contains("COUNT")) writer.Raw(" COUNT ").Number((ulong)numbers.Count);
+        if (numbers.Count > 0 && options.Contains("ALL")) writer.Raw(" ALL ").Raw(Sequences.SequenceSet.FromNumbers(numbers).ToString());
+        if (numbers.Count > 0 && highestModSeq is { } modSeq) writer.Raw(" MODSEQ ").Number(modSeq);
         writer.EndLine();
     }
 

@@ -26,6 +26,12 @@ public interface ISearchableMessage
     /// <summary>Mod-sequence (CONDSTORE); 0 when not tracked.</summary>
     ulong ModSeq { get; }
 
+    /// <summary>RFC 8474 EMAILID, null when the store has none.</summary>
+    string? EmailId => null;
+
+    /// <summary>RFC 8514 save date, null when the store does not know it.</summary>
+    DateTimeOffset? SaveDate => null;
+
     /// <summary>The parsed message; implementations load it lazily.</summary>
     MimeMessage Message { get; }
 }

@@ -1,3 +1,4 @@
+using ePost.Mail.Imap.Mime;
 using MimeKit;
 
 namespace ePost.Mail.Imap.Search;
@@ -8,7 +9,8 @@ namespace ePost.Mail.Imap.Search;
 /// only, each date in its own time zone. A message without a usable Date: header uses its internal date for SENT*.
 /// "*" in sequence and UID sets means the largest number in the mailbox, which the caller passes in.
 /// </remarks>
-public sealed class SearchEvaluator(uint messageCount, uint largestUid)
+/// <param name="savedUids">The UIDs of the saved result "$" names (RFC 5182), if any.</param>
+public sealed class SearchEvaluator(uint messageCount, uint largestUid, IReadOnlySet<uint>? savedUids = null)
 {
     /// <summary>True when <paramref name="message"/> satisfies <paramref name="key"/>.</summary>
     public bool Matches(SearchKey key, ISearchableMessage message) => key switch
@@ -18,11 +20,16 @@ public sealed class SearchEvaluator(uint messageCount, uint largestUid)
         SearchRecent r => message.IsRecent == r.IsRecent,
         SearchHeader h => MatchesHeader(message.Message, h.Field, h.Value),
         SearchText t => MatchesText(message.Message, t.Value, t.IncludeHeaders),
-        SearchDate d => MatchesDate(d, d.SentDate ? SentDate(message) : DateOnly.FromDateTime(message.InternalDate.DateTime)),
+        SearchDate d => MatchesDate(d.Comparison, d.Date, d.SentDate ? SentDate(message) : DateOnly.FromDateTime(message.InternalDate.DateTime)),
         SearchSize s => s.Larger ? message.Size > s.Size : message.Size < s.Size,
+        SearchSequence { Set.IsSavedResult: true } => savedUids?.Contains(message.Uid) == true,
         SearchSequence { Uid: false } q => q.Set.Contains(message.SequenceNumber, messageCount),
         SearchSequence { Uid: true } q => q.Set.Contains(message.Uid, largestUid),
         SearchModSeq m => message.ModSeq >= m.ModSeq,
+        SearchSaveDate s => MatchesDate(s.Comparison, s.Date, DateOnly.FromDateTime((message.SaveDate ?? message.InternalDate).DateTime)),
+        SearchSaveDateSupported => true,
+        SearchObjectId { Thread: false } e => message.EmailId == e.Id,
+        SearchObjectId { Thread: true } t => ThreadId.Of(message.Message) == t.Id,
         SearchNot n => !Matches(n.Key, message),
         SearchOr o => Matches(o.Left, message) || Matches(o.Right, message),
         SearchAnd a => a.Keys.All(k => Matches(k, message)),
@@ -33,11 +40,11 @@ public sealed class SearchEvaluator(uint messageCount, uint largestUid)
     public IReadOnlyList<uint> Run(SearchKey key, IEnumerable<ISearchableMessage> messages, bool uids) =>
         messages.Where(m => Matches(key, m)).Select(m => uids ? m.Uid : m.SequenceNumber).Order().ToList();
 
-    private static bool MatchesDate(SearchDate key, DateOnly date) => key.Comparison switch
+    private static bool MatchesDate(DateComparison comparison, DateOnly key, DateOnly date) => comparison switch
     {
-        DateComparison.Before => date < key.Date,
-        DateComparison.On => date == key.Date,
-        _ => date >= key.Date,
+        DateComparison.Before => date < key,
+        DateComparison.On => date == key,
+        _ => date >= key,
     };
 
     private static DateOnly SentDate(ISearchableMessage message)

@@ -73,6 +73,27 @@ public sealed record SearchDate(DateComparison Comparison, DateOnly Date, bool S
         $"{(SentDate ? "SENT" : "")}{Comparison.ToString().ToUpperInvariant()} {FormatDate(Date)}";
 }
 
+/// <summary>SAVEDBEFORE/SAVEDON/SAVEDSINCE (RFC 8514), by day; a message without a save date uses its internal date.</summary>
+public sealed record SearchSaveDate(DateComparison Comparison, DateOnly Date) : SearchKey
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"SAVED{Comparison.ToString().ToUpperInvariant()} {FormatDate(Date)}";
+}
+
+/// <summary>SAVEDATESUPPORTED (RFC 8514): every message of a mailbox that keeps save dates (all of ours do).</summary>
+public sealed record SearchSaveDateSupported : SearchKey
+{
+    /// <inheritdoc/>
+    public override string ToString() => "SAVEDATESUPPORTED";
+}
+
+/// <summary>EMAILID id (Thread false) or THREADID id (RFC 8474); ids compare exactly.</summary>
+public sealed record SearchObjectId(string Id, bool Thread) : SearchKey
+{
+    /// <inheritdoc/>
+    public override string ToString() => (Thread ? "THREADID " : "EMAILID ") + Id;
+}
+
 /// <summary>LARGER n (Larger) or SMALLER n, on RFC822.SIZE.</summary>
 public sealed record SearchSize(uint Size, bool Larger) : SearchKey
 {

@@ -36,6 +36,21 @@ public sealed class SequenceSet
     /// <summary>The ranges in the order the client wrote them.</summary>
     public IReadOnlyList<SequenceRange> Ranges { get; }
 
+    /// <summary>
+    /// "$" (RFC 5182 SEARCHRES): the last saved SEARCH result, which the session substitutes. On its own it names nothing:
+    /// no ranges, so every resolution is empty.
+    /// </summary>
+    public static SequenceSet SavedResult { get; } = new();
+
+    /// <summary>True for <see cref="SavedResult"/>.</summary>
+    public bool IsSavedResult { get; }
+
+    private SequenceSet()
+    {
+        Ranges = [];
+        IsSavedResult = true;
+    }
+
     /// <summary>Creates a set from ranges.</summary>
     public SequenceSet(IReadOnlyList<SequenceRange> ranges)
     {
@@ -54,7 +69,7 @@ public sealed class SequenceSet
 
     internal static SequenceSet Read(ImapTokenCursor cursor)
     {
-        // "$" (RFC 5182 SEARCHRES) is not advertised, so it is a syntax error like any other non-number.
+        if (cursor.TryConsume('$')) return SavedResult;
         var ranges = new List<SequenceRange>();
         do
         {
@@ -165,6 +180,7 @@ public sealed class SequenceSet
     /// <inheritdoc/>
     public override string ToString()
     {
+        if (IsSavedResult) return "$";
         var text = new StringBuilder();
         foreach (var range in Ranges)
         {

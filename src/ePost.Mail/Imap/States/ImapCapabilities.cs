@@ -16,7 +16,8 @@ public static class ImapCapabilities
     public static IReadOnlyList<string> For(ImapSessionState state, bool tlsActive, bool startTlsAvailable, bool allowPlaintextLogin,
         IEnumerable<string>? additional = null)
     {
-        var capabilities = new List<string> { "IMAP4rev1" };
+        // RFC 9051 §7.2.2: a server of both revisions lists both; IMAP4rev2 behaviour starts with ENABLE IMAP4rev2.
+        var capabilities = new List<string> { "IMAP4rev1", "IMAP4rev2" };
         if (state == ImapSessionState.NotAuthenticated)
         {
             capabilities.Add("LITERAL+");

@@ -82,7 +82,7 @@ public sealed class DefenceTests : ImapListenerFixture
         await client.UpgradeAsync();
         await client.SendAsync("a3 CAPABILITY\r\n");
         // Had the LOGIN survived the handshake, its "a2 OK" would come first and the capabilities would be post-login.
-        Assert.Equal("* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID AUTH=PLAIN", await client.ReadLineAsync());
+        Assert.Equal("* CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID AUTH=PLAIN", await client.ReadLineAsync());
     }
 
     [Fact]

@@ -37,6 +37,15 @@ public sealed class PythonImaplibTests : ImapListenerFixture
         Assert.Single((await Store.ReadFolderAsync(Alice, "INBOX", CancellationToken.None)).Messages);
     }
 
+    [Fact]
+    public async Task Python_imaplib_enables_imap4rev2_and_reads_object_ids_save_dates_and_extended_search()
+    {
+        var port = await StartAsync(Factory());
+        var (exit, output, errors) = await RunAsync(Script("rev2_session.py"), port);
+        Assert.True(exit == 0, $"rev2 session failed: {errors}");
+        Assert.Equal("rev2 session complete", output.Trim());
+    }
+
     private static async Task<(int Exit, string Output, string Errors)> RunAsync(string script, int port)
     {
         var start = new ProcessStartInfo(DebianProgram.Python3, [script, port.ToString(System.Globalization.CultureInfo.InvariantCulture)])

@@ -23,7 +23,7 @@ public class DataResponsesTests
     public void Status_lists_items_in_order()
     {
         Assert.Equal("* STATUS INBOX (MESSAGES 3 UIDNEXT 9)\r\n",
-            Write(w => ImapDataResponses.Status(w, "INBOX", [new("MESSAGES", 3), new("UIDNEXT", 9)])));
+            Write(w => ImapDataResponses.Status(w, "INBOX", [new("MESSAGES", "3"), new("UIDNEXT", "9")])));
     }
 
     [Fact]

@@ -18,6 +18,16 @@ public class SequenceSetTests
         Assert.Equal(expected, SequenceSet.Parse(text).ResolveSequenceNumbers(count));
 
     [Fact]
+    public void Dollar_alone_is_the_saved_search_result_which_names_nothing_by_itself()
+    {
+        var set = SequenceSet.Parse("$");
+        Assert.True(set.IsSavedResult);
+        Assert.Equal("$", set.ToString());
+        Assert.Empty(set.ResolveUids([1, 2, 3]));
+        Assert.Empty(set.ResolveSequenceNumbers(3));
+    }
+
+    [Fact]
     public void A_number_beyond_the_mailbox_makes_the_set_out_of_range()
     {
         Assert.False(SequenceSet.Parse("1:20").IsWithin(10));
@@ -53,7 +63,9 @@ public class SequenceSetTests
     [InlineData("a")]
     [InlineData("4294967296")]
     [InlineData("1 2")]
-    [InlineData("$")]
+    [InlineData("1,$")]
+    [InlineData("$,1")]
+    [InlineData("$:3")]
     public void Malformed_sets_are_syntax_errors(string text) =>
         Assert.Throws<ImapParseException>(() => SequenceSet.Parse(text));
 

@@ -110,4 +110,24 @@ public sealed class TranscriptTests
 
     [Fact]
     public Task A_literal_too_large_to_skip_ends_the_connection() => new ImapTranscript(store).RunAsync("limits-bye.txt");
+
+    [Fact]
+    public Task Object_ids_name_mailboxes_across_renames_and_messages_across_copies_and_replies_share_a_thread_id() =>
+        new ImapTranscript(store).RunAsync("objectid.txt");
+
+    [Fact]
+    public Task Save_dates_are_when_a_message_was_filed_and_saved_keys_search_them_by_day() =>
+        new ImapTranscript(store).RunAsync("savedate.txt");
+
+    [Fact]
+    public Task Extended_search_returns_min_max_count_and_all_and_a_saved_result_is_named_by_dollar() =>
+        new ImapTranscript(store).RunAsync("esearch.txt");
+
+    [Fact]
+    public Task Enable_imap4rev2_drops_recent_answers_esearch_and_lists_the_selected_mailbox() =>
+        new ImapTranscript(store).RunAsync("imap4rev2.txt");
+
+    [Fact]
+    public Task A_subscribed_mailbox_that_was_deleted_is_listed_as_nonexistent() =>
+        new ImapTranscript(store).RunAsync("nonexistent.txt");
 }

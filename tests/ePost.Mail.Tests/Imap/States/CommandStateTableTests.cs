@@ -42,7 +42,7 @@ public class CommandStateTableTests
     public void Plaintext_connection_offers_starttls_and_disables_login()
     {
         var caps = ImapCapabilities.For(ImapSessionState.NotAuthenticated, tlsActive: false, startTlsAvailable: true, allowPlaintextLogin: false);
-        Assert.Equal(["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "STARTTLS", "LOGINDISABLED"], caps);
+        Assert.Equal(["IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "STARTTLS", "LOGINDISABLED"], caps);
         Assert.True(ImapCapabilities.LoginDisabled(tlsActive: false, allowPlaintextLogin: false));
     }
 
