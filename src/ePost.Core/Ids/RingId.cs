@@ -34,6 +34,9 @@ public readonly struct RingId : IEquatable<RingId>, IComparable<RingId>
     /// <summary>The id 0.</summary>
     public static RingId Zero => default;
 
+    /// <summary>The id's 64 most significant bits (bits 159..96): where it sits on the ring, to 2^-64 of a turn.</summary>
+    public ulong Top64 => (ulong)(_high >> 64);
+
     /// <summary>The id 2^160 - 1.</summary>
     public static RingId Max => new(UInt128.MaxValue, uint.MaxValue);
 

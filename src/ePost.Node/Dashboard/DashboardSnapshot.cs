@@ -242,7 +242,5 @@ public sealed class DashboardSnapshot(NodeHost node, DeliveryCounters deliveries
     }
 
     /// <summary>Where an id sits on the ring, as a fraction of the circle from 0 (its top 64 bits).</summary>
-    public static double Position(Core.Ids.RingId id) => (double)TopBits(id) / Math.Pow(2, 64);
-
-    private static ulong TopBits(Core.Ids.RingId id) => Convert.ToUInt64(id.ToString()[..16], 16);
+    public static double Position(Core.Ids.RingId id) => id.Top64 / Math.Pow(2, 64);
 }

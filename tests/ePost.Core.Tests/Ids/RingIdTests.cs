@@ -183,4 +183,27 @@ public class RingIdTests
         var sorted = ids.OrderBy(x => x).Select(Big).ToList();
         Assert.Equal(ids.Select(Big).OrderBy(x => x), sorted);
     }
+
+    [Fact]
+    public void The_top_64_bits_are_the_ids_first_sixteen_hex_digits()
+    {
+        Assert.Equal(0x0123456789abcdefUL, Id("0123456789abcdef").Top64);
+        Assert.Equal(ulong.MaxValue, RingId.Max.Top64);
+        Assert.Equal(1UL << 63, RingId.Half.Top64);
+        Assert.Equal(0UL, Small(uint.MaxValue).Top64);
+        var random = RingId.Random(new Random(3));
+        Assert.Equal(Convert.ToUInt64(random.ToString()[..16], 16), random.Top64);
+    }
+
+    [Theory]
+    [InlineData("\"0123\"", "A ring id is 40 hex digits, got 4 characters.")]
+    [InlineData("17", "A ring id must be a string.")]
+    public void In_json_an_id_is_its_hex_digits_and_anything_else_is_refused(string json, string error)
+    {
+        var options = new System.Text.Json.JsonSerializerOptions { Converters = { new ePost.Core.Wire.RingIdJsonConverter() } };
+        var id = RingId.Random(new Random(4));
+        Assert.Equal($"\"{id}\"", System.Text.Json.JsonSerializer.Serialize(id, options));
+        Assert.Equal(id, System.Text.Json.JsonSerializer.Deserialize<RingId>($"\"{id}\"", options));
+        Assert.Equal(error, Assert.Throws<System.Text.Json.JsonException>(() => System.Text.Json.JsonSerializer.Deserialize<RingId>(json, options)).Message);
+    }
 }
