@@ -47,10 +47,8 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
 
     /// <summary>Signs with the sender's key and encrypts for the recipient's key: only the recipient reads it, and it proves its sender.</summary>
     /// <remarks>
-    /// Sealed layout: u32 length | KeyWrap of a fresh content key for the recipient (context "epost/notification/v1|" ‖
-    /// recipient address) | AES-256-GCM box of (plaintext ‖ Ed25519 signature over "epost/notification/v1" ‖ plaintext)
-    /// with the same context as associated data. The plaintext names sender and recipient, so a sealed notification
-    /// cannot be re-addressed to someone else or claimed for another sender.
+    /// Sealed as <see cref="SealedEnvelope"/> describes, domain "epost/notification/v1". The plaintext names sender and
+    /// recipient, so a sealed notification cannot be re-addressed to someone else or claimed for another sender.
     /// </remarks>
     public byte[] Seal(UserKeys sender, UserCertificate recipient, RandomNumberGenerator random)
     {
@@ -64,20 +62,7 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
     internal byte[] SealWith(Ed25519KeyPair signer, UserCertificate recipient, RandomNumberGenerator random)
     {
         if (recipient.Address != Recipient) throw new ArgumentException($"The notification is for {Recipient}, not {recipient.Address}.", nameof(recipient));
-        var plaintext = Encode();
-        var signature = signer.Sign([.. System.Text.Encoding.ASCII.GetBytes(Domain), .. plaintext]);
-        var context = Context(Recipient);
-        var key = RandomNumberGenerator.GetBytes(32);
-        try
-        {
-            var wrap = KeyWrap.Wrap(recipient.EncryptionPublicKey, key, context, random);
-            var box = AesGcmBox.Seal(key, [.. plaintext, .. signature], context, random);
-            return new FieldWriter().Bytes(wrap).Raw(box).ToArray();
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
+        return SealedEnvelope.Seal(Domain, signer, recipient, Encode(), random);
     }
 
     /// <summary>Opens a sealed notification with the recipient's keys; the sender is not yet verified (see <see cref="OpenedNotification.VerifySender"/>).</summary>
@@ -86,26 +71,11 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
     public static OpenedNotification Open(ReadOnlySpan<byte> sealedBytes, UserKeys recipient)
     {
         ArgumentNullException.ThrowIfNull(recipient);
-        var context = Context(recipient.Certificate.Address);
-        var reader = new FieldReader(sealedBytes, "sealed notification");
-        var wrap = reader.Bytes(KeyWrap.Overhead + KeyWrap.MaxKeyLength);
-        var box = reader.Raw(reader.Remaining);
-        var key = KeyWrap.Unwrap(recipient.Encryption.PrivateKey, wrap, context);
-        byte[] opened;
-        try
-        {
-            opened = AesGcmBox.Open(key, box, context);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
-        if (opened.Length < Ed25519.SignatureLength) throw new FormatException("A sealed notification is too short to hold a signature.");
-        var plaintext = opened.AsSpan(0, opened.Length - Ed25519.SignatureLength);
+        var (plaintext, signature) = SealedEnvelope.Open(Domain, sealedBytes, recipient, "sealed notification");
         var notification = Decode(plaintext);
         if (notification.Recipient != recipient.Certificate.Address)
             throw new CryptographicException($"The notification names {notification.Recipient}, not {recipient.Certificate.Address}.");
-        return new OpenedNotification(notification, plaintext.ToArray(), opened[^Ed25519.SignatureLength..]);
+        return new OpenedNotification(notification, plaintext, signature);
     }
 
     internal byte[] Encode()
@@ -136,9 +106,7 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
     }
 
     internal static bool VerifySignature(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> senderKey) =>
-        Ed25519.Verify(senderKey, [.. System.Text.Encoding.ASCII.GetBytes(Domain), .. plaintext], signature);
-
-    private static byte[] Context(string recipient) => System.Text.Encoding.UTF8.GetBytes(Domain + "|" + recipient);
+        SealedEnvelope.Verify(Domain, plaintext, signature, senderKey);
 }
 
 /// <summary>A notification the recipient decrypted; trust it only after <see cref="VerifySender"/>.</summary>
