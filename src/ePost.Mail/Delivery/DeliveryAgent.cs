@@ -46,7 +46,12 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
         desk = new ReceiptDesk(settings, receipts, spool, store, Context.System.Scheduler);
         attempt = new DeliveryAttempt(settings, spool, directory, ring, new SmtpRelay(settings), Context.System.Scheduler, receipts);
         Receive<DeliveryConfirmed>(OnConfirmed);
-        Receive<ReceiptNote>(note => log.Warning("Ignored {0}", note.Text));
+        // A receipt seen again after its work was done is routine; one from the wrong recipient is worth a warning.
+        Receive<ReceiptNote>(note =>
+        {
+            if (note.Suspicious) log.Warning("Ignored {0}", note.Text);
+            else log.Info("Ignored {0}", note.Text);
+        });
         Receive<Status.Failure>(failure => log.Error(failure.Cause, "Acting on a delivery receipt failed; the next scan tries again"));
         Receive<Committed>(c =>
         {
@@ -92,7 +97,7 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
         {
             var note = await desk.ConfirmAsync(confirmed, token);
             confirmed.ReplyTo.Tell(new DeliveryConfirmationTaken(confirmed.Token));
-            return note is null ? null : new ReceiptNote(note);
+            return note is null ? null : new ReceiptNote(note.Value.Text, note.Value.Suspicious);
         }, token).PipeTo(Self, success: note => (object?)note ?? Done.Instance);
     }
 
@@ -196,7 +201,7 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
         public static readonly Scan Instance = new();
     }
 
-    private sealed record ReceiptNote(string Text);
+    private sealed record ReceiptNote(string Text, bool Suspicious);
 
     private sealed class Done
     {

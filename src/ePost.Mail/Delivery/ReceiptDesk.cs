@@ -27,18 +27,21 @@ public sealed class ReceiptDesk(DeliverySettings settings, ReceiptBook book, ISu
 
     private readonly SemaphoreSlim gate = new(1, 1);
 
-    /// <summary>Takes a confirmation: durably notes it and acts on it. Returns a note for the log when it confirmed nothing.</summary>
-    public async Task<string?> ConfirmAsync(DeliveryConfirmed confirmed, CancellationToken cancellation)
+    /// <summary>
+    /// Takes a confirmation: durably notes it and acts on it. Returns a note for the log when it confirmed nothing,
+    /// suspicious when the receipt came from someone the delivery did not go to.
+    /// </summary>
+    public async Task<(string Text, bool Suspicious)?> ConfirmAsync(DeliveryConfirmed confirmed, CancellationToken cancellation)
     {
         await gate.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
             var record = book.Find(confirmed.DeliveryId);
-            if (record is null) return $"a receipt for delivery {Short(confirmed.DeliveryId)}, which this node does not await";
+            if (record is null) return ($"a receipt for delivery {Short(confirmed.DeliveryId)}, which this node does not await (any more)", false);
             // The signature proved who signed; only the recipient this delivery went to can confirm it.
             if (!string.Equals(record.Sender, confirmed.Sender, StringComparison.OrdinalIgnoreCase)
                 || !string.Equals(record.Recipient, confirmed.Recipient, StringComparison.OrdinalIgnoreCase))
-                return $"a receipt from {confirmed.Recipient} for delivery {Short(confirmed.DeliveryId)}, which went to {record.Recipient}";
+                return ($"a receipt from {confirmed.Recipient} for delivery {Short(confirmed.DeliveryId)}, which went to {record.Recipient}", true);
             if (record.FiledAt is null)
             {
                 record = record with { FiledAt = confirmed.FiledAt };
