@@ -282,6 +282,12 @@ public sealed partial class UserAgent
                 .Seal(_keys, good.SenderCertificate!, System.Security.Cryptography.RandomNumberGenerator.Create());
             await _services.Sender.DepositAsync(good.SenderCertificate!, receipt).ConfigureAwait(false);
         }
+        catch (RingException e) when (e.Refusal != RefusalReason.None)
+        {
+            // The replicas refused the receipt itself (the sender's arc holds as many from this node as it may): asking
+            // again every round would not change that, so the mail is withdrawn and the sender simply hears nothing.
+            _log.Info("The receipt to {0} for delivery {1} was refused ({2}); the sender will not see it", note.Sender, note.DeliveryId, e.Refusal);
+        }
         catch (Exception)
         {
             return new Withdrawn(good.Found.Id, false);
