@@ -19,6 +19,7 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
     private readonly FileSpool spool;
     private readonly DeliveryAttempt attempt;
     private readonly ReceiptDesk desk;
+    private readonly IMailUserDirectory directory;
     private readonly Dictionary<string, Queued> queue = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
     private readonly ILoggingAdapter log = Context.GetLogger();
@@ -42,6 +43,7 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
     {
         this.settings = settings;
         this.spool = spool;
+        this.directory = directory;
         var receipts = new ReceiptBook(spool.Root);
         desk = new ReceiptDesk(settings, receipts, spool, store, Context.System.Scheduler);
         attempt = new DeliveryAttempt(settings, spool, directory, ring, new SmtpRelay(settings), Context.System.Scheduler, receipts);
@@ -95,6 +97,18 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
         // Answered only once the record is on disk: until then POST keeps the receipt in the ring and tells it again.
         Task.Run(async () =>
         {
+            // Several nodes can share one actor system (the whole-system simulation): only the sender's own node
+            // answers, so a node that does not serve the sender cannot let POST withdraw a receipt nobody took.
+            AddressKind kind;
+            try
+            {
+                kind = await directory.ClassifyAsync(confirmed.Sender, token);
+            }
+            catch (Exception) when (!token.IsCancellationRequested)
+            {
+                return null; // unanswered: POST tells it again next round
+            }
+            if (kind != AddressKind.LocalUser) return null;
             var note = await desk.ConfirmAsync(confirmed, token);
             confirmed.ReplyTo.Tell(new DeliveryConfirmationTaken(confirmed.Token));
             return note is null ? null : new ReceiptNote(note.Value.Text, note.Value.Suspicious);

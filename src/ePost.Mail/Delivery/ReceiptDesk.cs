@@ -19,7 +19,11 @@ public sealed class ReceiptDesk(DeliverySettings settings, ReceiptBook book, ISu
     /// <summary>How long a record waits for its receipt: as long as the notification can wait in the ring for its recipient.</summary>
     public static readonly TimeSpan ReceiptWait = TimeSpan.FromDays(30);
 
-    /// <summary>How long after the receipt the Sent copy is looked for (a client may append it late, or never).</summary>
+    /// <summary>
+    /// How much longer than <see cref="ReceiptWait"/> (counted from sending, by this node's clock: the filing time is the
+    /// recipient's and is never compared with ours) a confirmed record looks for its Sent copy, which a client may
+    /// append late, or never.
+    /// </summary>
     public static readonly TimeSpan SentCopyWait = TimeSpan.FromDays(1);
 
     /// <summary>Newest messages of a Sent folder searched for the copy.</summary>
