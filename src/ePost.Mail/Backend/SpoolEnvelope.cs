@@ -1,3 +1,5 @@
+using ePost.Mail.Dsn;
+
 namespace ePost.Mail.Backend;
 
 /// <summary>The SMTP envelope of an accepted message.</summary>
@@ -13,4 +15,17 @@ public sealed record SpoolEnvelope(string Sender, IReadOnlyList<string> Recipien
     /// offer REQUIRETLS, or the message is not delivered there. False in spool files written before it existed.
     /// </summary>
     public bool RequireTls { get; init; }
+
+    /// <summary>MAIL RET= (RFC 3461): how much of the message a failure report returns.</summary>
+    public DsnReturn Return { get; init; }
+
+    /// <summary>MAIL ENVID= (RFC 3461), decoded, echoed in every report; null when not given.</summary>
+    public string? EnvelopeId { get; init; }
+
+    /// <summary>RCPT NOTIFY= and ORCPT= of the recipients that gave them, by recipient as in <see cref="Recipients"/>; null when none did.</summary>
+    public IReadOnlyDictionary<string, RecipientDsn>? RecipientDsn { get; init; }
+
+    /// <summary>What the sender asked to be told about <paramref name="recipient"/>.</summary>
+    public RecipientDsn DsnFor(string recipient) =>
+        RecipientDsn?.FirstOrDefault(p => string.Equals(p.Key, recipient, StringComparison.OrdinalIgnoreCase)).Value ?? Dsn.RecipientDsn.Default;
 }

@@ -18,6 +18,8 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
     private readonly DeliverySettings settings;
     private readonly FileSpool spool;
     private readonly DeliveryAttempt attempt;
+    private readonly ReceiptDesk desk;
+    private readonly IMailUserDirectory directory;
     private readonly Dictionary<string, Queued> queue = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource stopping = new();
     private readonly ILoggingAdapter log = Context.GetLogger();
@@ -25,18 +27,34 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
     private int running;
 
     /// <summary>Props for the agent; the spool is the one the SMTP listeners accept into.</summary>
-    public static Props Props(DeliverySettings settings, FileSpool spool, IMailUserDirectory directory, IRingDelivery ring)
+    /// <remarks>
+    /// The agent also takes the receipts POST verifies (<see cref="DeliveryConfirmed"/> on the event stream): the
+    /// sender's Sent copy in <paramref name="store"/> gets <see cref="ReceiptDesk.DeliveredKeyword"/>, and a success
+    /// DSN is spooled for recipients given with NOTIFY=SUCCESS. Without a store only the DSNs are sent.
+    /// </remarks>
+    public static Props Props(DeliverySettings settings, FileSpool spool, IMailUserDirectory directory, IRingDelivery ring, IMailStore? store = null)
     {
         settings.Validate();
-        return Akka.Actor.Props.Create(() => new DeliveryAgent(settings, spool, directory, ring));
+        return Akka.Actor.Props.Create(() => new DeliveryAgent(settings, spool, directory, ring, store));
     }
 
     /// <summary>Use <see cref="Props"/>; public only because Akka creates actors by reflection.</summary>
-    public DeliveryAgent(DeliverySettings settings, FileSpool spool, IMailUserDirectory directory, IRingDelivery ring)
+    public DeliveryAgent(DeliverySettings settings, FileSpool spool, IMailUserDirectory directory, IRingDelivery ring, IMailStore? store)
     {
         this.settings = settings;
         this.spool = spool;
-        attempt = new DeliveryAttempt(settings, spool, directory, ring, new SmtpRelay(settings), Context.System.Scheduler);
+        this.directory = directory;
+        var receipts = new ReceiptBook(spool.Root);
+        desk = new ReceiptDesk(settings, receipts, spool, store, Context.System.Scheduler);
+        attempt = new DeliveryAttempt(settings, spool, directory, ring, new SmtpRelay(settings), Context.System.Scheduler, receipts);
+        Receive<DeliveryConfirmed>(OnConfirmed);
+        // A receipt seen again after its work was done is routine; one from the wrong recipient is worth a warning.
+        Receive<ReceiptNote>(note =>
+        {
+            if (note.Suspicious) log.Warning("Ignored {0}", note.Text);
+            else log.Info("Ignored {0}", note.Text);
+        });
+        Receive<Status.Failure>(failure => log.Error(failure.Cause, "Acting on a delivery receipt failed; the next scan tries again"));
         Receive<Committed>(c =>
         {
             Enqueue(c.Message, due: null);
@@ -46,6 +64,7 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
         Receive<Wake>(_ => Dispatch());
         Receive<Finished>(OnFinished);
         Receive<Crashed>(OnCrashed);
+        Receive<Done>(_ => { });
     }
 
     /// <inheritdoc />
@@ -59,6 +78,7 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
         var self = Self;
         onCommitted = message => self.Tell(new Committed(message));
         spool.Committed += onCommitted;
+        Context.System.EventStream.Subscribe<DeliveryConfirmed>(Self);
         Timers.StartPeriodicTimer("scan", Scan.Instance, settings.ScanInterval);
         ScanSpool();
     }
@@ -71,8 +91,34 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
         stopping.Cancel();
     }
 
+    private void OnConfirmed(DeliveryConfirmed confirmed)
+    {
+        var token = stopping.Token;
+        // Answered only once the record is on disk: until then POST keeps the receipt in the ring and tells it again.
+        Task.Run(async () =>
+        {
+            // Several nodes can share one actor system (the whole-system simulation): only the sender's own node
+            // answers, so a node that does not serve the sender cannot let POST withdraw a receipt nobody took.
+            AddressKind kind;
+            try
+            {
+                kind = await directory.ClassifyAsync(confirmed.Sender, token);
+            }
+            catch (Exception) when (!token.IsCancellationRequested)
+            {
+                return null; // unanswered: POST tells it again next round
+            }
+            if (kind != AddressKind.LocalUser) return null;
+            var note = await desk.ConfirmAsync(confirmed, token);
+            confirmed.ReplyTo.Tell(new DeliveryConfirmationTaken(confirmed.Token));
+            return note is null ? null : new ReceiptNote(note.Value.Text, note.Value.Suspicious);
+        }, token).PipeTo(Self, success: note => (object?)note ?? Done.Instance);
+    }
+
     private void ScanSpool()
     {
+        var token = stopping.Token;
+        Task.Run(() => desk.ReviewAsync(token), token).PipeTo(Self, success: () => Done.Instance);
         try
         {
             foreach (var message in spool.ListPending())
@@ -167,6 +213,13 @@ public sealed class DeliveryAgent : ReceiveActor, IWithTimers
     private sealed class Scan
     {
         public static readonly Scan Instance = new();
+    }
+
+    private sealed record ReceiptNote(string Text, bool Suspicious);
+
+    private sealed class Done
+    {
+        public static readonly Done Instance = new();
     }
 
     private sealed class Wake

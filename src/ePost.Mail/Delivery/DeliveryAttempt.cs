@@ -2,6 +2,7 @@ using System.Text;
 using Akka.Actor;
 using ePost.Core.Hashing;
 using ePost.Mail.Backend;
+using ePost.Mail.Dsn;
 using ePost.Mail.Spool;
 
 namespace ePost.Mail.Delivery;
@@ -11,7 +12,8 @@ namespace ePost.Mail.Delivery;
 /// others through the relay), the outcome is recorded durably in the spool, failures are bounced, and the message
 /// leaves the spool once every recipient is finished. Runs off the agent's thread; one attempt per message at a time.
 /// </summary>
-internal sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool, IMailUserDirectory directory, IRingDelivery ring, SmtpRelay relay, ITimeProvider clock)
+internal sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool, IMailUserDirectory directory, IRingDelivery ring, SmtpRelay relay, ITimeProvider clock,
+    ReceiptBook receipts)
 {
     /// <summary>The POST delivery id of a recipient of a spooled message: the same on every retry, even after a crash.</summary>
     public static string DeliveryId(string spoolId, string recipient) =>
@@ -52,8 +54,9 @@ internal sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool
             if (outcomes.Any(o => o.Result == DeliveryResult.Delivered)) RecordDeliveries(message.Id, progress, outcomes);
             if (foreign.Count > 0)
             {
-                var relayed = await relay.SendAsync(envelope.Sender, foreign, bytes, envelope.RequireTls, cancellation);
+                var relayed = await relay.SendAsync(envelope, foreign, bytes, cancellation);
                 outcomes.AddRange(relayed);
+                await ReportRelayedAsync(message, bytes, relayed, cancellation);
                 // The relay said 250: recorded at once, as a second send could not be taken back.
                 if (relayed.Any(o => o.Result == DeliveryResult.Delivered)) RecordDeliveries(message.Id, progress, outcomes);
             }
@@ -66,7 +69,8 @@ internal sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool
                 : o with { Result = DeliveryResult.Permanent, Reply = $"554 5.4.7 Delivery time expired; last error: {o.Reply}" }).ToList();
         }
 
-        var failed = outcomes.Where(o => o.Result == DeliveryResult.Permanent).ToList();
+        // NOTIFY (RFC 3461): a recipient given without FAILURE (NEVER, or only SUCCESS or DELAY) is not reported on.
+        var failed = outcomes.Where(o => o.Result == DeliveryResult.Permanent && envelope.DsnFor(o.Recipient).WantsFailure).ToList();
         string? bounceId = null;
         // Never a bounce for a bounce (RFC 5321 §6.1, RFC 3464 §2): a null sender gets nothing back.
         if (failed.Count > 0 && envelope.Sender.Length > 0)
@@ -86,6 +90,23 @@ internal sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool
         }
         spool.RecordProgress(message.Id, updated);
         return new DeliveryReport(message.Id, outcomes, Completed: false, next, bounceId);
+    }
+
+    /// <summary>
+    /// RFC 3461 §6.2.1: a recipient that asked for SUCCESS and was handed to a relay that does not take DSN requests
+    /// on gets a "relayed" report, since nobody downstream will report its delivery.
+    /// </summary>
+    private async Task ReportRelayedAsync(SpooledMessage message, byte[] bytes, IReadOnlyList<RecipientOutcome> relayed, CancellationToken cancellation)
+    {
+        var envelope = message.Envelope;
+        var silent = relayed.Where(o => o is { Result: DeliveryResult.Delivered, ReportsFurther: false } && envelope.DsnFor(o.Recipient).WantsSuccess).ToList();
+        if (silent.Count == 0 || envelope.Sender.Length == 0) return;
+        var now = clock.Now;
+        var subject = new ReportedMessage(envelope.Sender, message.Id, envelope.ReceivedAt, envelope.EnvelopeId, DsnReturn.Headers);
+        var recipients = silent.Select(o => new ReportedRecipient(o.Recipient, DsnAction.Relayed, "2.0.0", "smtp; " + o.Reply, o.RemoteMta, now,
+            envelope.DsnFor(o.Recipient).OriginalRecipient)).ToList();
+        await spool.AcceptAsync(new SpoolEnvelope("", [envelope.Sender], null, "127.0.0.1", now),
+            DeliveryStatusReport.Build(settings.HostName, subject, bytes, recipients, now), cancellation);
     }
 
     private byte[]? BuildBounce(SpooledMessage message, byte[]? bytes, IReadOnlyList<RecipientOutcome> failed, DateTimeOffset now)
@@ -132,15 +153,23 @@ internal sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool
 
     private async Task<RecipientOutcome> DeliverToRingAsync(SpoolEnvelope envelope, string recipient, byte[] bytes, string spoolId, CancellationToken cancellation)
     {
+        var deliveryId = DeliveryId(spoolId, recipient);
+        var signed = envelope.AuthenticatedUser is not null && envelope.Sender.Length > 0;
         try
         {
             // Only a logged-in user's submission is sent in a user's name; the rest the node vouches for as gateway.
-            if (envelope.AuthenticatedUser is not null) await ring.DeliverAsync(DeliveryId(spoolId, recipient), envelope.Sender, recipient, bytes, cancellation);
-            else await ring.DeliverFromGatewayAsync(DeliveryId(spoolId, recipient), envelope.Sender, recipient, bytes, cancellation);
+            if (signed)
+            {
+                // The record is durable before POST has the message, so the recipient's receipt always finds it.
+                if (receipts.Find(deliveryId) is null) receipts.Write(Awaited(envelope, recipient, bytes, spoolId, deliveryId));
+                await ring.DeliverAsync(deliveryId, envelope.Sender, recipient, bytes, cancellation);
+            }
+            else await ring.DeliverFromGatewayAsync(deliveryId, envelope.Sender, recipient, bytes, cancellation);
             return new RecipientOutcome(recipient, DeliveryResult.Delivered, "250 2.0.0 Delivered through POST");
         }
         catch (MailDeliveryException e) when (e.Permanent)
         {
+            if (signed) receipts.Remove(deliveryId);
             return new RecipientOutcome(recipient, DeliveryResult.Permanent, $"550 5.0.0 {e.Message}");
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
@@ -148,6 +177,18 @@ internal sealed class DeliveryAttempt(DeliverySettings settings, FileSpool spool
             // Anything else POST throws (the ring out of reach, a timeout) is worth another try.
             return new RecipientOutcome(recipient, DeliveryResult.Temporary, $"451 4.0.0 {e.Message}");
         }
+    }
+
+    private AwaitedReceipt Awaited(SpoolEnvelope envelope, string recipient, byte[] bytes, string spoolId, string deliveryId)
+    {
+        var dsn = envelope.DsnFor(recipient);
+        return new AwaitedReceipt(deliveryId, spoolId, envelope.Sender, envelope.AuthenticatedUser!, recipient, ReceiptDesk.MessageIdOf(bytes), envelope.ReceivedAt, clock.Now)
+        {
+            WantsReport = dsn.WantsSuccess,
+            EnvelopeId = envelope.EnvelopeId,
+            OriginalRecipient = dsn.OriginalRecipient,
+            Headers = dsn.WantsSuccess ? DeliveryStatusReport.HeadersOf(bytes) : null,
+        };
     }
 
     private void RecordDeliveries(string id, DeliveryProgress progress, IEnumerable<RecipientOutcome> outcomes) =>

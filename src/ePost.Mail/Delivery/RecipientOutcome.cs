@@ -20,6 +20,9 @@ public enum DeliveryResult
 /// <param name="RemoteMta">The relay that answered, when it was the relay.</param>
 public sealed record RecipientOutcome(string Recipient, DeliveryResult Result, string Reply, string? RemoteMta = null)
 {
+    /// <summary>The relay took the recipient's DSN request on (it offers DSN), so reports are its business from here.</summary>
+    public bool ReportsFurther { get; init; }
+
     /// <summary>The RFC 3463 status code in <see cref="Reply"/>, or a generic one for the result.</summary>
     public string Status
     {

@@ -1,3 +1,5 @@
+using ePost.Mail.Backend;
+using ePost.Mail.Dsn;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -19,9 +21,16 @@ internal sealed class SmtpRelay(DeliverySettings settings)
     /// opportunistic or plain) with a certificate MailKit verifies, and must offer REQUIRETLS itself; otherwise the
     /// message is refused for good with 5.7.30 rather than sent where it could travel in clear.
     /// </remarks>
-    public async Task<IReadOnlyList<RecipientOutcome>> SendAsync(string sender, IReadOnlyList<string> recipients, byte[] message, bool requireTls,
+    /// <remarks>
+    /// The DSN requests of RFC 3461 (RET, ENVID, each recipient's NOTIFY and ORCPT) go on to a relay that offers DSN;
+    /// the outcomes say which recipients' reports the relay has thereby taken over. ORCPT goes on as MailKit writes it
+    /// (rfc822; the RCPT address), which is what RFC 3461 §4.2 asks of a submission's ORCPT anyway.
+    /// </remarks>
+    public async Task<IReadOnlyList<RecipientOutcome>> SendAsync(SpoolEnvelope envelope, IReadOnlyList<string> recipients, byte[] message,
         CancellationToken cancellation)
     {
+        var sender = envelope.Sender;
+        var requireTls = envelope.RequireTls;
         if (!Relay.IsConfigured)
             return All(recipients, DeliveryResult.Permanent, "554 5.3.5 No outbound relay is configured on this node", null);
         if (requireTls && Relay.Tls is not (RelayTls.StartTls or RelayTls.Implicit))
@@ -29,7 +38,7 @@ internal sealed class SmtpRelay(DeliverySettings settings)
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(Relay.Timeout);
-        using var client = new RecipientReportingClient();
+        using var client = new RecipientReportingClient(envelope);
         client.LocalDomain = settings.HostName;
         client.Timeout = (int)Math.Min(int.MaxValue, Relay.Timeout.TotalMilliseconds);
         var refused = new Dictionary<string, RecipientOutcome>(StringComparer.OrdinalIgnoreCase);
@@ -52,7 +61,9 @@ internal sealed class SmtpRelay(DeliverySettings settings)
             if (Relay.User.Length > 0) await client.AuthenticateAsync(Relay.User, Relay.Password, timeout.Token);
             await client.SendAsync(FormatOptions.Default, mime, from, to, timeout.Token);
             await client.DisconnectAsync(quit: true, timeout.Token);
-            return recipients.Select(r => refused.GetValueOrDefault(r) ?? new RecipientOutcome(r, DeliveryResult.Delivered, "250 2.0.0 Relayed", Relay.Host)).ToList();
+            var reports = client.Capabilities.HasFlag(SmtpCapabilities.Dsn);
+            return recipients.Select(r => refused.GetValueOrDefault(r)
+                                          ?? new RecipientOutcome(r, DeliveryResult.Delivered, "250 2.0.0 Relayed", Relay.Host) { ReportsFurther = reports && envelope.DsnFor(r).Notify is not null }).ToList();
         }
         catch (NoRecipientAcceptedException)
         {
@@ -105,10 +116,35 @@ internal sealed class SmtpRelay(DeliverySettings settings)
         _ => throw new ArgumentOutOfRangeException(nameof(tls), tls, null),
     };
 
-    /// <summary>MailKit's client with refused recipients reported instead of aborting the transaction.</summary>
+    /// <summary>MailKit's client with refused recipients reported instead of aborting the transaction, and the envelope's DSN requests passed on.</summary>
     private sealed class RecipientReportingClient : SmtpClient
     {
+        private readonly SpoolEnvelope envelope;
+
+        public RecipientReportingClient(SpoolEnvelope envelope)
+        {
+            this.envelope = envelope;
+            DeliveryStatusNotificationType = envelope.Return switch
+            {
+                DsnReturn.Full => MailKit.Net.Smtp.DeliveryStatusNotificationType.Full,
+                DsnReturn.Headers => MailKit.Net.Smtp.DeliveryStatusNotificationType.HeadersOnly,
+                _ => MailKit.Net.Smtp.DeliveryStatusNotificationType.Unspecified,
+            };
+        }
+
         public Action<MailboxAddress, SmtpResponse>? Refused { get; set; }
+
+        protected override string GetEnvelopeId(MimeMessage message) => envelope.EnvelopeId ?? string.Empty;
+
+        protected override MailKit.DeliveryStatusNotification? GetDeliveryStatusNotifications(MimeMessage message, MailboxAddress mailbox)
+        {
+            if (envelope.DsnFor(mailbox.Address).Notify is not { } notify) return null;
+            var result = MailKit.DeliveryStatusNotification.Never;
+            if (notify.HasFlag(DsnNotify.Success)) result |= MailKit.DeliveryStatusNotification.Success;
+            if (notify.HasFlag(DsnNotify.Failure)) result |= MailKit.DeliveryStatusNotification.Failure;
+            if (notify.HasFlag(DsnNotify.Delay)) result |= MailKit.DeliveryStatusNotification.Delay;
+            return result;
+        }
 
         protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response) => Refused?.Invoke(mailbox, response);
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using ePost.Mail.Backend;
+using ePost.Mail.Dsn;
 using ePost.Mail.Sessions;
 using ePost.Mail.Smtp.Commands;
 
@@ -18,11 +19,14 @@ public sealed partial class SmtpSession : IProtocolSession
     private readonly LoginThrottle throttle;
     private readonly ITimeProvider clock;
     private readonly List<string> recipients = [];
+    private readonly Dictionary<string, RecipientDsn> recipientDsn = new(StringComparer.OrdinalIgnoreCase);
     private SmtpDataReader? data;
     private string? heloName;
     private string sender = "";
     private bool smtpUtf8;
     private bool requireTls;
+    private DsnReturn dsnReturn;
+    private string? envelopeId;
     private bool tls;
     private int errors;
 
@@ -145,6 +149,7 @@ public sealed partial class SmtpSession : IProtocolSession
             "CHUNKING",
             "SMTPUTF8",
             "ENHANCEDSTATUSCODES",
+            "DSN",
         };
         if (context.CanStartTls && !tls) lines.Add("STARTTLS");
         // RFC 8689 §4: offered only once the session itself is TLS.
@@ -169,6 +174,8 @@ public sealed partial class SmtpSession : IProtocolSession
         sender = mail.Sender;
         smtpUtf8 = mail.SmtpUtf8;
         requireTls = mail.RequireTls;
+        dsnReturn = mail.Return;
+        envelopeId = mail.EnvelopeId;
         return Reply("250 2.1.0 Ok");
     }
 
@@ -195,6 +202,8 @@ public sealed partial class SmtpSession : IProtocolSession
                 return Failed("550 5.7.1 Relay access denied");
         }
         if (!recipients.Contains(rcpt.Recipient, StringComparer.OrdinalIgnoreCase)) recipients.Add(rcpt.Recipient);
+        // A recipient given twice keeps the parameters of its first RCPT, as it keeps its place in the list.
+        if (rcpt.Dsn != RecipientDsn.Default) recipientDsn.TryAdd(rcpt.Recipient, rcpt.Dsn);
         return Reply("250 2.1.5 Ok");
     }
 
@@ -216,7 +225,13 @@ public sealed partial class SmtpSession : IProtocolSession
         return await SpoolAsync(envelope, reader.Message, cancellation);
     }
 
-    private SpoolEnvelope Envelope() => new(sender, recipients.ToList(), User?.Name, context.Remote.Address.ToString(), clock.Now) { RequireTls = requireTls };
+    private SpoolEnvelope Envelope() => new(sender, recipients.ToList(), User?.Name, context.Remote.Address.ToString(), clock.Now)
+    {
+        RequireTls = requireTls,
+        Return = dsnReturn,
+        EnvelopeId = envelopeId,
+        RecipientDsn = recipientDsn.Count == 0 ? null : new Dictionary<string, RecipientDsn>(recipientDsn, StringComparer.OrdinalIgnoreCase),
+    };
 
     private string Refusal(DataFault fault) => fault switch
     {
@@ -259,6 +274,9 @@ public sealed partial class SmtpSession : IProtocolSession
         sender = "";
         smtpUtf8 = false;
         requireTls = false;
+        dsnReturn = DsnReturn.Unspecified;
+        envelopeId = null;
+        recipientDsn.Clear();
         data = null;
         chunked = null;
     }

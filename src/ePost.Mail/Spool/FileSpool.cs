@@ -189,7 +189,8 @@ public sealed class FileSpool : ISubmissionSpool
         }
     }
 
-    private static void WriteDurably(string path, ReadOnlySpan<byte> bytes, bool replace = false)
+    /// <summary>Writes and fsyncs a file (the caller renames it into place and flushes the directory).</summary>
+    internal static void WriteDurably(string path, ReadOnlySpan<byte> bytes, bool replace = false)
     {
         using var file = new FileStream(path, replace ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.None);
         file.Write(bytes);

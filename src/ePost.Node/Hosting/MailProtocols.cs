@@ -32,7 +32,7 @@ public static class MailProtocols
         var certificate = LoadCertificate(c, dataDir, host);
         var spool = new FileSpool(Path.Combine(dataDir, "spool"));
         var delivery = DeliverySettings.Create(config);
-        system.ActorOf(DeliveryAgent.Props(delivery, spool, mail.Directory, mail.Delivery), "delivery");
+        system.ActorOf(DeliveryAgent.Props(delivery, spool, mail.Directory, mail.Delivery, mail.Store), "delivery");
 
         // Every call the sessions make to POST (and to the spool) answers within backend-timeout, so a stopped or slow
         // layer costs a client an unavailable reply, never a hung command.

@@ -71,15 +71,27 @@ public sealed class MailSender(RingClient ring, CertificateDirectory certificate
             var encoded = MessageCodec.Encode(message);
             await StoreAsync(encoded, cancellation).ConfigureAwait(false);
             var deviceKeys = await DeviceKeysAsync(certificate, cancellation).ConfigureAwait(false);
-            var deposit = NotificationObject.Deposit(certificate.UserId, certificate.SigningPublicKey, seal(encoded, certificate, deviceKeys));
-            await ring.InsertAsync(deposit, settings.NotificationLease, cancellation).ConfigureAwait(false);
-            await HintAsync(certificate, deposit, cancellation).ConfigureAwait(false);
-            return deposit.Id;
+            return await DepositAsync(certificate, seal(encoded, certificate, deviceKeys), cancellation).ConfigureAwait(false);
         }
         catch (RingException e)
         {
             throw new MailDeliveryException(e.Refusal is RefusalReason.TooLarge or RefusalReason.OverBudget, $"The ring did not take the message: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Leaves <paramref name="sealedBody"/> (a sealed notification or receipt) in <paramref name="addressee"/>'s
+    /// notification arc, where its node collects it, and hints that node (from its presence record) that it is there.
+    /// </summary>
+    /// <returns>The id of the deposited notification.</returns>
+    /// <exception cref="RingException">When the ring did not take it.</exception>
+    public async Task<Core.Ids.RingId> DepositAsync(UserCertificate addressee, byte[] sealedBody, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(addressee);
+        var deposit = NotificationObject.Deposit(addressee.UserId, addressee.SigningPublicKey, sealedBody);
+        await ring.InsertAsync(deposit, settings.NotificationLease, cancellation).ConfigureAwait(false);
+        await HintAsync(addressee, deposit, cancellation).ConfigureAwait(false);
+        return deposit.Id;
     }
 
     /// <summary>Stores the message's blocks, then its manifest (so a manifest never names a block the ring lacks).</summary>

@@ -47,10 +47,8 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
 
     /// <summary>Signs with the sender's key and encrypts for the recipient's key: only the recipient reads it, and it proves its sender.</summary>
     /// <remarks>
-    /// Sealed layout: u32 length | KeyWrap of a fresh content key for the recipient (context "epost/notification/v1|" ‖
-    /// recipient address) | AES-256-GCM box of (plaintext ‖ Ed25519 signature over "epost/notification/v1" ‖ plaintext)
-    /// with the same context as associated data. The plaintext names sender and recipient, so a sealed notification
-    /// cannot be re-addressed to someone else or claimed for another sender.
+    /// Sealed as <see cref="SealedEnvelope"/> describes, domain "epost/notification/v1". The plaintext names sender and
+    /// recipient, so a sealed notification cannot be re-addressed to someone else or claimed for another sender.
     /// </remarks>
     /// <param name="sender">The sender's keys.</param>
     /// <param name="recipient">The recipient's certificate.</param>
@@ -77,23 +75,7 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
     {
         if (deviceKeys is { Count: > MaxDeviceWraps }) throw new ArgumentException($"At most {MaxDeviceWraps} device keys.", nameof(deviceKeys));
         if (recipient.Address != Recipient) throw new ArgumentException($"The notification is for {Recipient}, not {recipient.Address}.", nameof(recipient));
-        var plaintext = Encode();
-        var signature = signer.Sign([.. System.Text.Encoding.ASCII.GetBytes(Domain), .. plaintext]);
-        var context = Context(Recipient);
-        var key = RandomNumberGenerator.GetBytes(32);
-        try
-        {
-            var wrap = KeyWrap.Wrap(recipient.EncryptionPublicKey, key, context, random);
-            var box = AesGcmBox.Seal(key, [.. plaintext, .. signature], context, random);
-            if (deviceKeys is not { Count: > 0 }) return new FieldWriter().Bytes(wrap).Raw(box).ToArray();
-            var writer = new FieldWriter().Byte(MultiRecipient).Byte((byte)(deviceKeys.Count + 1)).Bytes(wrap);
-            foreach (var device in deviceKeys) writer.Bytes(KeyWrap.Wrap(device, key, context, random));
-            return writer.Raw(box).ToArray();
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
+        return SealedEnvelope.Seal(Domain, signer, recipient, Encode(), random, deviceKeys);
     }
 
     /// <summary>Opens a sealed notification with the recipient's keys; the sender is not yet verified (see <see cref="OpenedNotification.VerifySender"/>).</summary>
@@ -111,47 +93,11 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
     public static OpenedNotification Open(ReadOnlySpan<byte> sealedBytes, string recipientAddress, X25519KeyPair key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return Open(sealedBytes, recipientAddress, key.PrivateKey);
-    }
-
-    private const byte MultiRecipient = 1;
-
-    private static OpenedNotification Open(ReadOnlySpan<byte> sealedBytes, string recipientAddress, byte[] privateKey)
-    {
-        var context = Context(recipientAddress);
-        var reader = new FieldReader(sealedBytes, "sealed notification");
-        var wraps = new List<byte[]>();
-        if (!sealedBytes.IsEmpty && sealedBytes[0] == MultiRecipient)
-        {
-            reader.Byte();
-            int count = reader.Byte();
-            if (count is < 2 or > MaxDeviceWraps + 1) throw new FormatException($"A sealed notification has 2..{MaxDeviceWraps + 1} wraps, not {count}.");
-            for (var i = 0; i < count; i++) wraps.Add(reader.Bytes(KeyWrap.Overhead + KeyWrap.MaxKeyLength));
-        }
-        else
-        {
-            wraps.Add(reader.Bytes(KeyWrap.Overhead + KeyWrap.MaxKeyLength));
-        }
-        var box = reader.Raw(reader.Remaining);
-        byte[]? key = null;
-        foreach (var wrap in wraps)
-            if (KeyWrap.TryUnwrap(privateKey, wrap, context, out var unwrapped)) { key = unwrapped; break; }
-        if (key is null) throw new CryptographicException($"The notification is not sealed for this key of {recipientAddress}.");
-        byte[] opened;
-        try
-        {
-            opened = AesGcmBox.Open(key, box, context);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
-        if (opened.Length < Ed25519.SignatureLength) throw new FormatException("A sealed notification is too short to hold a signature.");
-        var plaintext = opened.AsSpan(0, opened.Length - Ed25519.SignatureLength);
+        var (plaintext, signature) = SealedEnvelope.Open(Domain, sealedBytes, recipientAddress, key.PrivateKey, "sealed notification");
         var notification = Decode(plaintext);
         if (notification.Recipient != recipientAddress)
             throw new CryptographicException($"The notification names {notification.Recipient}, not {recipientAddress}.");
-        return new OpenedNotification(notification, plaintext.ToArray(), opened[^Ed25519.SignatureLength..]);
+        return new OpenedNotification(notification, plaintext, signature);
     }
 
     internal byte[] Encode()
@@ -182,9 +128,7 @@ public sealed record Notification(string DeliveryId, string Sender, string Recip
     }
 
     internal static bool VerifySignature(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> senderKey) =>
-        Ed25519.Verify(senderKey, [.. System.Text.Encoding.ASCII.GetBytes(Domain), .. plaintext], signature);
-
-    private static byte[] Context(string recipient) => System.Text.Encoding.UTF8.GetBytes(Domain + "|" + recipient);
+        SealedEnvelope.Verify(Domain, plaintext, signature, senderKey);
 }
 
 /// <summary>A notification the recipient decrypted; trust it only after <see cref="VerifySender"/>.</summary>

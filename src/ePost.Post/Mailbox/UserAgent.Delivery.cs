@@ -41,7 +41,15 @@ public sealed partial class UserAgent
         {
             if (withdrawn.Ok) _handled.Add(withdrawn.Id);
         });
+        Command<Mail.Backend.DeliveryConfirmationTaken>(taken =>
+        {
+            // The mail side has the confirmation on disk: the receipt has done its work and leaves the ring.
+            if (taken.Token is RingId id && _receiptsTold.Remove(id, out var receipt)) WithdrawAsync(receipt).PipeTo(Self);
+        });
     }
+
+    /// <summary>Receipts published to the mail side and not yet answered, by notification id (each round tells them again).</summary>
+    private readonly Dictionary<RingId, NotificationObject> _receiptsTold = new();
 
     private readonly HashSet<RingId> _hints = new();
 
@@ -133,7 +141,8 @@ public sealed partial class UserAgent
         }
         catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException)
         {
-            return new Undeliverable(found, "it does not open with this user's key: " + e.Message);
+            // Not a notification: perhaps a receipt for mail this user sent (sealed under its own domain).
+            return await OpenReceiptAsync(found, keys, certificates).ConfigureAwait(false) ?? new Undeliverable(found, "it does not open with this user's key: " + e.Message);
         }
         // Mail from outside the ring is vouched for by the certified node that received it, never by a ring user.
         if (opened.Notification.IsGateway)
@@ -150,7 +159,28 @@ public sealed partial class UserAgent
             if (!opened.VerifySender(sender))
                 return new Undeliverable(found, $"it is not signed by {opened.Notification.Sender}'s certified key");
         }
-        return new Deliverable(found, opened.Notification);
+        return new Deliverable(found, opened.Notification) { SenderCertificate = sender };
+    }
+
+    /// <summary>A receipt whose signature is the certified key of the recipient it names, else null (not a receipt) or a refusal.</summary>
+    private static async Task<object?> OpenReceiptAsync(NotificationObject found, Core.Crypto.UserKeys keys, Identity.CertificateDirectory certificates)
+    {
+        OpenedReceipt opened;
+        try
+        {
+            opened = Receipt.Open(found.Body.Span, keys);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException)
+        {
+            return null;
+        }
+        var recipient = opened.Receipt.Recipient;
+        var certificate = await certificates.FindAsync(recipient).ConfigureAwait(false);
+        if (certificate is null || !opened.VerifyRecipient(certificate)) certificate = await certificates.FindAsync(recipient, refresh: true).ConfigureAwait(false);
+        if (certificate is null) return new SenderUnknown(found.Id, recipient);
+        // Never a claim on its own word: a receipt not signed by the recipient's certified key confirms nothing.
+        if (!opened.VerifyRecipient(certificate)) return new Undeliverable(found, $"a receipt not signed by {recipient}'s certified key");
+        return new ReceiptArrived(found, opened.Receipt);
     }
 
     private void OnCollected(Collected collected)
@@ -165,6 +195,7 @@ public sealed partial class UserAgent
         }
         var events = new List<LogAppended>();
         var withdraw = new List<NotificationObject>();
+        var receipts = new List<Deliverable>();
         var filedHere = new HashSet<string>(StringComparer.Ordinal);
         foreach (var result in collected.Results)
         {
@@ -198,7 +229,14 @@ public sealed partial class UserAgent
                         SnapshotIfDue(inbox, events);
                         _filed++;
                     }
-                    withdraw.Add(good.Found);
+                    // Filed now or before: either way the sender may hear of it, and a receipt lost in a crash is sent again.
+                    if (good.SenderCertificate is not null) receipts.Add(good);
+                    else withdraw.Add(good.Found);
+                    break;
+                case ReceiptArrived arrived:
+                    _receiptsTold[arrived.Found.Id] = arrived.Found;
+                    Context.System.EventStream.Publish(new Mail.Backend.DeliveryConfirmed(_keys.Certificate.Address, arrived.Receipt.DeliveryId,
+                        arrived.Receipt.Recipient, arrived.Receipt.FiledAt, Self, arrived.Found.Id));
                     break;
             }
         }
@@ -206,6 +244,8 @@ public sealed partial class UserAgent
         {
             // Withdraw only once the filing is durable here: a crash in between files nothing twice (the id is kept).
             foreach (var notification in withdraw) WithdrawAsync(notification).PipeTo(Self);
+            var filedAt = _services.Clock.GetUtcNow();
+            foreach (var good in receipts) ReceiptThenWithdrawAsync(good, filedAt).PipeTo(Self);
             _collecting = false;
             if (collected.More) _collectAgain = true;
             // A listing the ring could not complete (a node that has only just come back, replicas that did not
@@ -229,9 +269,41 @@ public sealed partial class UserAgent
         }
     }
 
+    /// <summary>
+    /// Leaves a signed receipt for the sender, then withdraws the notification. A receipt the ring did not take leaves
+    /// the notification in place, so the next round (a duplicate by then) sends the receipt again.
+    /// </summary>
+    private async Task<Withdrawn> ReceiptThenWithdrawAsync(Deliverable good, DateTimeOffset filedAt)
+    {
+        var note = good.Notification;
+        try
+        {
+            var receipt = new Receipt(note.DeliveryId, note.Sender, _keys.Certificate.Address, good.Found.Id, filedAt)
+                .Seal(_keys, good.SenderCertificate!, System.Security.Cryptography.RandomNumberGenerator.Create());
+            await _services.Sender.DepositAsync(good.SenderCertificate!, receipt).ConfigureAwait(false);
+        }
+        catch (RingException e) when (e.Refusal != RefusalReason.None)
+        {
+            // The replicas refused the receipt itself (the sender's arc holds as many from this node as it may): asking
+            // again every round would not change that, so the mail is withdrawn and the sender simply hears nothing.
+            _log.Info("The receipt to {0} for delivery {1} was refused ({2}); the sender will not see it", note.Sender, note.DeliveryId, e.Refusal);
+        }
+        catch (Exception)
+        {
+            return new Withdrawn(good.Found.Id, false);
+        }
+        return await WithdrawAsync(good.Found).ConfigureAwait(false);
+    }
+
     private sealed record Collected(IReadOnlyList<object> Results, HashSet<RingId>? Listed, bool RetrySoon, bool More);
 
-    private sealed record Deliverable(NotificationObject Found, Notification Notification);
+    private sealed record Deliverable(NotificationObject Found, Notification Notification)
+    {
+        /// <summary>The verified sender's certificate; null for gateway mail, which gets no receipt.</summary>
+        public Core.Crypto.UserCertificate? SenderCertificate { get; init; }
+    }
+
+    private sealed record ReceiptArrived(NotificationObject Found, Receipt Receipt);
 
     private sealed record Undeliverable(NotificationObject Notification, string Reason);
 

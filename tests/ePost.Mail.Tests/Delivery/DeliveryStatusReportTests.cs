@@ -1,6 +1,7 @@
 using System.Text;
 using ePost.Mail.Backend;
 using ePost.Mail.Delivery;
+using ePost.Mail.Dsn;
 using ePost.Mail.Spool;
 using MimeKit;
 
@@ -86,4 +87,69 @@ public sealed class DeliveryStatusReportTests
     [InlineData("", DeliveryResult.Permanent, "5.0.0")]
     public void The_status_code_is_taken_from_the_reply_when_it_has_a_valid_one(string reply, DeliveryResult result, string status) =>
         Assert.Equal(status, new RecipientOutcome("x@example.org", result, reply).Status);
+
+    private static readonly byte[] Original = "Subject: s\r\nMessage-ID: <m1@ring.test>\r\n\r\nthe body\r\n"u8.ToArray();
+
+    private static MessageDeliveryStatus StatusOf(byte[] bytes, out MimeMessage dsn)
+    {
+        dsn = MimeMessage.Load(new MemoryStream(bytes));
+        var report = Assert.IsType<MultipartReport>(dsn.Body);
+        Assert.Equal("delivery-status", report.ReportType);
+        return Assert.IsType<MessageDeliveryStatus>(report[1]);
+    }
+
+    [Fact]
+    public void A_success_report_says_delivered_with_the_filing_time_and_echoes_envid_and_orcpt()
+    {
+        var filed = Now.AddMinutes(-5);
+        var bytes = DeliveryStatusReport.Build("node.ring.test", new ReportedMessage("alice@ring.test", "Q9", Now.AddHours(-1), "env-42", DsnReturn.Full),
+            DeliveryStatusReport.HeadersOf(Original),
+            [new ReportedRecipient("bob@ring.test", DsnAction.Delivered, "2.0.0", "smtp; 250 2.0.0 filed", null, filed, "rfc822;Bob@ring.test")], Now);
+        var status = StatusOf(bytes, out var dsn);
+        Assert.Equal("Successful Mail Delivery Report", dsn.Subject);
+        Assert.Equal("alice@ring.test", dsn.To.Mailboxes.Single().Address);
+        Assert.Equal("auto-replied", dsn.Headers["Auto-Submitted"]);
+        var perMessage = status.StatusGroups[0];
+        Assert.Equal("env-42", perMessage["Original-Envelope-Id"]);
+        Assert.Equal("dns; node.ring.test", perMessage["Reporting-MTA"]);
+        var recipient = status.StatusGroups[1];
+        Assert.Equal("rfc822; Bob@ring.test", recipient["Original-Recipient"]);
+        Assert.Equal("rfc822; bob@ring.test", recipient["Final-Recipient"]);
+        Assert.Equal("delivered", recipient["Action"]);
+        Assert.Equal("2.0.0", recipient["Status"]);
+        Assert.Equal(filed, MimeKit.Utils.DateUtils.TryParse(recipient["Last-Attempt-Date"], out var date) ? date : default);
+        // RET=FULL is for failures: a success report returns the headers only (RFC 3461 §4.3).
+        Assert.Equal("text/rfc822-headers", Assert.IsType<MultipartReport>(dsn.Body)[2].ContentType.MimeType);
+        Assert.DoesNotContain("the body", Encoding.ASCII.GetString(bytes));
+    }
+
+    [Fact]
+    public void Ret_full_returns_the_whole_message_of_a_local_user_but_only_the_headers_of_gateway_mail()
+    {
+        SpooledMessage Submitted(string? user) => new("Q1", new SpoolEnvelope("alice@ring.test", ["x@example.org"], user, "127.0.0.1", Now)
+        {
+            Return = DsnReturn.Full,
+            EnvelopeId = "e1",
+            RecipientDsn = new Dictionary<string, RecipientDsn> { ["x@example.org"] = new(DsnNotify.Failure, "rfc822;x@example.org") },
+        }, 10, "00");
+        var full = DeliveryStatusReport.Build("n", Submitted("alice"), Original, Failed, Now);
+        var status = StatusOf(full, out var dsn);
+        var returned = Assert.IsAssignableFrom<MessagePart>(Assert.IsType<MultipartReport>(dsn.Body)[2]);
+        Assert.Equal("message/rfc822", returned.ContentType.MimeType);
+        Assert.Equal("the body", Assert.IsType<TextPart>(returned.Message!.Body).Text.TrimEnd());
+        Assert.Equal("e1", status.StatusGroups[0]["Original-Envelope-Id"]);
+        Assert.Equal("rfc822; x@example.org", status.StatusGroups[1]["Original-Recipient"]);
+        Assert.Equal("failed", status.StatusGroups[1]["Action"]);
+
+        StatusOf(DeliveryStatusReport.Build("n", Submitted(null), Original, Failed, Now), out var gateway);
+        Assert.Equal("text/rfc822-headers", Assert.IsType<MultipartReport>(gateway.Body)[2].ContentType.MimeType);
+    }
+
+    [Fact]
+    public void A_report_mixing_actions_is_refused() =>
+        Assert.Throws<ArgumentException>(() => DeliveryStatusReport.Build("n", new ReportedMessage("a@b.c", "Q", Now, null, DsnReturn.Headers), null,
+        [
+            new ReportedRecipient("x@b.c", DsnAction.Delivered, "2.0.0", null, null, null, null),
+            new ReportedRecipient("y@b.c", DsnAction.Failed, "5.0.0", null, null, null, null),
+        ], Now));
 }

@@ -1,4 +1,5 @@
 using ePost.Mail.Delivery;
+using ePost.Mail.Dsn;
 using ePost.Mail.Tests.Fixtures;
 
 namespace ePost.Mail.Tests.Delivery;
@@ -35,6 +36,34 @@ public sealed class RelayDeliveryTests : DeliveryFixture
         Assert.Equal(text, AiosmtpdServer.Text(message));
         Assert.Single(Ring.FiledFor("bob@ring.test")); // the ring user went through POST, not the relay
         Assert.Empty(Spool.ListPending());
+    }
+
+    [Fact]
+    public async Task Notify_success_to_a_relay_without_dsn_gets_a_relayed_report_and_the_message_goes_out()
+    {
+        var server = await StartServerAsync();
+        var text = Letter("alice@ring.test", "friend@example.org", "tell me");
+        var id = await Spool.AcceptAsync(new Backend.SpoolEnvelope("alice@ring.test", ["friend@example.org", "quiet@example.org"], "alice", "127.0.0.1", Scheduler.Now)
+        {
+            EnvelopeId = "env-9",
+            RecipientDsn = new Dictionary<string, RecipientDsn>
+            {
+                ["friend@example.org"] = new(DsnNotify.Success, "rfc822;friend@example.org"),
+                ["quiet@example.org"] = new(DsnNotify.Never, null),
+            },
+        }, System.Text.Encoding.UTF8.GetBytes(text), CancellationToken.None);
+        StartAgent(Settings(server.Port));
+
+        Assert.True(ExpectReport(id).Completed);
+        var (_, to, message) = Assert.Single(server.Received());
+        Assert.Equal(["friend@example.org", "quiet@example.org"], to);
+        Assert.Equal(text, AiosmtpdServer.Text(message));
+        // aiosmtpd offers no DSN, so nobody downstream will report: the node says "relayed", for the one that asked.
+        var (dsn, recipients) = ParseBounce(Assert.Single(Ring.FiledFor("alice@ring.test")).Message);
+        Assert.Equal("Mail Relayed: No Further Reports", dsn.Subject);
+        var group = Assert.Single(recipients);
+        Assert.Equal(("rfc822; friend@example.org", "relayed", "rfc822; friend@example.org"), (group["Final-Recipient"], group["Action"], group["Original-Recipient"]));
+        Assert.Contains("Original-Envelope-Id: env-9", dsn.ToString());
     }
 
     [Fact]

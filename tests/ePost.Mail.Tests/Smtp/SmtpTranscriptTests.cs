@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ePost.Mail.Dsn;
 using ePost.Mail.Sessions;
 using ePost.Mail.Smtp;
 using ePost.Mail.Tests.Fixtures;
@@ -35,6 +36,25 @@ public sealed class SmtpTranscriptTests
         var text = Encoding.UTF8.GetString(message);
         Assert.StartsWith("Received: from client.example ([127.0.0.1])\r\n\tby mx.ring.test (ePost) with ESMTPA;\r\n", text);
         Assert.EndsWith("Subject: hi\r\n\r\nHello Bob.\r\n.leading dot\r\n..two dots\r\n", text);
+    }
+
+    [Fact]
+    public async Task Dsn_parameters_are_offered_decoded_and_kept_with_the_envelope_of_their_transaction_only()
+    {
+        await TranscriptRunner.RunAsync(Session(), "Transcripts/dsn_parameters.txt");
+        Assert.Equal(2, spool.Accepted.Count);
+        var envelope = spool.Accepted[0].Envelope;
+        Assert.Equal(DsnReturn.Full, envelope.Return);
+        Assert.Equal("QQ+1=x", envelope.EnvelopeId);
+        Assert.Equal(new RecipientDsn(DsnNotify.Success | DsnNotify.Failure, "rfc822;bob@ring.test"), envelope.DsnFor("bob@ring.test"));
+        Assert.Equal(new RecipientDsn(DsnNotify.Never, null), envelope.DsnFor("friend@example.org"));
+        Assert.False(envelope.DsnFor("friend@example.org").WantsFailure);
+        // The repeated recipient keeps its first parameters; a recipient without any gets the defaults.
+        Assert.Equal(["bob@ring.test", "friend@example.org", "dave@example.net"], envelope.Recipients);
+        Assert.Same(RecipientDsn.Default, envelope.DsnFor("dave@example.net"));
+        Assert.True(envelope.DsnFor("dave@example.net").WantsFailure);
+        var second = spool.Accepted[1].Envelope;
+        Assert.Equal((DsnReturn.Unspecified, (string?)null, (IReadOnlyDictionary<string, RecipientDsn>?)null), (second.Return, second.EnvelopeId, second.RecipientDsn));
     }
 
     [Fact]

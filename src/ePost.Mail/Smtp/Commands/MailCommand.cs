@@ -1,3 +1,5 @@
+using ePost.Mail.Dsn;
+
 namespace ePost.Mail.Smtp.Commands;
 
 /// <summary>MAIL FROM:&lt;reverse-path&gt; with the ESMTP parameters this server offers.</summary>
@@ -9,6 +11,12 @@ public sealed record MailCommand(string Sender, long? DeclaredSize, bool SmtpUtf
     /// <summary>REQUIRETLS (RFC 8689) was given: the message may only travel over verified TLS.</summary>
     public bool RequireTls { get; init; }
 
+    /// <summary>RET= (RFC 3461 §4.3): how much of the message a failure report returns.</summary>
+    public DsnReturn Return { get; init; }
+
+    /// <summary>ENVID= (RFC 3461 §4.4), decoded from xtext, or null.</summary>
+    public string? EnvelopeId { get; init; }
+
     /// <summary>Parses the arguments of MAIL.</summary>
     public static SmtpCommand Parse(string args)
     {
@@ -19,6 +27,8 @@ public sealed record MailCommand(string Sender, long? DeclaredSize, bool SmtpUtf
         long? size = null;
         var utf8 = false;
         var requireTls = false;
+        var ret = DsnReturn.Unspecified;
+        string? envelopeId = null;
         foreach (var parameter in rest[length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = parameter.IndexOf('=');
@@ -37,6 +47,15 @@ public sealed record MailCommand(string Sender, long? DeclaredSize, bool SmtpUtf
                 case "REQUIRETLS" when value is null:
                     requireTls = true;
                     break;
+                case "RET":
+                    if (ret != DsnReturn.Unspecified) return Twice("RET");
+                    if (!DsnParameters.TryParseReturn(value, out ret, out var badReturn)) return new InvalidCommand("MAIL", badReturn);
+                    break;
+                case "ENVID":
+                    if (envelopeId is not null) return Twice("ENVID");
+                    if (!DsnParameters.TryParseEnvelopeId(value, out var id, out var badId)) return new InvalidCommand("MAIL", badId);
+                    envelopeId = id;
+                    break;
                 case "AUTH" when value is not null:
                     // RFC 4954 §5: a trusted-relay hint; this server never relays on a client's word, so it is ignored.
                     break;
@@ -44,6 +63,8 @@ public sealed record MailCommand(string Sender, long? DeclaredSize, bool SmtpUtf
                     return new InvalidCommand("MAIL", $"555 5.5.4 Unsupported MAIL parameter {parameter}");
             }
         }
-        return new MailCommand(sender, size, utf8) { RequireTls = requireTls };
+        return new MailCommand(sender, size, utf8) { RequireTls = requireTls, Return = ret, EnvelopeId = envelopeId };
     }
+
+    private static InvalidCommand Twice(string keyword) => InvalidCommand.Syntax("MAIL", $"{keyword} given twice");
 }
