@@ -87,6 +87,7 @@ public static class SimCommand
         var buildSeconds = wall.Elapsed.TotalSeconds;
         var bytesPerNode = (GC.GetTotalMemory(forceFullCollection: true) - baseline) / Math.Max(1, o.Nodes);
         output.WriteLine($"# built {o.Nodes} nodes in {buildSeconds:F1} s wall; leaf sets {(converged ? "correct" : "NOT correct")} {convergeSeconds:F0} s virtual after the last join");
+        output.WriteLine("# sent while building: " + string.Join(", ", ring.Network.SentByKind.OrderByDescending(k => k.Value).Select(k => $"{k.Key.Name} {k.Value}")));
 
         // Steady-state maintenance traffic, measured over a quiet window after the ring converged, before any fault.
         var maintenanceBefore = ring.Traffic.MaintenanceSent;

@@ -41,6 +41,7 @@ public sealed class PeerRateLimiter
         if (_byPeer.TryGetValue(peer, out var node)) _recent.Remove(node);
         else
         {
+            ForgetRefilled(now);
             if (_byPeer.Count >= _maxPeers)
             {
                 var oldest = _recent.Last!;
@@ -62,6 +63,28 @@ public sealed class PeerRateLimiter
         if (_messagesPerSecond > 0) bucket.Messages -= 1;
         if (_bytesPerSecond > 0) bucket.Bytes -= cost;
         return true;
+    }
+
+    /// <summary>
+    /// Forgets the least recently heard peers whose buckets have refilled to their bursts by <paramref name="now"/>: a
+    /// forgotten peer starts again with full buckets, so this changes no answer, and a node that hears from thousands
+    /// of peers once (a ring being built) does not keep a bucket for each. Two at most per new peer, so the work per
+    /// call stays constant and the list still shrinks.
+    /// </summary>
+    private void ForgetRefilled(TimeSpan now)
+    {
+        for (var i = 0; i < 2 && _recent.Last is { } oldest && IsRefilled(oldest.Value, now); i++)
+        {
+            _recent.RemoveLast();
+            _byPeer.Remove(oldest.Value.Peer);
+        }
+    }
+
+    private bool IsRefilled(Bucket bucket, TimeSpan now)
+    {
+        var elapsed = (now - bucket.At).TotalSeconds;
+        return (_messagesPerSecond == 0 || bucket.Messages + elapsed * _messagesPerSecond >= _messageBurst)
+            && (_bytesPerSecond == 0 || bucket.Bytes + elapsed * _bytesPerSecond >= _byteBurst);
     }
 
     private sealed class Bucket(string peer, double messages, double bytes, TimeSpan at)

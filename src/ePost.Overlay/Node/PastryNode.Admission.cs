@@ -1,3 +1,4 @@
+using ePost.Core.Ids;
 using ePost.Overlay.Admission;
 using ePost.Overlay.Join;
 using ePost.Overlay.Liveness;
@@ -19,6 +20,54 @@ public sealed partial class PastryNode
     /// vouches for it), so it refreshes what we know of exactly that handle and admits nothing new.
     /// </summary>
     private (NodeHandle Origin, NodeHandle Relay)? _arrivedVia;
+
+    /// <summary>
+    /// Candidates being verified for the leaf set, kept as a leaf set of their own (its sides nearest first): a further
+    /// candidate is probed only if it would still be a member once they have all answered.
+    /// </summary>
+    private readonly LeafSet _leafCandidates;
+
+    /// <summary>The candidate being verified for each empty routing-table slot.</summary>
+    private readonly Dictionary<(int Row, int Column), RingId> _slotCandidates = new();
+
+    /// <summary>Counts a candidate of <see cref="_leafCandidates"/>: still being verified, and not a member meanwhile.</summary>
+    private readonly Func<NodeHandle, bool> _stillCandidate;
+
+    /// <summary>True while a probe to the candidate with that id is out.</summary>
+    private bool IsBeingVerified(RingId id) => _peers.TryGetValue(id, out var p) && p.Candidate && p.PendingNonce != 0;
+
+    /// <summary>
+    /// Whether a handle not heard from yet is worth a probe for the leaf set: it would enter it, and on some side fewer
+    /// than half a leaf set of members and candidates being verified are nearer. A joiner's leaf set is empty until
+    /// its first probes are answered, so without the candidates it took every handle it was told of, and probed
+    /// hundreds of nodes where a dozen a side will do; if a nearer candidate fails, gossip names the others again.
+    /// </summary>
+    private bool LeafSetWouldTakeCandidate(NodeHandle node)
+    {
+        if (!LeafSet.WouldAccept(node)) return false;
+        // Another incarnation of a member, or a member on one side only: as the leaf set itself says.
+        if (LeafSet.Contains(node.Id)) return true;
+        return LeafSet.Nearer(node, clockwise: true) + _leafCandidates.Nearer(node, clockwise: true, _stillCandidate) < LeafSet.HalfSize
+            || LeafSet.Nearer(node, clockwise: false) + _leafCandidates.Nearer(node, clockwise: false, _stillCandidate) < LeafSet.HalfSize;
+    }
+
+    /// <summary>True when another candidate for that empty routing-table slot is being verified (one answer fills it).</summary>
+    private bool SlotBeingVerified(int row, int column, RingId id) =>
+        _slotCandidates.TryGetValue((row, column), out var other) && other != id && IsBeingVerified(other);
+
+    /// <summary>Records where a candidate now probed would go (a leaf-set candidate's answer also fills its table slot).</summary>
+    private void Verifying(NodeHandle node, bool forLeafSet, (int Row, int Column)? slot)
+    {
+        if (forLeafSet) _leafCandidates.Offer(node);
+        if (slot is { } s && Table.Get(s.Row, s.Column) is null && !SlotBeingVerified(s.Row, s.Column, node.Id)) _slotCandidates[s] = node.Id;
+    }
+
+    /// <summary>A candidate answered or was given up: it no longer holds a place.</summary>
+    private void Verified(RingId id)
+    {
+        _leafCandidates.Remove(id);
+        if (Table.SlotOf(id) is { } slot && _slotCandidates.TryGetValue(slot, out var other) && other == id) _slotCandidates.Remove(slot);
+    }
 
     /// <summary>True while the handle claiming to send the message in hand was proven by the transport.</summary>
     private bool SenderProven => _arrivedVia is null;

@@ -42,6 +42,7 @@ public sealed partial class PastryNode
         peer.Attempts = 0;
         peer.Candidate = false;
         _candidates.Remove(node.Id);
+        Verified(node.Id);
         EndRelayRound(peer);
         Admit(node);
         ReleaseParked(peer, reachable: true);
@@ -85,10 +86,15 @@ public sealed partial class PastryNode
                 return;
             }
         }
+        // A handle never heard from is verified only where no candidate already being verified would take its place.
+        var fresh = known is null || known.LastHeard is null;
         var slot = Table.SlotOf(node.Id);
-        var fillsTable = slot is var (row, column) && (Table.Get(row, column) is not { } current || current.IsSupersededBy(node));
-        if (!LeafSet.WouldAccept(node) && !fillsTable) return;
-        if ((known is null || known.LastHeard is null) && !HasCandidateRoom())
+        var forLeafSet = fresh ? LeafSetWouldTakeCandidate(node) : LeafSet.WouldAccept(node);
+        var fillsTable = !forLeafSet && slot is var (row, column)
+            && (Table.Get(row, column) is not { } current || current.IsSupersededBy(node))
+            && !(fresh && SlotBeingVerified(row, column, node.Id));
+        if (!forLeafSet && !fillsTable) return;
+        if (fresh && !HasCandidateRoom())
         {
             Counters.CandidatesDeferred++;
             return;
@@ -98,6 +104,7 @@ public sealed partial class PastryNode
         {
             peer.Candidate = true;
             _candidates.Add(node.Id);
+            Verifying(node, forLeafSet, slot);
         }
         SendProbe(peer);
     }
@@ -206,19 +213,16 @@ public sealed partial class PastryNode
     {
         foreach (var node in theirs) Consider(node);
         if (!IsReady) return;
-        HashSet<RingId>? ids = null;
-        LeafSet? view = null;
-        foreach (var mine in LeafSet.Members.ToList())
+        (RingId?, RingId?)? reach = null;
+        foreach (var mine in LeafSet.MemberArray)
         {
-            if (mine.Id == sender.Id) continue;
-            ids ??= theirs.Select(n => n.Id).ToHashSet();
-            if (ids.Contains(mine.Id)) continue;
-            if (view is null)
-            {
-                view = new LeafSet(sender, _settings.LeafSetSize);
-                foreach (var n in theirs) view.Offer(n);
-            }
-            if (!view.WouldAccept(mine)) continue;
+            if (mine.Id == sender.Id || Names(theirs, mine.Id)) continue;
+            reach ??= LeafSet.Reach(sender.Id, theirs, _settings.LeafSetSize);
+            // A leaf set that is not full takes anything, so its omissions say nothing unless its owner is our
+            // neighbour: a joiner probing the nodes its join named sends the little it knows yet, and every far node
+            // it probed used to probe its own whole leaf set in answer (33 probes per join in a 1,000-node ring).
+            if (reach.Value.Item1 is null && !LeafSet.Contains(sender.Id)) return;
+            if (!LeafSet.WouldReach(sender.Id, reach.Value, mine)) continue;
             // A member heard from within the last probe interval is as fresh as our own probing keeps it, so the
             // neighbour's omission is not news yet. A shorter window let two neighbours that disagree about a
             // node drive a third to probe them alternately at round-trip cadence for as long as they disagree.
@@ -226,6 +230,13 @@ public sealed partial class PastryNode
             if (peer.PendingNonce == 0 && (peer.LastHeard is not { } heard || _host.Now - heard > _settings.ProbeInterval))
                 SendProbe(peer);
         }
+    }
+
+    private static bool Names(NodeHandle[] handles, RingId id)
+    {
+        foreach (var n in handles)
+            if (n.Id == id) return true;
+        return false;
     }
 
     private void OnProbeTimeout(ProbeTimeout timeout)
@@ -243,6 +254,7 @@ public sealed partial class PastryNode
     private void Forget(NodeHandle node)
     {
         _candidates.Remove(node.Id);
+        Verified(node.Id);
         _peers.Remove(node.Id);
         _failed[node.Id] = (node, _host.Now);
         // A node named at our join that never answered no longer stands between us and a key.

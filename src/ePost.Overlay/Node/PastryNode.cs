@@ -29,6 +29,8 @@ public sealed partial class PastryNode
         _host = host;
         LeafSet = new LeafSet(self, settings.LeafSetSize);
         Table = new RoutingTable(self, settings.DigitBits);
+        _leafCandidates = new LeafSet(self, settings.LeafSetSize);
+        _stillCandidate = n => IsBeingVerified(n.Id) && !LeafSet.Contains(n.Id);
         _rates = new PeerRateLimiter(settings.PeerMessagesPerSecond, settings.PeerMessageBurst,
             settings.PeerBytesPerSecond, settings.PeerByteBurst, settings.RateLimitedPeers);
     }
@@ -206,5 +208,5 @@ public sealed partial class PastryNode
     private TimeSpan Jitter(TimeSpan interval) =>
         TimeSpan.FromTicks((long)(interval.Ticks * (0.5 + _host.Random.NextDouble() * 0.5)));
 
-    private NodeHandle[] LeafSetArray() => LeafSet.Members.ToArray();
+    private NodeHandle[] LeafSetArray() => LeafSet.MemberArray;
 }

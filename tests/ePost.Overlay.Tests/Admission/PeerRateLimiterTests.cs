@@ -42,4 +42,19 @@ public sealed class PeerRateLimiterTests
         Assert.False(limiter.TryTake("c", 1, Start));
         Assert.True(limiter.TryTake("a", 1, Start));
     }
+
+    [Fact]
+    public void A_peer_whose_buckets_have_refilled_is_forgotten_while_a_throttled_one_is_still_held_to_its_rate()
+    {
+        var limiter = new PeerRateLimiter(messagesPerSecond: 1, messageBurst: 1, bytesPerSecond: 0, byteBurst: 1, maxPeers: 100);
+
+        Assert.True(limiter.TryTake("quiet", 1, Start));
+        Assert.True(limiter.TryTake("busy", 1, Start + TimeSpan.FromSeconds(1.5)));
+        // "quiet" has been full again since Start + 1 s: a new peer pushes it out. "busy" is still empty.
+        Assert.True(limiter.TryTake("new", 1, Start + TimeSpan.FromSeconds(2)));
+
+        Assert.Equal(2, limiter.TrackedPeers);
+        Assert.False(limiter.TryTake("busy", 1, Start + TimeSpan.FromSeconds(2)));
+        Assert.True(limiter.TryTake("quiet", 1, Start + TimeSpan.FromSeconds(2)));
+    }
 }

@@ -268,4 +268,54 @@ public sealed class PastryNodeAdmissionTests
         _t.Receive(new Probe(Handle("77"), 2, []), fromSeventySeven);
         Assert.Equal(2, Assert.Single(_t.SentTo<ProbeReply>("77")).Nonce);
     }
+
+    [Fact]
+    public void A_joiner_probes_a_named_node_only_while_nearer_candidates_being_verified_cannot_take_its_place()
+    {
+        // Two members a side. The root names 3f01 and 3f02 (nearest counter-clockwise), 4101 and 4102 (nearest
+        // clockwise), then 4103 and 3eff: each would enter the leaf set only if a nearer one fails, and each falls in a
+        // routing-table slot that a nearer one being verified fills when it answers.
+        var t = new NodeUnderTest("40", "epost.overlay.leaf-set-size = 4");
+        t.Node.Start(["fake:80"]);
+        t.Receive(new JoinAccepted(Handle("80"), [Handle("3f01"), Handle("3f02"), Handle("4101"), Handle("4102"), Handle("4103"), Handle("3eff")], [],
+            t.JoinNonce), from: "80");
+
+        foreach (var near in new[] { "3f01", "3f02", "4101", "4102" }) Assert.Single(t.SentTo<Probe>(near));
+        Assert.Empty(t.SentTo<Probe>("4103"));
+        Assert.Empty(t.SentTo<Probe>("3eff"));
+        // Named again while the nearer ones are being verified: still not worth a probe.
+        t.Receive(new LeafSetInfo(Handle("80"), [Handle("4103"), Handle("3eff")]), from: "80");
+        Assert.Empty(t.SentTo<Probe>("4103"));
+        Assert.Empty(t.SentTo<Probe>("3eff"));
+
+        // 4101 never answers and is given up; the others answer. The next mention of 4103 is verified, and 4103 is
+        // admitted only on its own answer.
+        while (t.PendingProbeTimeout("4101") is { } timeout) t.Fire(timeout);
+        foreach (var near in new[] { "3f01", "3f02", "4102" }) t.Answer(near);
+        t.Receive(new LeafSetInfo(Handle("4102"), [Handle("4103")]), from: "4102");
+        Assert.Single(t.SentTo<Probe>("4103"));
+        Assert.False(t.Knows("4103"));
+        t.Answer("4103");
+        Assert.Contains(Handle("4103"), t.Node.LeafSet.Clockwise);
+    }
+
+    [Fact]
+    public void A_second_candidate_for_an_empty_routing_table_slot_is_not_probed_while_the_first_is_being_verified()
+    {
+        var t = new NodeUnderTest("40", "epost.overlay.leaf-set-size = 2").ReadyWith("41", "3f");
+
+        // a0 and a1 both fill row 0, column a, and neither is near enough for the leaf set.
+        t.Receive(new LeafSetInfo(Handle("41"), [Handle("a0"), Handle("a1")]), from: "41");
+        Assert.Single(t.SentTo<Probe>("a0"));
+        Assert.Empty(t.SentTo<Probe>("a1"));
+        Assert.False(t.Knows("a0"));
+
+        // a0 fails: the slot is free again, and the next mention of a1 is verified before a1 enters the table.
+        while (t.PendingProbeTimeout("a0") is { } timeout) t.Fire(timeout);
+        t.Receive(new LeafSetInfo(Handle("41"), [Handle("a1")]), from: "41");
+        Assert.Single(t.SentTo<Probe>("a1"));
+        Assert.False(t.Knows("a1"));
+        t.Answer("a1");
+        Assert.True(t.Node.Table.Contains(Id("a1")));
+    }
 }

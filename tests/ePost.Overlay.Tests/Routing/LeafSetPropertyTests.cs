@@ -29,6 +29,26 @@ public sealed class LeafSetPropertyTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    public void The_reach_of_a_neighbour_s_leaf_set_answers_as_that_leaf_set_built_from_its_members_would(int seed, int nodes, int size)
+    {
+        var random = new Random(seed);
+        var ids = RandomIds(nodes, seed);
+        for (var trial = 0; trial < 10; trial++)
+        {
+            var owner = ids[random.Next(ids.Length)];
+            // What a neighbour sends: its members, possibly with its own id and a repeat among them.
+            var members = ids.OrderBy(_ => random.Next()).Take(random.Next(1, Math.Min(ids.Length, size + 2))).Select(id => Handle(id)).ToList();
+            members.Add(members[0]);
+            var built = new LeafSet(Handle(owner), size);
+            foreach (var n in members) built.Offer(n);
+            var reach = LeafSet.Reach(owner, members, size);
+            foreach (var other in ids.Where(id => id != owner && members.All(m => m.Id != id)))
+                Assert.Equal(built.WouldAccept(Handle(other)), LeafSet.WouldReach(owner, reach, Handle(other)));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
     public void Offering_random_ids_in_any_order_yields_exactly_the_true_nearest_on_each_side(int seed, int nodes, int size)
     {
         var random = new Random(seed);
