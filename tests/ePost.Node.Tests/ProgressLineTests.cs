@@ -62,6 +62,19 @@ public sealed class ProgressLineTests
     }
 
     [Fact]
+    public void Reports_from_many_threads_at_once_draw_whole_lines()
+    {
+        var output = new StringWriter();
+        using (var line = new ProgressLine("sending", 1000, "messages", output))
+            Parallel.For(1, 1001, i => line.Report(i));
+
+        var drawings = output.ToString().Split('\r', StringSplitOptions.RemoveEmptyEntries).Select(d => d.TrimEnd()).Where(d => d.Length > 0).ToList();
+        Assert.NotEmpty(drawings);
+        Assert.All(drawings, d => Assert.Matches(@"^sending: \d+ of 1000 messages \(\d+%\), \d+ s(, about .+ left)?$", d));
+        Assert.Contains("sending: 1000 of 1000 messages (100%)", drawings.Select(d => d[..Math.Min(d.Length, 37)]));
+    }
+
+    [Fact]
     public async Task Waiting_for_a_mailbox_draws_each_phase_of_its_loading_and_returns_once_it_is_ready()
     {
         static AgentStatus Loading(string phase, long done, long? total, long entries) => new(false, 0, 0, 0, 0, 0, 0, Loading: new MailboxLoad(phase, done, total, entries));

@@ -63,6 +63,7 @@ public static class MailBench
                 }
             }, stop.Token);
             var started = clock.Elapsed;
+            using var progress = new ProgressLine("delivering", messages, "messages filed");
             await Parallel.ForEachAsync(Enumerable.Range(0, messages), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancel }, async (i, token) =>
             {
                 var id = $"bench-{i}";
@@ -71,9 +72,15 @@ public static class MailBench
                 var one = Stopwatch.StartNew();
                 await alice.Delivery.DeliverAsync(id, DevnetUsers.AddressOf(0), DevnetUsers.AddressOf(1), bytes, token);
                 sendLatencies.Add(one.Elapsed.TotalMilliseconds);
+                progress.Report(filed.Count);
             });
             var deadline = Stopwatch.StartNew();
-            while (filed.Count < messages && deadline.Elapsed < TimeSpan.FromMinutes(5)) await Task.Delay(20, cancel);
+            while (filed.Count < messages && deadline.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                progress.Report(filed.Count);
+                await Task.Delay(20, cancel);
+            }
+            progress.Report(filed.Count);
             var elapsed = (clock.Elapsed - started).TotalSeconds;
             await stop.CancelAsync();
             try { await watcher; } catch (OperationCanceledException) { }
@@ -122,6 +129,7 @@ public static class MailBench
 
             var latencies = new ConcurrentBag<double>();
             var clock = Stopwatch.StartNew();
+            var submitting = new ProgressLine("submitting", senders * perSender, "messages");
             await Task.WhenAll(Enumerable.Range(0, senders).Select(async s =>
             {
                 using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
@@ -132,10 +140,12 @@ public static class MailBench
                     var one = Stopwatch.StartNew();
                     await client.SendAsync(Message(alice.Address, bob.Address, $"smtp bench {s}.{i}"), cancel);
                     latencies.Add(one.Elapsed.TotalMilliseconds);
+                    submitting.Report(latencies.Count);
                 }
                 await client.DisconnectAsync(true, cancel);
             }));
             var seconds = clock.Elapsed.TotalSeconds;
+            submitting.Dispose();
             var submitted = latencies.Order().ToList();
 
             // Submit-to-visible: one message at a time, then POP3 on bob's node until it is listed.

@@ -15,6 +15,7 @@ public sealed class ProgressLine : IDisposable
     private readonly long? _total;
     private readonly string _unit;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Lock _gate = new();
     private TimeSpan? _drawnAt;
     private int _width;
 
@@ -47,22 +48,32 @@ public sealed class ProgressLine : IDisposable
     private static string Estimate(double seconds) =>
         seconds < 90 ? $"{Math.Ceiling(seconds):F0} s" : seconds < 5400 ? $"{Math.Ceiling(seconds / 60):F0} min" : $"{seconds / 3600:F1} h";
 
-    /// <summary>Reports that <paramref name="done"/> steps are done; redraws when the last drawing is old enough (or when done).</summary>
+    /// <summary>Reports that <paramref name="done"/> steps are done; redraws when the last drawing is old enough (or when done). Thread-safe.</summary>
     public void Report(long done)
     {
-        if (_output is null) return;
+        if (_output is not { } output) return;
+        lock (_gate) Draw(output, done);
+    }
+
+    private void Draw(TextWriter output, long done)
+    {
         var now = _clock.Elapsed;
         if (_drawnAt is { } drawn && now - drawn < RedrawEvery && done != _total) return;
         _drawnAt = now;
         var text = Format(_what, done, _total, _unit, now);
         // Pad over what the previous drawing left.
-        _output.Write("\r" + text.PadRight(_width));
+        output.Write("\r" + text.PadRight(_width));
         _width = text.Length;
-        _output.Flush();
+        output.Flush();
     }
 
     /// <summary>Ends the line (the next output starts on a fresh line).</summary>
     public void Dispose()
+    {
+        lock (_gate) Clear();
+    }
+
+    private void Clear()
     {
         if (_output is null || _width == 0) return;
         _output.Write("\r" + new string(' ', _width) + "\r");
