@@ -123,7 +123,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         Receive<Renew>(OnRenew);
         Receive<ListHeld>(_ => Sender.Tell(new HeldIds(ListAll())));
         Receive<GetStorageStatus>(_ => Sender.Tell(new StorageStatus(_store.GetStats(), _clock.Now, _assembler.Rejected + _refusedAtOrigin, _repairFetches, _repliesRefused)));
-        Receive<RepairNow>(_ => StartRepairRound());
+        Receive<RepairNow>(_ => StartRepairRound(scrub: true));
         Receive<ListArc>(OnListArc);
         Receive<ClientPut>(OnClientPut);
         Receive<ClientGet>(get => Self.Tell(new Lookup(get.Id), Context.ActorOf(ClientReplyAdapter.Props(Sender, get.Id))));
