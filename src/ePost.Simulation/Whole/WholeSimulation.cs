@@ -15,6 +15,7 @@ using ePost.Post.Access;
 using ePost.Post.Mailbox;
 using ePost.Simulation.Network;
 using ePost.Storage.Glacier;
+using ePost.Storage.Objects;
 using ePost.Storage.Replication;
 
 namespace ePost.Simulation.Whole;
@@ -103,6 +104,7 @@ public sealed class WholeSimulation : IDisposable
     private TimeSpan _traceAt;
     private int _pauses;
     private int _fullDisks;
+    private long _fullDiskRefusals;
 
     /// <summary>Builds the nodes (not started) in a fresh temporary directory.</summary>
     public WholeSimulation(WholeOptions options, TextWriter log)
@@ -251,6 +253,7 @@ public sealed class WholeSimulation : IDisposable
         _figures["restarts"] = _restarts;
         _figures["pauses"] = _pauses;
         _figures["full_disks"] = _fullDisks;
+        _figures["full_disk_refusals"] = _fullDiskRefusals;
         _figures["idle_stalls"] = _quiet.Stalls;
         _figures["steps"] = _steps;
         _figures["settled"] = settled ? 1 : 0;
@@ -279,6 +282,7 @@ public sealed class WholeSimulation : IDisposable
     {
         if (node.Guardian is not { } guardian) return;
         _network.Detach(node.Index);
+        if (node.IsPaused) MailboxActivity.Of(_system).Release(guardian.Path.ToStringWithoutAddress());
         node.IsPaused = false;
         var stopped = guardian.WatchAsync();
         _system.Stop(guardian);
@@ -342,6 +346,8 @@ public sealed class WholeSimulation : IDisposable
     private void Pause(WholeNode node)
     {
         if (node.Guardian is not { } guardian || node.IsPaused) return;
+        // What queues for the suspended actors is no work at this instant: without this every step would wait its limit.
+        MailboxActivity.Of(_system).Hold(guardian.Path.ToStringWithoutAddress());
         ((IInternalActorRef)guardian).Suspend();
         node.IsPaused = true;
         _pauses++;
@@ -351,6 +357,7 @@ public sealed class WholeSimulation : IDisposable
     {
         if (node.Guardian is not { } guardian || !node.IsPaused) return;
         node.IsPaused = false;
+        MailboxActivity.Of(_system).Release(guardian.Path.ToStringWithoutAddress());
         ((IInternalActorRef)guardian).Resume();
     }
 
@@ -361,8 +368,10 @@ public sealed class WholeSimulation : IDisposable
     private void FillDisk(WholeNode node, bool full)
     {
         if (full == node.FullDiskBytes is not null) return;
-        var held = node.Parts is { } parts && node.Answers ? TryAsk<StorageStatus>(parts.Storage, GetStorageStatus.Instance)?.Store.TotalBytes ?? 0 : 0;
-        node.FullDiskBytes = full ? held : null;
+        var status = node.Parts is { } parts && node.Answers ? TryAsk<StorageStatus>(parts.Storage, GetStorageStatus.Instance) : null;
+        // What the full store refused (counted since its start on the full disk) shows the fault really bit.
+        if (!full) _fullDiskRefusals += status?.Store.Refusals.GetValueOrDefault(RefusalReason.OverBudget) ?? 0;
+        node.FullDiskBytes = full ? status?.Store.TotalBytes ?? 0 : null;
         if (full) _fullDisks++;
         if (!node.IsUp) return;
         Kill(node);
