@@ -181,6 +181,9 @@ public sealed partial class ReplicaManager
     {
         if (arc == RingArc.Whole) return;
         var outside = new RingArc(arc.End + One, arc.Start - One);
+        // The cursor is where the last round stopped on the arc outside the range then; the leaf set may have moved
+        // the range since, leaving the cursor off today's arc (the store refuses such a cursor): start it again.
+        if (_handOffCursor is { } cursor && !outside.Contains(cursor)) _handOffCursor = null;
         var page = _store.ListRange(outside, _handOffCursor, _settings.HandOffBatch);
         _handOffCursor = page.Next;
         foreach (var group in page.Items
