@@ -14,7 +14,7 @@ public static class WholeSimCommand
 {
     /// <summary>The usage line.</summary>
     public const string Usage =
-        "--whole --nodes N --users U --messages M --seed S [--nemesis all|none|kill,partition,loss,duplicate,reorder,skew] " +
+        "--whole --nodes N --users U --messages M --seed S [--nemesis all|none|kill,partition,loss,duplicate,reorder,skew,intransitive,mass,pause,fulldisk] " +
         "[--submit-minutes W] [--settle-minutes L] [--step-ms Q]";
 
     /// <summary>Runs a whole-system simulation described by <paramref name="options"/>; 0 when every invariant held, 1 otherwise.</summary>
@@ -72,6 +72,7 @@ public static class WholeSimCommand
         json["virtual_seconds"] = result.VirtualSeconds;
         json["wall_seconds"] = result.WallSeconds;
         json["seed"] = o.Seed;
+        json["trace_digest"] = result.TraceDigest;
         return json;
     }
 }

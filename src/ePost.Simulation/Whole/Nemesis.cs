@@ -31,8 +31,14 @@ public enum NemesisKind
     /// <summary>60% of the nodes crash at the same instant (a correlated failure) and come back a minute or two later.</summary>
     Mass = 128,
 
+    /// <summary>Nodes stop processing for a while (a long GC pause, SIGSTOP) and then work through what queued up meanwhile.</summary>
+    Pause = 256,
+
+    /// <summary>Nodes come back from a crash onto a full disk: their store refuses new objects (OverBudget) until the disk is cleared by a later restart.</summary>
+    FullDisk = 512,
+
     /// <summary>Every nemesis.</summary>
-    All = Kill | Partition | Loss | Duplicate | Reorder | Skew | Intransitive | Mass,
+    All = Kill | Partition | Loss | Duplicate | Reorder | Skew | Intransitive | Mass | Pause | FullDisk,
 }
 
 /// <summary>One scheduled fault (or its end).</summary>
@@ -120,6 +126,27 @@ public static class NemesisSchedule
         Window(NemesisKind.Loss, Math.Round(Uniform(0.02, 0.1), 3));
         Window(NemesisKind.Duplicate, Math.Round(Uniform(0.05, 0.2), 3));
         Window(NemesisKind.Reorder, Math.Round(Uniform(1, 3), 2));
+        // Drawn last, so the schedules of seeds drawn before these nemeses existed are unchanged.
+        if (kinds.HasFlag(NemesisKind.Pause) && nodes > 1)
+        {
+            // A tenth of the ring, each paused once for 5 to 60 s (pauses of one node never overlap: each node once).
+            foreach (var target in Enumerable.Range(0, nodes).OrderBy(_ => random.Next()).Take(Math.Max(1, nodes / 10)).ToList())
+            {
+                var at = Within(0.05, 0.75);
+                events.Add(new NemesisEvent(at, NemesisKind.Pause, true, target, 0));
+                events.Add(new NemesisEvent(at + TimeSpan.FromSeconds(Uniform(5, 60)), NemesisKind.Pause, false, target, 0));
+            }
+        }
+        if (kinds.HasFlag(NemesisKind.FullDisk) && nodes > 2)
+        {
+            // One node in twenty (at least one) runs on a full disk for a stretch of the window.
+            foreach (var target in Enumerable.Range(0, nodes).OrderBy(_ => random.Next()).Take(Math.Max(1, nodes / 20)).ToList())
+            {
+                var at = Within(0.05, 0.5);
+                events.Add(new NemesisEvent(at, NemesisKind.FullDisk, true, target, 0));
+                events.Add(new NemesisEvent(at + Within(0.1, 0.3), NemesisKind.FullDisk, false, target, 0));
+            }
+        }
         return events.OrderBy(e => e.At).ThenBy(e => e.Start).ToList();
     }
 
@@ -139,7 +166,7 @@ public static class NemesisSchedule
         foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Enum.TryParse<NemesisKind>(part, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
-                throw new ArgumentException($"Unknown nemesis '{part}'; use all, none or a list of kill, partition, loss, duplicate, reorder, skew, intransitive, mass.");
+                throw new ArgumentException($"Unknown nemesis '{part}'; use all, none or a list of kill, partition, loss, duplicate, reorder, skew, intransitive, mass, pause, fulldisk.");
             kinds |= kind;
         }
         return kinds;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Configuration;
@@ -13,6 +14,8 @@ namespace ePost.Simulation.Whole;
 public sealed class MailboxActivity
 {
     private static readonly ConditionalWeakTable<ActorSystem, MailboxActivity> BySystem = new();
+    private readonly ConcurrentDictionary<CountingMessageQueue, string> _queues = new();
+    private volatile string[] _held = [];
     private long _enqueued;
     private long _dequeued;
 
@@ -25,15 +28,49 @@ public sealed class MailboxActivity
     /// <summary>Messages taken out of mailboxes so far.</summary>
     public long Dequeued => Interlocked.Read(ref _dequeued);
 
+    /// <summary>
+    /// Messages waiting in the mailboxes of held (suspended) actors: they stay queued until their actors resume, so
+    /// they are not work left at this instant.
+    /// </summary>
+    public long Held
+    {
+        get
+        {
+            var held = _held;
+            if (held.Length == 0) return 0;
+            long count = 0;
+            foreach (var (queue, path) in _queues)
+                if (held.Any(p => path == p || path.StartsWith(p + "/", StringComparison.Ordinal))) count += queue.Count;
+            return count;
+        }
+    }
+
+    /// <summary>The actor at <paramref name="path"/> and its descendants are suspended: their queued messages are <see cref="Held"/>.</summary>
+    public void Hold(string path) => _held = _held.Append(path).ToArray();
+
+    /// <summary>The actors at <paramref name="path"/> resumed.</summary>
+    public void Release(string path) => _held = _held.Where(p => p != path).ToArray();
+
+    internal void Register(CountingMessageQueue queue, string path) => _queues[queue] = path;
+
+    internal void Unregister(CountingMessageQueue queue) => _queues.TryRemove(queue, out _);
+
     internal void OnEnqueue() => Interlocked.Increment(ref _enqueued);
 
     internal void OnDequeue() => Interlocked.Increment(ref _dequeued);
 }
 
 /// <summary>An unbounded queue that counts into its system's <see cref="MailboxActivity"/>.</summary>
-internal sealed class CountingMessageQueue(MailboxActivity activity) : IMessageQueue, IUnboundedMessageQueueSemantics
+internal sealed class CountingMessageQueue : IMessageQueue, IUnboundedMessageQueueSemantics
 {
     private readonly UnboundedMessageQueue _inner = new();
+    private readonly MailboxActivity _activity;
+
+    public CountingMessageQueue(MailboxActivity activity, IActorRef? owner)
+    {
+        _activity = activity;
+        if (owner is not null) _activity.Register(this, owner.Path.ToStringWithoutAddress());
+    }
 
     public bool HasMessages => _inner.HasMessages;
 
@@ -41,40 +78,41 @@ internal sealed class CountingMessageQueue(MailboxActivity activity) : IMessageQ
 
     public void Enqueue(IActorRef receiver, Envelope envelope)
     {
-        activity.OnEnqueue();
+        _activity.OnEnqueue();
         _inner.Enqueue(receiver, envelope);
     }
 
     public bool TryDequeue(out Envelope envelope)
     {
         if (!_inner.TryDequeue(out envelope)) return false;
-        activity.OnDequeue();
+        _activity.OnDequeue();
         return true;
     }
 
     public void CleanUp(IActorRef owner, IMessageQueue deadletters)
     {
         // Whatever a stopped actor leaves behind goes to dead letters: counted as taken out here.
+        _activity.Unregister(this);
         while (TryDequeue(out var envelope)) deadletters.Enqueue(owner, envelope);
     }
 }
 
 /// <summary>The deque variant (stashing and persistent actors need it); prepended messages were counted when first enqueued.</summary>
-internal sealed class CountingDequeMessageQueue(MailboxActivity activity)
-    : DequeWrapperMessageQueue(new CountingMessageQueue(activity)), IUnboundedDequeBasedMessageQueueSemantics;
+internal sealed class CountingDequeMessageQueue(MailboxActivity activity, IActorRef? owner)
+    : DequeWrapperMessageQueue(new CountingMessageQueue(activity, owner)), IUnboundedDequeBasedMessageQueueSemantics;
 
 /// <summary>The simulation's default mailbox: Akka's unbounded mailbox, counted (configured by <see cref="WholeSimulation"/>).</summary>
 public sealed class CountingMailbox(Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<UnboundedMessageQueue>
 {
     /// <inheritdoc />
-    public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new CountingMessageQueue(MailboxActivity.Of(system ?? Settings.System));
+    public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new CountingMessageQueue(MailboxActivity.Of(system ?? Settings.System), owner);
 }
 
 /// <summary>The simulation's deque-based mailbox (for stashing actors), counted.</summary>
 public sealed class CountingDequeMailbox(Settings settings, Config config) : MailboxType(settings, config), IProducesMessageQueue<UnboundedDequeMessageQueue>
 {
     /// <inheritdoc />
-    public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new CountingDequeMessageQueue(MailboxActivity.Of(system ?? Settings.System));
+    public override IMessageQueue Create(IActorRef owner, ActorSystem system) => new CountingDequeMessageQueue(MailboxActivity.Of(system ?? Settings.System), owner);
 }
 
 /// <summary>
@@ -123,7 +161,7 @@ public sealed class Quiescence(ActorSystem system, TimeSpan limit, int baseline)
 
     private bool IsIdle(int own)
     {
-        if (_activity.Enqueued != _activity.Dequeued || ThreadPool.PendingWorkItemCount > 0) return false;
+        if (_activity.Enqueued - _activity.Dequeued != _activity.Held || ThreadPool.PendingWorkItemCount > 0) return false;
         return BusyPoolThreads() <= own;
     }
 }

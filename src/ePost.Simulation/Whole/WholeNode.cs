@@ -74,6 +74,15 @@ public sealed class WholeNode
 
     /// <summary>True while the node runs.</summary>
     public bool IsUp => Guardian is not null;
+
+    /// <summary>True while the node is paused (its actors hold their mail until it resumes).</summary>
+    public bool IsPaused { get; internal set; }
+
+    /// <summary>While its disk is full, the bytes its store may hold (what it held when the disk filled); null otherwise.</summary>
+    public long? FullDiskBytes { get; internal set; }
+
+    /// <summary>True while the node runs and is not paused: it answers.</summary>
+    public bool Answers => IsUp && !IsPaused;
 }
 
 /// <summary>
@@ -95,7 +104,7 @@ public sealed class WholeNodeGuardian : ReceiveActor
         var index = node.Index;
         var ring = Context.ActorOf(RingNode.Props(settings.Overlay, node.Id, node.Epoch, bootstrap, clock,
             new PeerAttachment(node.Address, self => network.Connect(index, self, node.Id))), "overlay");
-        var store = Context.ActorOf(ReplicaManager.Props(settings.Storage, ring, node.DataDir, clock, signer: node.Key), "storage");
+        var store = Context.ActorOf(ReplicaManager.Props(StorageOn(node, settings.Storage), ring, node.DataDir, clock, signer: node.Key), "storage");
         var glacier = Context.ActorOf(GlacierActor.Props(settings.Glacier, ring, node.Key, node.DataDir, clock), "glacier");
         var services = PostServices.Create(store, ring, settings.CaPublicKey, settings.Post,
             new SkewedClock(Context.System.Scheduler, node.WallClockSkew), glacier);
@@ -105,6 +114,17 @@ public sealed class WholeNodeGuardian : ReceiveActor
         Context.ActorOf(DeliveryAgent.Props(settings.Delivery, spool, directory, new PostRingDelivery(directory, services.Sender, services.Gateway)), "delivery");
         var parts = new Parts(ring, store, office, spool);
         Receive<GetParts>(_ => Sender.Tell(parts));
+    }
+
+    /// <summary>
+    /// The storage settings of a node on a full disk: the store's budget is what it held when the disk filled (and
+    /// objects are capped at 64 KiB so a budget that small is valid), so it refuses new objects with OverBudget.
+    /// </summary>
+    private static StorageSettings StorageOn(WholeNode node, StorageSettings settings)
+    {
+        if (node.FullDiskBytes is not { } held) return settings;
+        const int MaxObject = 64 * 1024;
+        return settings with { MaxObjectBytes = MaxObject, NodeBudgetBytes = Math.Max(held, MaxObject), ChunkBytes = Math.Min(settings.ChunkBytes, MaxObject) };
     }
 
     /// <summary>Asks for the layers (answered with <see cref="Parts"/>).</summary>

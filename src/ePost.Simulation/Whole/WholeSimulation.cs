@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
 using Akka.Configuration;
@@ -14,6 +15,7 @@ using ePost.Post.Access;
 using ePost.Post.Mailbox;
 using ePost.Simulation.Network;
 using ePost.Storage.Glacier;
+using ePost.Storage.Objects;
 using ePost.Storage.Replication;
 
 namespace ePost.Simulation.Whole;
@@ -29,7 +31,12 @@ namespace ePost.Simulation.Whole;
 /// <param name="StepMilliseconds">The least virtual time one step advances: timers and arrivals closer together run in one step.</param>
 /// <param name="InjectedBug">Test hook: a deliberate bug to show the invariants catch it (see <see cref="InjectedBug"/>).</param>
 public sealed record WholeOptions(int Nodes, int Users, int Messages, int Seed, NemesisKind Nemeses, double SubmitMinutes = 10, double SettleMinutes = 60,
-    double StepMilliseconds = 20, InjectedBug InjectedBug = InjectedBug.None);
+    double StepMilliseconds = 20, InjectedBug InjectedBug = InjectedBug.None)
+{
+    /// <summary>The command that runs these options again (the injected bug is a test hook and has no option).</summary>
+    public string ReplayCommand => FormattableString.Invariant(
+        $"epost sim --whole --nodes {Nodes} --users {Users} --messages {Messages} --nemesis {Nemeses.ToString().ToLowerInvariant().Replace(" ", "")} --seed {Seed} --submit-minutes {SubmitMinutes} --settle-minutes {SettleMinutes} --step-ms {StepMilliseconds}");
+}
 
 /// <summary>Deliberate bugs a test injects to show the simulation fails when mail is lost.</summary>
 public enum InjectedBug
@@ -47,8 +54,9 @@ public enum InjectedBug
 /// <param name="WallSeconds">Real time taken.</param>
 /// <param name="Schedule">The fault schedule (drawn from the seed).</param>
 /// <param name="Figures">Other counters (network traffic, restarts, stalls).</param>
+/// <param name="TraceDigest">SHA-256 (hex) of the run's trace as the seed fixes it: every fault and submission with its virtual instant, sender and recipient, and each acknowledged message's verdict and each mailbox's size at the end.</param>
 public sealed record WholeResult(InvariantReport Invariants, double VirtualSeconds, double WallSeconds, IReadOnlyList<NemesisEvent> Schedule,
-    IReadOnlyDictionary<string, double> Figures);
+    IReadOnlyDictionary<string, double> Figures, string TraceDigest);
 
 /// <summary>
 /// The whole-system simulation: every node's real layers (Pastry overlay, replicated SQLite store, Glacier, POST office
@@ -87,8 +95,16 @@ public sealed class WholeSimulation : IDisposable
     private readonly TimeSpan _quantum;
     private readonly List<WholeNode> _massKilled = new();
     private readonly List<string> _failures = new();
+    private readonly List<AcknowledgedMessage> _acknowledgedInOrder = new();
+    private readonly IncrementalHash _trace = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly Stopwatch _advancing = new();
+    private readonly Stopwatch _waiting = new();
     private int _restarts;
     private long _steps;
+    private TimeSpan _traceAt;
+    private int _pauses;
+    private int _fullDisks;
+    private long _fullDiskRefusals;
 
     /// <summary>Builds the nodes (not started) in a fresh temporary directory.</summary>
     public WholeSimulation(WholeOptions options, TextWriter log)
@@ -161,6 +177,8 @@ public sealed class WholeSimulation : IDisposable
     public WholeResult Run(CancellationToken cancel = default)
     {
         var wall = Stopwatch.StartNew();
+        var gcs = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         _log.WriteLine($"# whole-system simulation: {_options.Nodes} nodes, {_options.Users} users, {_options.Messages} messages, seed {_options.Seed}, nemeses {_options.Nemeses}");
         foreach (var e in Schedule) _log.WriteLine("# nemesis " + e);
 
@@ -195,6 +213,8 @@ public sealed class WholeSimulation : IDisposable
         foreach (var (at, _, act) in agenda)
         {
             RunTo(at, cancel);
+            // The scheduled instant, not Now: a stall while a crashed node's actors stop may leave Now a step later.
+            _traceAt = at - start;
             act();
             Progress?.Report(("submitting under faults (events)", ++done, agenda.Count));
         }
@@ -207,8 +227,15 @@ public sealed class WholeSimulation : IDisposable
             TimeSpan.FromSeconds(15), cancel);
         var finals = Snapshots(requireAll: false) ?? [];
         var report = _invariants.Judge(finals);
+        var filed = finals.ToDictionary(f => f.User, StringComparer.OrdinalIgnoreCase);
+        foreach (var m in _acknowledgedInOrder)
+            Trace($"verdict {m.Sender} {m.Recipient} {(filed.TryGetValue(m.Recipient, out var box) && box.DeliveryIds.Contains(m.DeliveryId) ? "filed" : "missing")}");
+        foreach (var box in finals.OrderBy(f => f.User, StringComparer.Ordinal)) Trace($"mailbox {box.User} {box.Messages}");
+        var digest = Convert.ToHexStringLower(_trace.GetHashAndReset());
         _log.WriteLine($"# {(settled ? "settled" : "did NOT settle")} at {Now.TotalSeconds:F0} s virtual, {wall.Elapsed.TotalSeconds:F1} s wall");
         foreach (var violation in report.Violations.Take(20)) _log.WriteLine("# violation: " + violation);
+        _log.WriteLine($"# trace digest {digest}");
+        if (!report.Holds || !report.Converged) _log.WriteLine($"# seed {_options.Seed} failed; replay: {_options.ReplayCommand}");
         lock (_failures)
         {
             foreach (var failure in _failures.Take(20)) _log.WriteLine("# permanent delivery failure (bounced): " + failure);
@@ -224,11 +251,22 @@ public sealed class WholeSimulation : IDisposable
         _figures["network_unreadable"] = _network.Unreadable;
         foreach (var (layer, count) in _network.SentByLayer.OrderBy(l => l.Key, StringComparer.Ordinal)) _figures["network_" + layer + "_messages"] = count;
         _figures["restarts"] = _restarts;
+        _figures["pauses"] = _pauses;
+        _figures["full_disks"] = _fullDisks;
+        _figures["full_disk_refusals"] = _fullDiskRefusals;
         _figures["idle_stalls"] = _quiet.Stalls;
         _figures["steps"] = _steps;
         _figures["settled"] = settled ? 1 : 0;
-        return new WholeResult(report, Math.Round(Now.TotalSeconds, 1), Math.Round(wall.Elapsed.TotalSeconds, 2), Schedule, _figures);
+        // Where the wall time went: firing due timers on this thread, and waiting for the actors to go idle.
+        _figures["wall_advance_seconds"] = Math.Round(_advancing.Elapsed.TotalSeconds, 2);
+        _figures["wall_idle_wait_seconds"] = Math.Round(_waiting.Elapsed.TotalSeconds, 2);
+        _figures["cpu_seconds"] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, 2);
+        for (var g = 0; g < 3; g++) _figures[$"gc_gen{g}"] = GC.CollectionCount(g) - gcs[g];
+        return new WholeResult(report, Math.Round(Now.TotalSeconds, 1), Math.Round(wall.Elapsed.TotalSeconds, 2), Schedule, _figures, digest);
     }
+
+    private void Trace(string line) =>
+        _trace.AppendData(Encoding.UTF8.GetBytes(FormattableString.Invariant($"{(long)_traceAt.TotalMilliseconds} {line}\n")));
 
     // ----- Nodes -----
 
@@ -244,6 +282,8 @@ public sealed class WholeSimulation : IDisposable
     {
         if (node.Guardian is not { } guardian) return;
         _network.Detach(node.Index);
+        if (node.IsPaused) MailboxActivity.Of(_system).Release(guardian.Path.ToStringWithoutAddress());
+        node.IsPaused = false;
         var stopped = guardian.WatchAsync();
         _system.Stop(guardian);
         node.Guardian = null;
@@ -263,6 +303,7 @@ public sealed class WholeSimulation : IDisposable
     private void Apply(NemesisEvent e)
     {
         _log.WriteLine($"# {Now.TotalSeconds:F1} s: {e}");
+        Trace($"fault {e}");
         switch (e.Kind)
         {
             case NemesisKind.Kill when e.Start: Kill(_nodes[e.Target]); break;
@@ -289,14 +330,58 @@ public sealed class WholeSimulation : IDisposable
                 foreach (var victim in _massKilled) Restart(victim);
                 _massKilled.Clear();
                 break;
+            case NemesisKind.Pause when e.Start: Pause(_nodes[e.Target]); break;
+            case NemesisKind.Pause: Resume(_nodes[e.Target]); break;
+            case NemesisKind.FullDisk: FillDisk(_nodes[e.Target], e.Start); break;
             case NemesisKind.Loss: _network.Faults.LossProbability = e.Start ? e.Amount : 0; break;
             case NemesisKind.Duplicate: _network.DuplicateProbability = e.Start ? e.Amount : 0; break;
             case NemesisKind.Reorder: _network.Faults.LatencySpread = e.Start ? e.Amount : 0; break;
         }
     }
 
+    /// <summary>
+    /// A pause (a long GC, SIGSTOP): the node's actors are suspended, so what reaches them (network arrivals, their
+    /// own timers) queues in their mailboxes until <see cref="Resume"/>; nothing is lost and no one is told.
+    /// </summary>
+    private void Pause(WholeNode node)
+    {
+        if (node.Guardian is not { } guardian || node.IsPaused) return;
+        // What queues for the suspended actors is no work at this instant: without this every step would wait its limit.
+        MailboxActivity.Of(_system).Hold(guardian.Path.ToStringWithoutAddress());
+        ((IInternalActorRef)guardian).Suspend();
+        node.IsPaused = true;
+        _pauses++;
+    }
+
+    private void Resume(WholeNode node)
+    {
+        if (node.Guardian is not { } guardian || !node.IsPaused) return;
+        node.IsPaused = false;
+        MailboxActivity.Of(_system).Release(guardian.Path.ToStringWithoutAddress());
+        ((IInternalActorRef)guardian).Resume();
+    }
+
+    /// <summary>
+    /// The disk fills (<paramref name="full"/>) or is cleared: the node crashes and comes back with its store's budget
+    /// at what it held (refusing every new object with OverBudget), or with its normal budget again.
+    /// </summary>
+    private void FillDisk(WholeNode node, bool full)
+    {
+        if (full == node.FullDiskBytes is not null) return;
+        var status = node.Parts is { } parts && node.Answers ? TryAsk<StorageStatus>(parts.Storage, GetStorageStatus.Instance) : null;
+        // What the full store refused (counted since its start on the full disk) shows the fault really bit.
+        if (!full) _fullDiskRefusals += status?.Store.Refusals.GetValueOrDefault(RefusalReason.OverBudget) ?? 0;
+        node.FullDiskBytes = full ? status?.Store.TotalBytes ?? 0 : null;
+        if (full) _fullDisks++;
+        if (!node.IsUp) return;
+        Kill(node);
+        Restart(node);
+    }
+
     private void HealEverything()
     {
+        foreach (var node in _nodes.Where(n => n.IsPaused)) Resume(node);
+        foreach (var node in _nodes.Where(n => n.FullDiskBytes is not null)) FillDisk(node, full: false);
         _network.Faults.Heal();
         _network.Faults.UnblockAll();
         _network.Faults.LossProbability = 0;
@@ -311,7 +396,7 @@ public sealed class WholeSimulation : IDisposable
 
     private void Submit(int number)
     {
-        var senders = _homeOf.Where(h => h.Value.IsUp).Select(h => h.Key).OrderBy(a => a, StringComparer.Ordinal).ToList();
+        var senders = _homeOf.Where(h => h.Value.Answers).Select(h => h.Key).OrderBy(a => a, StringComparer.Ordinal).ToList();
         if (senders.Count == 0) return;
         var sender = senders[_workload.Next(senders.Count)];
         var recipients = _homeOf.Keys.Where(a => a != sender).OrderBy(a => a, StringComparer.Ordinal).ToList();
@@ -329,7 +414,10 @@ public sealed class WholeSimulation : IDisposable
         var spoolId = _options.InjectedBug == InjectedBug.LoseOneSpooledMessage && number == 0
             ? "lost-by-the-injected-bug"
             : node.Parts!.Spool.AcceptAsync(envelope, body, CancellationToken.None).GetAwaiter().GetResult();
-        _invariants.Acknowledge(new AcknowledgedMessage(spoolId, sender, recipient, DeliveryAttempt.DeliveryId(spoolId, recipient), Now));
+        var acknowledged = new AcknowledgedMessage(spoolId, sender, recipient, DeliveryAttempt.DeliveryId(spoolId, recipient), Now);
+        _invariants.Acknowledge(acknowledged);
+        _acknowledgedInOrder.Add(acknowledged);
+        Trace($"250 {number} {sender} {recipient}");
     }
 
     private void ObserveUp()
@@ -343,7 +431,7 @@ public sealed class WholeSimulation : IDisposable
         var snapshots = new List<MailboxSnapshot>();
         foreach (var (address, node) in _homeOf.OrderBy(h => h.Key, StringComparer.Ordinal))
         {
-            if (node.Parts is not { } parts)
+            if (node.Parts is not { } parts || node.IsPaused)
             {
                 if (requireAll) return null;
                 continue;
@@ -420,10 +508,15 @@ public sealed class WholeSimulation : IDisposable
         if (next < Now + _quantum) next = Now + _quantum;
         if (next > limit && limit > Now) next = limit;
         var before = MailboxActivity.Of(_system).Enqueued;
+        _advancing.Start();
         _scheduler.AdvanceTo(_origin + next);
+        _advancing.Stop();
         _steps++;
         // Nothing was due (only cancelled timers): nothing to wait for.
-        if (MailboxActivity.Of(_system).Enqueued != before) _quiet.WaitIdle();
+        if (MailboxActivity.Of(_system).Enqueued == before) return;
+        _waiting.Start();
+        _quiet.WaitIdle();
+        _waiting.Stop();
     }
 
     private TimeSpan? NextDue()
@@ -438,6 +531,7 @@ public sealed class WholeSimulation : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _trace.Dispose();
         _system.Terminate().Wait(TimeSpan.FromSeconds(30));
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

@@ -128,7 +128,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
             Sender.Tell(new StorageStatus(_store.GetStats(), now, _assembler.Rejected + _refusedAtOrigin, _repairFetches, _repliesRefused,
                 _store.LeasesDueBefore(now + StorageStatus.LeaseWindow)));
         });
-        Receive<RepairNow>(_ => StartRepairRound());
+        Receive<RepairNow>(_ => StartRepairRound(scrub: true));
         Receive<ListArc>(OnListArc);
         Receive<ClientPut>(OnClientPut);
         Receive<ClientGet>(get => Self.Tell(new Lookup(get.Id), Context.ActorOf(ClientReplyAdapter.Props(Sender, get.Id))));

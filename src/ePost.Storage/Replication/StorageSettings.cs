@@ -56,6 +56,9 @@ public sealed record StorageSettings(
     /// <summary>Notifications one writer may have waiting for one recipient on this node (<c>max-notifications-per-sender</c>); beyond it deposits are refused with the temporary OverQuota.</summary>
     public int MaxNotificationsPerSender { get; init; } = 256;
 
+    /// <summary>Least time between two scrubs, each re-verifying up to <see cref="CollectionBatch"/> stored copies (<c>repair.scrub-interval</c>).</summary>
+    public TimeSpan ScrubInterval { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Whether a writer counts an insert as done only on enough valid receipts from replicas (<c>require-receipts</c>).</summary>
     public bool RequireReceipts { get; init; }
 
@@ -94,6 +97,7 @@ public sealed record StorageSettings(
             AdmissionSlack = c.GetInt("admission-slack"),
             RequireReceipts = c.GetBoolean("require-receipts"),
             MaxNotificationsPerSender = c.GetInt("max-notifications-per-sender"),
+            ScrubInterval = c.GetTimeSpan("repair.scrub-interval"),
         };
         settings.Validate();
         return settings;
@@ -127,7 +131,7 @@ public sealed record StorageSettings(
             throw new ConfigurationException("epost.storage.max-pending-transfers-per-peer must be positive and max-buffered-bytes must hold at least one object.");
         if (MaxPendingTransfers < 1 || RepairMaxOffer < 1 || FetchBatch < 1 || HandOffBatch < 1 || CollectionBatch < 1)
             throw new ConfigurationException("epost.storage counts must be positive.");
-        if (InsertTimeout <= TimeSpan.Zero || LookupTimeout <= TimeSpan.Zero || TransferTimeout <= TimeSpan.Zero || RepairInterval <= TimeSpan.Zero
+        if (InsertTimeout <= TimeSpan.Zero || LookupTimeout <= TimeSpan.Zero || TransferTimeout <= TimeSpan.Zero || RepairInterval <= TimeSpan.Zero || ScrubInterval <= TimeSpan.Zero
             || RepairSettle < TimeSpan.Zero || FetchTick <= TimeSpan.Zero || CheckpointInterval <= TimeSpan.Zero || CollectionInterval <= TimeSpan.Zero)
             throw new ConfigurationException("epost.storage intervals and timeouts must be positive.");
     }

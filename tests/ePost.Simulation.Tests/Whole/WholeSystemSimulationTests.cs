@@ -10,12 +10,15 @@ namespace ePost.Simulation.Tests.Whole;
 /// </summary>
 public sealed class WholeSystemSimulationTests(ITestOutputHelper output)
 {
+    private string _log = "";
+
     private WholeResult Run(WholeOptions options)
     {
         var log = new StringWriter();
         using var simulation = new WholeSimulation(options, log);
         var result = simulation.Run();
-        output.WriteLine(log.ToString());
+        _log = log.ToString();
+        output.WriteLine(_log);
         output.WriteLine($"acknowledged {result.Invariants.Acknowledged}, filed once {result.Invariants.FiledOnce}, lost {result.Invariants.Lost}, " +
                          $"duplicated {result.Invariants.Duplicated}, {result.VirtualSeconds} s virtual, {result.WallSeconds} s wall");
         return result;
@@ -35,10 +38,27 @@ public sealed class WholeSystemSimulationTests(ITestOutputHelper output)
         Assert.Equal(r.Acknowledged, r.FiledOnce);
         // The faults really happened and the traffic really went through the serializers.
         Assert.True(result.Figures["restarts"] > 0, "no node was restarted");
+        Assert.True(result.Figures["pauses"] > 0, "no node was paused");
+        Assert.True(result.Figures["full_disks"] > 0, "no node ran on a full disk");
         Assert.True(result.Figures["network_bytes"] > 0);
         Assert.Equal(0, result.Figures["network_unreadable"]);
         Assert.True(result.Figures.GetValueOrDefault("network_storage_messages") > 0, "no storage traffic crossed the network");
         Assert.True(result.Figures.GetValueOrDefault("network_post_messages") > 0, "no POST traffic crossed the network");
+    }
+
+    [Fact]
+    public void A_seed_replays_the_same_trace()
+    {
+        var options = new WholeOptions(Nodes: 4, Users: 2, Messages: 6, Seed: 5, Nemeses: NemesisKind.All, SubmitMinutes: 1, SettleMinutes: 20);
+
+        var first = Run(options);
+        var second = Run(options);
+
+        Assert.True(first.Invariants.Holds, string.Join("\n", first.Invariants.Violations));
+        Assert.Equal(first.Schedule, second.Schedule);
+        Assert.Equal(first.TraceDigest, second.TraceDigest);
+        // The digest covers the workload: another seed's (even without faults) is another trace.
+        Assert.NotEqual(first.TraceDigest, Run(options with { Seed = 6, Nemeses = NemesisKind.None }).TraceDigest);
     }
 
     [Fact]
@@ -50,5 +70,7 @@ public sealed class WholeSystemSimulationTests(ITestOutputHelper output)
         Assert.False(result.Invariants.Holds);
         Assert.Equal(1, result.Invariants.Lost);
         Assert.Equal(result.Invariants.Acknowledged - 1, result.Invariants.FiledOnce);
+        // A failing seed says how to run it again.
+        Assert.Contains("# seed 3 failed; replay: epost sim --whole --nodes 4 --users 2 --messages 4 --nemesis none --seed 3", _log);
     }
 }
