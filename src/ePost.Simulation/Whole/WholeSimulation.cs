@@ -176,6 +176,7 @@ public sealed class WholeSimulation : IDisposable
     /// <summary>Runs the whole simulation: build the ring, load the mailboxes, submit under faults, settle, judge.</summary>
     public WholeResult Run(CancellationToken cancel = default)
     {
+        _cancel = cancel;
         var wall = Stopwatch.StartNew();
         var gcs = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -475,9 +476,22 @@ public sealed class WholeSimulation : IDisposable
     private T Await<T>(Task<T> task)
     {
         _quiet.WaitIdle();
-        while (!task.IsCompleted) Step(Now + TimeSpan.FromSeconds(1));
+        // Every ask here times out on virtual time; a task that outlives that by far means the run is wedged, and a
+        // wedged run must fail with what it was doing, never hang its caller.
+        var end = Now + AwaitLimit;
+        while (!task.IsCompleted)
+        {
+            _cancel.ThrowIfCancellationRequested();
+            if (Now >= end) throw new TimeoutException($"A node operation did not finish within {AwaitLimit.TotalMinutes:F0} virtual minutes (at {Now.TotalSeconds:F0} s virtual).");
+            Step(Now + TimeSpan.FromSeconds(1));
+        }
         return task.GetAwaiter().GetResult();
     }
+
+    /// <summary>How long <see cref="Await{T}"/> steps virtual time for one task before it calls the run wedged.</summary>
+    private static readonly TimeSpan AwaitLimit = TimeSpan.FromMinutes(10);
+
+    private CancellationToken _cancel;
 
     private void RunFor(TimeSpan span, CancellationToken cancel) => RunTo(Now + span, cancel);
 
