@@ -69,9 +69,11 @@ public sealed class MailSender(RingClient ring, CertificateDirectory certificate
         try
         {
             var encoded = MessageCodec.Encode(message);
-            await StoreAsync(encoded, cancellation).ConfigureAwait(false);
-            var deviceKeys = await DeviceKeysAsync(certificate, cancellation).ConfigureAwait(false);
-            return await DepositAsync(certificate, seal(encoded, certificate, deviceKeys), cancellation).ConfigureAwait(false);
+            // The recipient's device list is read while the blocks are stored: the two are independent, and the list
+            // is still read before the notification is sealed.
+            var deviceKeys = DeviceKeysAsync(certificate, cancellation);
+            await Task.WhenAll(StoreAsync(encoded, cancellation), deviceKeys).ConfigureAwait(false);
+            return await DepositAsync(certificate, seal(encoded, certificate, await deviceKeys.ConfigureAwait(false)), cancellation).ConfigureAwait(false);
         }
         catch (RingException e)
         {
