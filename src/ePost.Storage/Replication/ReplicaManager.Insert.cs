@@ -91,7 +91,7 @@ public sealed partial class ReplicaManager
         foreach (var spare in _range.Closest(id, replicas.Count + _settings.AdmissionSlack).Skip(replicas.Count).Where(n => !IsSelf(n)))
             coordination.Spares.Enqueue(spare);
         if (Receipt(originOp, id, coordination.Digest, put.Expiry) is { } own) coordination.Receipts.Add(own);
-        StartCoordination(coordination, replicas, coordination.Forward);
+        StartCoordination(coordination, replicas);
     }
 
     /// <summary>Why a new notification deposit from <paramref name="writer"/> is refused: it already has the most waiting for this recipient here; null when it is not.</summary>
@@ -118,11 +118,15 @@ public sealed partial class ReplicaManager
             return;
         }
         var replicas = _range.ReplicasFor(renew.Id);
-        var coordination = new Coordination(from, renew.Op, renew.Id, replicas.Count / 2 + 1, Renewal: true) { Acks = held ? 1 : 0 };
-        StartCoordination(coordination, replicas, (to, op) => Send(to, renew with { Op = op, Coordinate = false }));
+        var coordination = new Coordination(from, renew.Op, renew.Id, replicas.Count / 2 + 1, Renewal: true)
+        {
+            Acks = held ? 1 : 0,
+            Forward = (to, op) => Send(to, renew with { Op = op, Coordinate = false }),
+        };
+        StartCoordination(coordination, replicas);
     }
 
-    private void StartCoordination(Coordination coordination, IReadOnlyList<NodeHandle> replicas, Action<NodeHandle, RequestId> forward)
+    private void StartCoordination(Coordination coordination, IReadOnlyList<NodeHandle> replicas)
     {
         if (!coordination.Renewal) coordination.Acks = 1;
         var others = replicas.Where(n => !IsSelf(n)).ToList();
@@ -130,7 +134,7 @@ public sealed partial class ReplicaManager
         // An insert's copies go out under the writer's own request id, so the replicas' receipts name the writer's request.
         var op = coordination.Renewal || _coordinations.ContainsKey(coordination.OriginOp) ? NextOp() : coordination.OriginOp;
         _coordinations[op] = coordination;
-        foreach (var other in others) forward(other, op);
+        foreach (var other in others) coordination.Forward(other, op);
         // The root answers a little before the writer's own timeout so the writer hears the count, not a timeout.
         Timers.StartSingleTimer(("coord", op), new OpExpired(OpKind.Coordination, op), _settings.InsertTimeout * 0.8);
         if (coordination.Spares.Count > 0) Timers.StartSingleTimer(("hedge", op), new OpExpired(OpKind.Hedge, op), _settings.InsertTimeout * 0.4);
@@ -182,7 +186,7 @@ public sealed partial class ReplicaManager
     /// <summary>Sends the copy to the next spare, which the root then awaits like a replica; false when none is left.</summary>
     private bool TryForwardToSpare(RequestId op, Coordination coordination)
     {
-        if (coordination.Forward is null || !coordination.Spares.TryDequeue(out var spare)) return false;
+        if (!coordination.Spares.TryDequeue(out var spare)) return false;
         coordination.Awaiting[spare.Id] = spare;
         coordination.Forward(spare, op);
         return true;
@@ -293,8 +297,8 @@ public sealed partial class ReplicaManager
         /// <summary>Nodes just beyond the replica set, asked in turn when a replica refuses or the hedge timer fires.</summary>
         public Queue<NodeHandle> Spares { get; } = new();
 
-        /// <summary>How a copy is sent to one more node under a request id (inserts only).</summary>
-        public Action<NodeHandle, RequestId>? Forward { get; init; }
+        /// <summary>How the copy (or the renewal) is sent to one more replica or spare under a request id.</summary>
+        public required Action<NodeHandle, RequestId> Forward { get; init; }
 
         public int Outstanding => Awaiting.Count;
         public RefusalReason Refusal { get; set; }
