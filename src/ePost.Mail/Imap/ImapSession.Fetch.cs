@@ -120,6 +120,12 @@ public sealed partial class ImapSession
                 run.Unparsable++;
                 continue;
             }
+            if (needsContent && !FetchResponder.CanDecode(message, items))
+            {
+                // BINARY of a part in x-uuencode or an unknown encoding: nothing for it, [UNKNOWN-CTE] at the end.
+                run.Undecodable++;
+                continue;
+            }
             FetchResponder.Write(writer, number, message, items);
             if (writer.Written.Length >= settings.FetchChunkBytes && run.Next < run.Numbers.Count)
             {
@@ -142,6 +148,13 @@ public sealed partial class ImapSession
         {
             await SynchronizeAsync(writer, allowExpunge: false, cancellation);
             writer.Tagged(run.Command.Tag, ImapStatus.No, "PARSE", $"{run.Unparsable} messages could not be parsed");
+            return Step(writer);
+        }
+        if (run.Undecodable > 0)
+        {
+            await SynchronizeAsync(writer, allowExpunge: false, cancellation);
+            writer.Tagged(run.Command.Tag, ImapStatus.No, "UNKNOWN-CTE",
+                $"Messages left out: {run.Undecodable}; a requested part has a Content-Transfer-Encoding this server cannot decode (BODY[] gives it as stored)");
             return Step(writer);
         }
         // Messages another session expunged meanwhile (run.Vanished) are simply left out: RFC 2180 §4.1 lets the
@@ -179,6 +192,7 @@ public sealed partial class ImapSession
         public int Vanished { get; set; }
         public int Unparsable { get; set; }
         public int Unreadable { get; set; }
+        public int Undecodable { get; set; }
         public string? UnreadableReason { get; set; }
     }
 }

@@ -11,7 +11,7 @@ namespace ePost.Mail.Imap;
 /// <summary>
 /// One IMAP connection, RFC 3501 and, once the client enables it, RFC 9051 IMAP4rev2 (with LITERAL+, SASL-IR, ID,
 /// ENABLE, IDLE, NAMESPACE, UIDPLUS, MOVE, UNSELECT, CHILDREN, SPECIAL-USE, CONDSTORE, QRESYNC, STATUS=SIZE,
-/// LIST-STATUS, LIST-EXTENDED, PREVIEW, UTF8=ACCEPT, OBJECTID, SAVEDATE, ESEARCH, SEARCHRES and COMPRESS=DEFLATE) over an
+/// LIST-STATUS, LIST-EXTENDED, PREVIEW, UTF8=ACCEPT, OBJECTID, SAVEDATE, ESEARCH, SEARCHRES, BINARY and COMPRESS=DEFLATE) over an
 /// <see cref="IMailStore"/>. Bytes go through the pure
 /// <see cref="ImapCommandReader"/> and <see cref="ImapCommandParser"/>; each command is one method of a partial file
 /// by concern. Changes made by other sessions reach the client at command boundaries and during IDLE, found by
@@ -276,7 +276,7 @@ public sealed partial class ImapSession : IStreamProtocolSession, IDisposable
     private IReadOnlyList<string> Capabilities() =>
         ImapCapabilities.For(State, tls, context.CanStartTls, settings.AllowPlaintextLoginOnLoopback && context.IsLoopback, 
             ["CONDSTORE", "QRESYNC", "STATUS=SIZE", "LIST-STATUS", "LIST-EXTENDED", "PREVIEW", "UTF8=ACCEPT", "OBJECTID", "SAVEDATE", "ESEARCH",
-                "SEARCHRES", .. compressed ? Array.Empty<string>() : ["COMPRESS=DEFLATE"]]);
+                "SEARCHRES", "BINARY", .. compressed ? Array.Empty<string>() : ["COMPRESS=DEFLATE"]]);
 
     /// <summary>Sends any pending untagged updates, then the tagged OK.</summary>
     private async Task<SessionStep> CompleteAsync(ImapResponseWriter writer, string tag, string text, bool allowExpunge,

@@ -198,6 +198,8 @@ internal static class MailboxCommandParser
             cursor.Expect(')');
             return new AppendCommand(tag, mailbox, flags, date, message);
         }
+        // RFC 3516 §4.4: a literal8 "~{n}" carries content that may hold NUL bytes; it is stored as sent.
+        cursor.TryConsume('~');
         if (cursor.Peek() != '{') throw cursor.Error("APPEND expects the message as a literal");
         return new AppendCommand(tag, mailbox, flags, date, cursor.StringBytes());
     }

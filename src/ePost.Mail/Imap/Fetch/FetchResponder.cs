@@ -74,7 +74,15 @@ public static class FetchResponder
         else writer.Raw("(").Raw(id).Raw(")");
     }
 
-    /// <summary>BINARY is a literal, literal8 (~{n}) when the decoded bytes contain NUL (RFC 3516).</summary>
+    /// <summary>
+    /// False when a BINARY item names a part whose transfer encoding the server cannot undo: the message must be
+    /// left out and the FETCH fail with [UNKNOWN-CTE] (RFC 3516 §4.1), so nothing is sent for it.
+    /// </summary>
+    public static bool CanDecode(FetchableMessage message, IReadOnlyList<FetchItem> items) =>
+        items.All(item => item is not FetchBodySection { Kind: not BodyFetchKind.Body } binary
+            || SectionExtractor.CanDecode(message.Content.Value, binary.Section.Part));
+
+    /// <summary>BINARY is a literal, a literal8 (~{n}) when the decoded bytes contain NUL; BINARY.SIZE their length.</summary>
     private static void WriteBinary(ImapResponseWriter writer, FetchBodySection item, ImapMessage content)
     {
         var decoded = SectionExtractor.ExtractBinary(content, item.Section.Part);
@@ -88,8 +96,6 @@ public static class FetchResponder
             writer.Number((ulong)decoded.Length);
             return;
         }
-        var bytes = item.Partial is { } partial ? SectionExtractor.ApplyPartial(decoded, partial) : decoded;
-        if (bytes.Span.Contains((byte)0)) writer.Raw("~{").Number((ulong)bytes.Length).Raw("}\r\n").Raw(bytes.Span);
-        else writer.Literal(bytes.Span);
+        writer.NLiteral(item.Partial is { } partial ? SectionExtractor.ApplyPartial(decoded, partial) : decoded);
     }
 }

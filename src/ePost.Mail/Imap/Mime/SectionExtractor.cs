@@ -41,17 +41,39 @@ public static class SectionExtractor
         return bytes.Slice(origin, (int)Math.Min(partial.Size, bytes.Length - origin));
     }
 
-    /// <summary>BINARY[part]: the content-transfer-decoded body of a leaf part (RFC 3516), or null when there is none.</summary>
+    /// <summary>
+    /// BINARY[part]: the content-transfer-decoded body of a leaf part (RFC 3516), or null when there is none. BINARY[]
+    /// (no part) and parts without a transfer encoding of their own (multiparts, encapsulated messages) are their bytes
+    /// as stored, as BODY[] would give them. Callers check <see cref="CanDecode"/> first.
+    /// </summary>
     public static byte[]? ExtractBinary(ImapMessage message, IReadOnlyList<int> part)
     {
-        MimeEntity? entity = part.Count == 0 ? message.Message.Body : Resolve(message.Message, part);
+        if (part.Count == 0) return message.Slice(0, message.Size).ToArray();
+        var entity = Resolve(message.Message, part);
         if (entity is null) return null;
-        // multiparts and encapsulated messages have no transfer encoding of their own: serve their bytes
         if (entity is not MimePart { Content: { } content })
             return Extract(message, new BodySection(part, SectionKind.Content, []))?.ToArray();
         using var decoded = new MemoryStream();
         content.DecodeTo(decoded);
         return decoded.ToArray();
+    }
+
+    /// <summary>
+    /// False when the part has a Content-Transfer-Encoding other than the five of RFC 2045 §6.1 (x-uuencode or any
+    /// other name): BINARY of it must fail with [UNKNOWN-CTE] (RFC 3516 §4.1) rather than serve bytes that are not
+    /// the decoded content. MimeKit would decode x-uuencode leniently; Dovecot refuses it too.
+    /// </summary>
+    public static bool CanDecode(ImapMessage message, IReadOnlyList<int> part)
+    {
+        if (part.Count == 0 || Resolve(message.Message, part) is not MimePart leaf) return true;
+        return leaf.ContentTransferEncoding switch
+        {
+            ContentEncoding.SevenBit or ContentEncoding.EightBit or ContentEncoding.Binary
+                or ContentEncoding.Base64 or ContentEncoding.QuotedPrintable => true,
+            // Default is what MimeKit reports both for no header and for a name it does not know.
+            ContentEncoding.Default => string.IsNullOrWhiteSpace(leaf.Headers[HeaderId.ContentTransferEncoding]),
+            _ => false,
+        };
     }
 
     /// <summary>Finds the entity a non-empty part path names, or null.</summary>

@@ -3,9 +3,8 @@ namespace ePost.Mail.Imap.States;
 /// <summary>The CAPABILITY list for a connection's situation (RFC 3501 §6.1.1, §6.2.1; RFC 2595 LOGINDISABLED).</summary>
 public static class ImapCapabilities
 {
-    // What the issue requires. The parser also understands CONDSTORE, BINARY, LIST-EXTENDED/LIST-STATUS and
-    // CREATE-SPECIAL-USE syntax; a session announces those (the "additional" argument) only once it implements them
-    // (CONDSTORE, STATUS=SIZE and LIST-STATUS so far).
+    // The base extensions every authenticated session has; the session adds the ones it implements on top (the
+    // "additional" argument: CONDSTORE, QRESYNC, ..., BINARY, and COMPRESS=DEFLATE until compression is on).
     private static readonly string[] Extensions =
         ["LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE"];
 

@@ -12,7 +12,8 @@ namespace ePost.Mail.Tests.Imap.Sessions;
 /// <summary>
 /// Replays a transcript against real <see cref="ImapSession"/>s over an <see cref="InMemoryMailStore"/>, without sockets.
 /// Format, one entry per line: <c>C: text</c> client bytes (CRLF appended; a written <c>\r\n</c> inside is a CRLF, so a
-/// literal and the rest of its command fit on one line); <c>S: text</c> an exact server line; <c>-- delay hh:mm:ss</c>,
+/// literal and the rest of its command fit on one line; a written <c>\x00</c> is a NUL byte, in client and server lines alike);
+/// <c>S: text</c> an exact server line; <c>-- delay hh:mm:ss</c>,
 /// <c>-- starttls</c>, <c>-- compress</c>, <c>-- close</c> the session's actions; <c>== deliver FOLDER SUBJECT</c> new mail filed by someone
 /// else; <c>== store unavailable</c> / <c>== store available</c> make every store request fail or work again;
 /// <c>== session N</c> switches to the N-th connection of the same store (opened on first use);
@@ -74,7 +75,7 @@ public sealed class ImapTranscript
             {
                 Assert.False(current.Closed, $"The transcript sends '{line}' after the server closed the connection:\n{string.Join("\n", actual)}");
                 actual.Add(line);
-                current.Session.Append(Encoding.UTF8.GetBytes(line[3..].Replace("\\r\\n", "\r\n") + "\r\n"));
+                current.Session.Append(Encoding.UTF8.GetBytes(line[3..].Replace("\\r\\n", "\r\n").Replace("\\x00", "\0") + "\r\n"));
                 while (!current.Closed && current.Session.HandleNext(CancellationToken.None) is { } step) Record(current, await step);
                 await WakeAsync();
             }
@@ -108,7 +109,7 @@ public sealed class ImapTranscript
     private void Record(Connection connection, SessionStep step)
     {
         if (step.Delay > TimeSpan.Zero) actual.Add($"-- delay {step.Delay:hh\\:mm\\:ss}");
-        var text = Encoding.UTF8.GetString(step.Output);
+        var text = Encoding.UTF8.GetString(step.Output).Replace("\0", "\\x00");
         foreach (var reply in text.Split("\r\n")[..^1]) actual.Add("S: " + reply);
         if (step.Action == SessionAction.StartTls)
         {

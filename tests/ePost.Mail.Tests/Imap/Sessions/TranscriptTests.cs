@@ -128,6 +128,10 @@ public sealed class TranscriptTests
         new ImapTranscript(store).RunAsync("imap4rev2.txt");
 
     [Fact]
+    public Task Binary_decodes_parts_sends_nul_bytes_as_literal8_and_refuses_encodings_it_cannot_decode() =>
+        new ImapTranscript(store).RunAsync("binary.txt");
+
+    [Fact]
     public Task A_subscribed_mailbox_that_was_deleted_is_listed_as_nonexistent() =>
         new ImapTranscript(store).RunAsync("nonexistent.txt");
 }
