@@ -96,6 +96,6 @@ public static class FetchResponder
             writer.Number((ulong)decoded.Length);
             return;
         }
-        writer.NLiteral(item.Partial is { } partial ? SectionExtractor.ApplyPartial(decoded, partial) : decoded);
+        writer.BinaryLiteral((item.Partial is { } partial ? SectionExtractor.ApplyPartial(decoded, partial) : decoded).Span);
     }
 }

@@ -114,16 +114,15 @@ public sealed class ImapResponseWriter
     /// <summary>
     /// nstring for message content (BODY[...], RFC822...): NIL for null, otherwise always a literal, as Dovecot and
     /// Cyrus send it. A quoted string is legal, but clients and probes that read section bytes by the announced length
-    /// got nothing from a short part sent quoted (a 22-byte text part, a body without a final CRLF). Content with a
-    /// NUL byte (decoded BINARY data, or a message appended as a literal8) goes as a literal8, "~{n}" (RFC 3516 §4.3):
-    /// a plain literal may not carry NUL.
+    /// got nothing from a short part sent quoted (a 22-byte text part, a body without a final CRLF). Stored bytes with
+    /// NUL (a message appended as a literal8) still go as a plain literal, as Dovecot sends them: MailKit, like other
+    /// clients that never ask for BINARY, fails on a literal8 in a BODY[] response (docs/decisions.md).
     /// </summary>
-    public ImapResponseWriter NLiteral(ReadOnlyMemory<byte>? value)
-    {
-        if (value is not { } bytes) return Nil();
-        if (bytes.Span.Contains((byte)0)) Raw("~");
-        return Literal(bytes.Span);
-    }
+    public ImapResponseWriter NLiteral(ReadOnlyMemory<byte>? value) => value is null ? Nil() : Literal(value.Value.Span);
+
+    /// <summary>BINARY[] data (RFC 3516 §4.3): a literal8 "~{n}" when the decoded bytes hold NUL, else a literal.</summary>
+    public ImapResponseWriter BinaryLiteral(ReadOnlySpan<byte> value) =>
+        value.Contains((byte)0) ? Raw("~").Literal(value) : Literal(value);
 
     /// <summary>astring: atom when possible, else quoted, else literal.</summary>
     public ImapResponseWriter AString(string value)

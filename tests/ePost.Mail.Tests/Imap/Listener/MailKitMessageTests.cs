@@ -214,4 +214,28 @@ public sealed class MailKitMessageTests : ImapListenerFixture
         Assert.True(archived[0].Flags!.Value.HasFlag(MessageFlags.Seen), "COPY keeps flags");
         await client.DisconnectAsync(quit: true);
     }
+
+    /// <summary>
+    /// MailKit 4.18 reads the BINARY capability but never fetches with BINARY (GetStream asks BODY.PEEK[]), and it fails
+    /// on a literal8 in a BODY response: this pins that stored bytes with NUL stay a plain literal there.
+    /// </summary>
+    [Fact]
+    public async Task MailKit_sees_binary_advertised_and_reads_a_body_with_nul_bytes_byte_for_byte()
+    {
+        const string raw = "From: bob@ring.test\r\nSubject: nul\r\nContent-Type: application/octet-stream\r\n" +
+            "Content-Transfer-Encoding: binary\r\n\r\nx\0y\0z";
+        Deliver("INBOX", raw);
+        var port = await StartAsync(Factory());
+        using var client = await ConnectAsync(port);
+        Assert.True(client.Capabilities.HasFlag(MailKit.Net.Imap.ImapCapabilities.Binary));
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+
+        await using (var stream = await client.Inbox.GetStreamAsync(0))
+            Assert.Equal(Encoding.ASCII.GetBytes(raw), await ReadAllAsync(stream));
+        var body = Assert.IsType<MimePart>((await client.Inbox.GetMessageAsync(0)).Body);
+        using var decoded = new MemoryStream();
+        await body.Content!.DecodeToAsync(decoded);
+        Assert.Equal("x\0y\0z"u8.ToArray(), decoded.ToArray());
+        await client.DisconnectAsync(quit: true);
+    }
 }

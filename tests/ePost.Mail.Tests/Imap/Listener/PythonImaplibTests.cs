@@ -46,6 +46,15 @@ public sealed class PythonImaplibTests : ImapListenerFixture
         Assert.Equal("rev2 session complete", output.Trim());
     }
 
+    [Fact]
+    public async Task Python_imaplib_fetches_decoded_parts_and_literal8_octets_with_binary()
+    {
+        var port = await StartAsync(Factory());
+        var (exit, output, errors) = await RunAsync(Script("binary_session.py"), port);
+        Assert.True(exit == 0, $"binary session failed: {errors}");
+        Assert.Equal("binary session complete", output.Trim());
+    }
+
     private static async Task<(int Exit, string Output, string Errors)> RunAsync(string script, int port)
     {
         var start = new ProcessStartInfo(DebianProgram.Python3, [script, port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
