@@ -168,6 +168,19 @@ public sealed class MailClientsOverPostTests
         await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await done.CancelAsync();
         await idle;
+
+        // An auto-reply alice's client sends with the null sender (MAIL FROM:<>, issue 14) crosses the ring too.
+        using (var smtp = await SmtpAsync(aliceNode, implicitTls: false))
+        {
+            await smtp.SendAsync(Letter("Out of office", "Back on Monday"), new MailboxAddress("", ""), [MailboxAddress.Parse("bob@ring.test")]);
+            await smtp.DisconnectAsync(true);
+        }
+        await Eventually.True(async () =>
+        {
+            await second.Inbox.CheckAsync();
+            return second.Inbox.Count == 3;
+        }, TimeSpan.FromSeconds(30), "the null-sender auto-reply never reached bob's INBOX");
+        Assert.Equal("Out of office", (await second.Inbox.GetMessageAsync(2)).Subject);
         await imap.DisconnectAsync(true);
         await second.DisconnectAsync(true);
     }
