@@ -149,4 +149,22 @@ public sealed class ImapExtensionsOverPostTests(PostImapRing ring) : IClassFixtu
         Assert.True(gone.Attributes.HasFlag(FolderAttributes.Subscribed));
         await client.DisconnectAsync(quit: true);
     }
+
+    [Fact]
+    public async Task Utf8_accept_over_post_creates_lists_and_fills_a_folder_named_in_utf8()
+    {
+        using var client = await ConnectAsync();
+        Assert.True(client.Capabilities.HasFlag(ImapCapabilities.UTF8Accept));
+        await client.EnableUTF8Async();
+        var personal = client.GetFolder(client.PersonalNamespaces[0]);
+        var folder = (await personal.CreateAsync("Entwürfe ✓", isMessageFolder: true))!;
+        await folder.AppendAsync(Message("Grüße aus Köln", "Hallo"));
+
+        Assert.Contains("Entwürfe ✓", (await personal.GetSubfoldersAsync()).Select(f => f.FullName));
+        await folder.OpenAsync(FolderAccess.ReadOnly);
+        Assert.Equal("Grüße aus Köln", (await folder.FetchAsync(0, -1, MessageSummaryItems.Envelope)).Single().Envelope!.Subject);
+        await client.DisconnectAsync(quit: true);
+        var stored = await ring.Node.Mail!.Store.ReadFolderAsync(new ePost.Mail.Backend.MailUser("alice", PostImapRing.Alice), "Entwürfe ✓", CancellationToken.None);
+        Assert.Single(stored.Messages);
+    }
 }
