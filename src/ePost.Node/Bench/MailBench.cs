@@ -22,7 +22,7 @@ namespace ePost.Node.Bench;
 public static class MailBench
 {
     /// <summary>The delivery benchmark.</summary>
-    public static Verb Delivery => new("delivery", "POST send-to-filed latency and throughput: [--nodes 5] [--messages 200] [--parallel 8] [--tls on|off]", DeliveryAsync);
+    public static Verb Delivery => new("delivery", "POST send-to-filed latency and throughput: [--nodes 5] [--messages 200] [--parallel 8] [--tls on|off] [--receipts on|off]", DeliveryAsync);
 
     /// <summary>The SMTP benchmark.</summary>
     public static Verb Smtp => new("smtp", "SMTP submission throughput and latency, submit-to-POP3 latency: [--nodes 5] [--senders 20] [--per-sender 10]", SmtpAsync);
@@ -34,10 +34,14 @@ public static class MailBench
         var messages = options.Int("messages", 200, 1, 100_000);
         var parallel = options.Int("parallel", 8, 1, 256);
         var tls = options.Get("tls") ?? "on";
+        // Storage receipts (epost.storage.require-receipts): the shipped setting unless asked, to price them.
+        var receipts = options.Get("receipts");
+        if (receipts is not (null or "on" or "off")) throw new UsageException($"--receipts takes on or off, not '{receipts}'.");
         options.RejectUnknown();
+        var extra = $"epost.transport.tls = {NodeConfig.Quote(tls)}" + (receipts is null ? "" : $"\nepost.storage.require-receipts = {receipts}");
         string line;
         var root = Directory.CreateTempSubdirectory("epost-bench-delivery-").FullName;
-        var nodes = await DevnetCommand.StartAsync(count, root, 0, TextWriter.Null, cancel, $"epost.transport.tls = {NodeConfig.Quote(tls)}");
+        var nodes = await DevnetCommand.StartAsync(count, root, 0, TextWriter.Null, cancel, extra);
         try
         {
             var alice = nodes[0].Mail!;
@@ -92,6 +96,7 @@ public static class MailBench
                 ["messages"] = messages,
                 ["filed"] = latencies.Count,
                 ["parallel"] = parallel,
+                ["receipts"] = Storage.Replication.StorageSettings.Create(nodes[0].System.Settings.Config).RequireReceipts,
                 ["send_p50_ms"] = Percentile(sendLatencies.Order().ToList(), 0.50),
                 ["filed_p50_ms"] = Percentile(latencies, 0.50),
                 ["filed_p99_ms"] = Percentile(latencies, 0.99),

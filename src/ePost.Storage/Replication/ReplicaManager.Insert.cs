@@ -29,7 +29,11 @@ public sealed partial class ReplicaManager
         var op = NextOp();
         var encoded = insert.Object.Encode();
         var id = insert.Object.Id;
-        _writes[op] = new PendingWrite(Sender, id, Renewal: false) { Digest = Sha256.Hash(encoded) };
+        // With receipts required the writer keeps the bytes until they are proven held: it may have to ask holders itself.
+        _writes[op] = new PendingWrite(Sender, id, Renewal: false)
+        {
+            Digest = Sha256.Hash(encoded), Encoded = _settings.RequireReceipts ? encoded : null, LeaseMs = insert.Lease.Milliseconds,
+        };
         Timers.StartSingleTimer(("op", op), new OpExpired(OpKind.Write, op), _settings.InsertTimeout);
         WithRoot(id, root =>
         {
@@ -164,8 +168,12 @@ public sealed partial class ReplicaManager
     /// <summary>Counts a replica's answer once, and only from a replica this root forwarded to, about the key it forwarded.</summary>
     private void OnReplicaAck(NodeHandle from, ReplicaAck ack)
     {
-        if (!_coordinations.TryGetValue(ack.Op, out var coordination) || ack.Id != coordination.Id
-            || !coordination.Awaiting.TryGetValue(from.Id, out var asked) || !IsFrom(asked, from))
+        if (!_coordinations.TryGetValue(ack.Op, out var coordination))
+        {
+            OnHolderAnswer(from, ack);
+            return;
+        }
+        if (ack.Id != coordination.Id || !coordination.Awaiting.TryGetValue(from.Id, out var asked) || !IsFrom(asked, from))
         {
             RefuseReply(nameof(ReplicaAck), ack.Id, from);
             return;
@@ -219,25 +227,18 @@ public sealed partial class ReplicaManager
     /// <summary>The root's verdict counts only for an outstanding insert, from the root it was sent to, about the id inserted.</summary>
     private void OnInsertAck(NodeHandle from, InsertAck ack)
     {
-        if (!_writes.TryGetValue(ack.Op, out var write) || write.Renewal || !IsFrom(write.Root, from) || ack.Id != write.Id)
+        if (!_writes.TryGetValue(ack.Op, out var write) || write.Renewal || write.Collecting || !IsFrom(write.Root, from) || ack.Id != write.Id)
         {
             RefuseReply(nameof(InsertAck), ack.Id, from);
             return;
         }
-        _writes.Remove(ack.Op);
-        Timers.Cancel(("op", ack.Op));
         if (_settings.RequireReceipts)
         {
-            var count = _quorum.Count(ack.Op, write.Id, write.Digest, ack.Receipts ?? [], _self.Id, _range.Known.Select(n => n.Id).ToList(), write.Root?.Id);
-            if (count.Refused.Count > 0)
-                _log.Warning("Receipts for {0} from root {1} that do not count: {2}", write.Id.ToShortString(), from, string.Join("; ", count.Refused.Take(4)));
-            if (count.Proven) write.ReplyTo.Tell(new Inserted(write.Id, count.Counted.Count, count.Counted));
-            else
-                write.ReplyTo.Tell(new InsertFailed(write.Id, ack.Reason, ack.Reason != RefusalReason.None ? ack.Message
-                    : $"{count.Counted.Count} of the {count.Needed} valid replica receipts needed arrived (the root counted {ack.Acks})"
-                      + (count.Refused.Count > 0 ? $"; refused {string.Join("; ", count.Refused.Take(2))}" : ""), count.Counted.Count));
+            OnRootReceipts(ack, write);
             return;
         }
+        _writes.Remove(ack.Op);
+        Timers.Cancel(("op", ack.Op));
         if (ack.Acks >= ack.Needed && ack.Acks > 0) write.ReplyTo.Tell(new Inserted(write.Id, ack.Acks));
         else
         {
@@ -272,6 +273,7 @@ public sealed partial class ReplicaManager
             case OpKind.Coordination:
                 if (_coordinations.TryGetValue(expired.Op, out var coordination)) Evaluate(expired.Op, coordination, final: true);
                 break;
+            case OpKind.Write when _writes.TryGetValue(expired.Op, out var write) && write.Collecting: FailCollecting(expired.Op, write); break;
             case OpKind.Write: FinishWrite(expired.Op, 0, $"no answer from the root within {_settings.InsertTimeout}"); break;
             case OpKind.Lookup: CompleteLookup(expired.Op, final: true); break;
             case OpKind.ArcListing: FinishArcListing(expired.Op, complete: false); break;
@@ -284,6 +286,28 @@ public sealed partial class ReplicaManager
     {
         public NodeHandle? Root { get; set; }
         public byte[]? Digest { get; init; }
+
+        /// <summary>The object's encoding, kept while receipts are required: the writer may send it to holders itself.</summary>
+        public byte[]? Encoded { get; init; }
+
+        public long LeaseMs { get; init; }
+
+        /// <summary>True once the root answered and the writer collects receipts by its own view (<see cref="CollectReceipts"/>).</summary>
+        public bool Collecting { get; set; }
+
+        /// <summary>The root's count and receipts (checked, never trusted).</summary>
+        public int RootAcks { get; set; }
+        public StorageReceipt[] RootReceipts { get; set; } = [];
+
+        /// <summary>Receipts holders sent the writer directly, each in answer to its own copy.</summary>
+        public List<StorageReceipt> HolderReceipts { get; } = new();
+
+        /// <summary>Holders the writer sent its copy to (each at most once), and those that still owe an answer.</summary>
+        public HashSet<RingId> Asked { get; } = new();
+        public Dictionary<RingId, NodeHandle> Awaiting { get; } = new();
+
+        /// <summary>The first refusal a holder gave that is not about place (a full store, a quota), which no other view would change.</summary>
+        public (RefusalReason Reason, string Message)? Refusal { get; set; }
     }
 
     /// <summary>At the root: one insert or renewal being copied to the other replicas; <c>Awaiting</c> are the replicas that still owe an answer.</summary>

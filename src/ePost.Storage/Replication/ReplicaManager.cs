@@ -142,6 +142,7 @@ public sealed partial class ReplicaManager : ReceiveActor, IWithTimers, IWithUnb
         {
             _range = new ReplicaRange(_self, changed.Members, _settings.ReplicationFactor);
             Timers.StartSingleTimer("settle", Tick.Repair, _settings.RepairSettle);
+            RecollectReceipts();
         });
         Receive<OverlayEvent>(_ => { });
         Receive<NodeStatus>(_ => { });
